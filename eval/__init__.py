@@ -1,0 +1,1 @@
+"""Tafsiri evaluation: sacrebleu-based reports."""

@@ -1,0 +1,1 @@
+"""Tafsiri glossary: terms, matching, enforcement, term accuracy."""

@@ -1,0 +1,54 @@
+"""Shared fixtures. No test downloads weights: the tiny model is built here from tests/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SEED_ARTICLE = REPO / "seeds" / "kazakhstan-belgium-consultations.sw.txt"
+
+
+def _read(name: str) -> list[str]:
+    return (DATA / name).read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="session")
+def train_pairs() -> tuple[list[str], list[str]]:
+    """400 real MAFAND-MT training pairs (Swahili, English)."""
+    return _read("lafand-train-400.sw"), _read("lafand-train-400.en")
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, train_pairs) -> Path:
+    """A random-weight MarianMT checkpoint laid out like OPUS-MT (pad last, pad starts decoding).
+
+    Built with the same functions ``tafsiri train`` uses, saved with ``save_pretrained`` and
+    loaded by tests through the normal model-loading path. Its English is noise: tests check
+    structure, never wording.
+    """
+    import torch
+    from transformers import MarianMTModel
+
+    from translate.train import TrainConfig, build_marian_config, build_tokenizer_files
+
+    out = tmp_path_factory.mktemp("tiny-marian")
+    sources, targets = train_pairs
+    vocab_size = build_tokenizer_files(sources, targets, out, vocab_size=600, joint=True)
+    cfg = TrainConfig(vocab_size=600, d_model=32, encoder_layers=1, decoder_layers=1,
+                      attention_heads=2, ffn_dim=64)
+    torch.manual_seed(0)
+    model = MarianMTModel(build_marian_config(cfg, vocab_size))
+    gen = model.generation_config
+    gen.num_beams, gen.max_length = 2, 64
+    gen.bad_words_ids = [[vocab_size - 1]]
+    model.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> str:
+    return SEED_ARTICLE.read_text(encoding="utf-8")

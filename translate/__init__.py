@@ -1,0 +1,1 @@
+"""Tafsiri: Swahili→English translation pipeline."""

@@ -1,0 +1,159 @@
+"""Parallel corpora: line-aligned file pairs, TSV and TMX, read into (source, target) pairs.
+
+Used by training (``tafsiri train``) and shared with evaluation. XML goes through lxml with
+entity resolution and network access off.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from translate.textio import InputError, read_lines, read_text
+
+__all__ = ["ParallelCorpus", "read_parallel", "read_tmx_pairs", "safe_xml_parser"]
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@dataclass(frozen=True)
+class ParallelCorpus:
+    """Aligned sources and targets, and where they came from."""
+
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    origin: str
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
+def safe_xml_parser() -> etree.XMLParser:
+    """An lxml parser that never resolves entities, loads DTDs or touches the network."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False
+    )
+
+
+def parse_xml(path: str | os.PathLike[str]) -> etree._ElementTree:
+    """Parse an XML file safely; entity declarations (XXE, billion laughs) are refused."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except (IsADirectoryError, PermissionError) as err:
+        raise InputError(f"{p}: cannot read ({err.strerror})") from None
+    try:
+        tree = etree.parse(io.BytesIO(data), safe_xml_parser())
+    except etree.XMLSyntaxError as err:
+        raise InputError(f"{p}: not well-formed XML ({err.msg})") from None
+    docinfo = tree.docinfo
+    if docinfo.internalDTD is not None and docinfo.internalDTD.entities():
+        raise InputError(f"{p}: XML declares entities, which are refused for safety")
+    for node in tree.iter():
+        if isinstance(node, etree._Entity):
+            raise InputError(f"{p}: XML uses entity references, which are refused for safety")
+    return tree
+
+
+def _text_of(seg: etree._Element) -> str:
+    # Inline markup (<bpt>, <ph>, ...) carries formatting codes, not words: keep only the text.
+    parts = [seg.text or ""]
+    for child in seg:
+        parts.append(child.tail or "")
+    return "".join(parts).strip()
+
+
+def read_tmx_pairs(path: str | os.PathLike[str], source_lang: str, target_lang: str) -> ParallelCorpus:
+    """Read the ``source_lang``→``target_lang`` pairs of a TMX file (language prefixes match)."""
+    tree = parse_xml(path)
+    root = tree.getroot()
+    if root.tag != "tmx":
+        raise InputError(f"{path}: not a TMX file (root element is <{root.tag}>)")
+    sources: list[str] = []
+    targets: list[str] = []
+    for tu in root.iter("tu"):
+        by_lang: dict[str, str] = {}
+        for tuv in tu.iter("tuv"):
+            lang = (tuv.get(XML_LANG) or tuv.get("lang") or "").lower()
+            seg = tuv.find("seg")
+            if seg is not None:
+                by_lang[lang.split("-")[0].split("_")[0]] = _text_of(seg)
+        src, tgt = by_lang.get(source_lang), by_lang.get(target_lang)
+        if src and tgt:
+            sources.append(src)
+            targets.append(tgt)
+    if not sources:
+        raise InputError(f"{path}: no {source_lang}→{target_lang} translation units found")
+    return ParallelCorpus(tuple(sources), tuple(targets), str(path))
+
+
+def _read_tsv(path: Path) -> ParallelCorpus:
+    text = read_text(path)
+    sources: list[str] = []
+    targets: list[str] = []
+    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    for lineno, row in enumerate(reader, start=1):
+        if not row:
+            continue
+        if len(row) < 2:
+            raise InputError(f"{path}: line {lineno} has {len(row)} column; expected source<TAB>target")
+        sources.append(row[0].strip())
+        targets.append(row[1].strip())
+    return ParallelCorpus(tuple(sources), tuple(targets), str(path))
+
+
+def read_parallel(
+    paths: list[str | os.PathLike[str]],
+    source_lang: str = "sw",
+    target_lang: str = "en",
+    allow_empty: bool = False,
+) -> ParallelCorpus:
+    """Read a parallel corpus from two line-aligned files, one TSV, or one TMX.
+
+    Args:
+        paths: ``[src, tgt]`` line-aligned files, or ``[file.tsv]`` / ``[file.tmx]``.
+        source_lang: the source language code (TMX only).
+        target_lang: the target language code (TMX only).
+        allow_empty: accept empty lines; training refuses them because they teach the model
+            to drop sentences.
+
+    Raises:
+        InputError: unreadable files, different line counts, empty lines, missing columns.
+    """
+    paths = [Path(p) for p in paths]
+    if len(paths) == 2:
+        src_lines, tgt_lines = read_lines(paths[0]), read_lines(paths[1])
+        if len(src_lines) != len(tgt_lines):
+            raise InputError(
+                f"{paths[0]} has {len(src_lines)} lines but {paths[1]} has {len(tgt_lines)}; "
+                "line-aligned files must have the same number of lines"
+            )
+        corpus = ParallelCorpus(tuple(src_lines), tuple(tgt_lines), f"{paths[0]} + {paths[1]}")
+        names = (str(paths[0]), str(paths[1]))
+    elif len(paths) == 1:
+        suffix = paths[0].suffix.lower()
+        if suffix in {".tmx"}:
+            corpus = read_tmx_pairs(paths[0], source_lang, target_lang)
+        elif suffix in {".tsv", ".tab", ".txt"}:
+            corpus = _read_tsv(paths[0])
+        else:
+            raise InputError(f"{paths[0]}: unknown corpus format (use .tsv, .tmx, or two text files)")
+        names = (str(paths[0]), str(paths[0]))
+    else:
+        raise InputError("give a parallel corpus as two line-aligned files, one .tsv or one .tmx")
+    if not corpus.sources:
+        raise InputError(f"{corpus.origin}: the corpus is empty")
+    if not allow_empty:
+        for i, (src, tgt) in enumerate(zip(corpus.sources, corpus.targets), start=1):
+            if not src.strip():
+                raise InputError(f"{names[0]}: line {i} is empty (source side)")
+            if not tgt.strip():
+                raise InputError(f"{names[1]}: line {i} is empty (target side)")
+    return corpus

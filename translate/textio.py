@@ -1,0 +1,118 @@
+"""Reading user files as text, and writing outputs atomically.
+
+Every reader in Tafsiri goes through :func:`read_text` so that encoding problems are reported
+the same way everywhere: one line naming the file and the byte offset.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+__all__ = ["InputError", "read_text", "decode_bytes", "read_lines", "atomic_write", "write_text_atomic"]
+
+# Files bigger than this are almost certainly not articles or corpora a person meant to pass.
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+
+class InputError(ValueError):
+    """A user's file cannot be used; the message is one line naming the file and the problem."""
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Decode UTF-8 (optionally with BOM) or UTF-16 with BOM; refuse binary data.
+
+    Args:
+        data: the raw file content.
+        name: how to name the file in error messages.
+
+    Raises:
+        InputError: binary content or invalid UTF-8, with the byte offset of the first bad byte.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        body, offset = data[len(codecs.BOM_UTF8) :], len(codecs.BOM_UTF8)
+        encoding = "utf-8"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise InputError(f"{name}: not valid UTF-16 at byte {err.start}") from None
+    else:
+        body, offset, encoding = data, 0, "utf-8"
+    nul = body.find(b"\x00")
+    if nul != -1:
+        raise InputError(f"{name}: looks like a binary file (NUL byte at offset {nul + offset})")
+    try:
+        text = body.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{name}: not valid UTF-8 at byte {err.start + offset} "
+            f"(0x{body[err.start]:02x}); save it as UTF-8"
+        ) from None
+    return text
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read a whole file as text (see :func:`decode_bytes`), with clear errors for bad paths."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise InputError(f"{p}: is a directory, expected a file")
+        size = p.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(f"{p}: file is too large ({size} bytes)")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{p}: permission denied") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory, expected a file") from None
+    return decode_bytes(data, str(p))
+
+
+def read_lines(path: str | os.PathLike[str]) -> list[str]:
+    """Read a line-per-segment file: lines without their line ends (a final newline adds none)."""
+    text = read_text(path)
+    if not text:
+        return []
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+@contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+    """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
+
+    A reader never sees a half-written file, and an interrupted run leaves the old file (or
+    nothing) in place.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically (UTF-8, newlines as given)."""
+    with atomic_write(path) as handle:
+        handle.write(text)

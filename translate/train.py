@@ -1,0 +1,570 @@
+"""Training MarianMT models from scratch or fine-tuning existing checkpoints.
+
+The output folder is laid out like an OPUS-MT checkpoint, so ``MarianMTModel`` /
+``MarianTokenizer.from_pretrained`` load it and CTranslate2's Marian converter accepts it:
+``</s>`` is id 0, ``<unk>`` id 1, and ``<pad>`` is the last id and the decoder start token.
+
+Resumable state (weights, optimizer, step, RNG) lives in ``OUT/checkpoint/``; the best model
+by dev BLEU lives in ``OUT/`` itself. Only ``OUT/`` minus ``checkpoint/`` is meant to ship.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from translate.corpus import ParallelCorpus
+
+__all__ = ["TrainConfig", "TrainResult", "train", "build_tokenizer_files", "build_marian_config"]
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_DIR = "checkpoint"
+SPECIAL_PIECES = ("</s>", "<unk>")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Settings for one training run. Defaults are the compact model's recipe.
+
+    The shape follows what works for small data on a CPU: shared embeddings, a deeper encoder
+    than decoder (decoding cost is in the decoder), dropout 0.1, label smoothing 0.1, and a
+    higher peak learning rate than big models use.
+    """
+
+    vocab_size: int = 8000
+    joint_vocab: bool = True
+    d_model: int = 256
+    encoder_layers: int = 4
+    decoder_layers: int = 2
+    attention_heads: int = 4
+    ffn_dim: int = 1024
+    dropout: float = 0.1
+    label_smoothing: float = 0.1
+    peak_lr: float = 1e-3
+    warmup_steps: int = 1000
+    batch_tokens: int = 4096
+    max_length: int = 128
+    clip_norm: float = 1.0
+    minutes: float = 60.0
+    max_steps: int = 0
+    eval_every_minutes: float = 15.0
+    dev_size: int = 500
+    eval_beam: int = 1
+    seed: int = 1234
+    device: str = "auto"
+    threads: int = 0
+    log_every: int = 50
+    init: str | None = None
+
+    def __post_init__(self) -> None:
+        positive = ("vocab_size", "d_model", "encoder_layers", "decoder_layers", "attention_heads",
+                    "ffn_dim", "batch_tokens", "max_length", "dev_size", "eval_beam", "log_every")
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+        if self.d_model % self.attention_heads:
+            raise ValueError(f"d_model ({self.d_model}) must be divisible by attention_heads")
+        if not 0 <= self.dropout < 1 or not 0 <= self.label_smoothing < 1:
+            raise ValueError("dropout and label_smoothing must be in [0, 1)")
+        if self.minutes <= 0 and self.max_steps <= 0:
+            raise ValueError("give a time budget (minutes > 0) or max_steps > 0")
+        if self.device not in {"auto", "cpu", "cuda"} and not self.device.startswith("cuda:"):
+            raise ValueError(f"device must be auto, cpu or cuda[:N], got {self.device!r}")
+
+
+@dataclass
+class TrainResult:
+    """What a run did: steps, time, and the dev curve it kept."""
+
+    output_dir: Path
+    steps: int
+    epochs: float
+    elapsed_minutes: float
+    best_bleu: float
+    best_chrf: float
+    curve: list[dict] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary and model layout
+
+
+def _train_spm(lines: list[str], prefix: Path, vocab_size: int) -> Path:
+    import sentencepiece as spm
+
+    corpus = prefix.with_suffix(".txt")
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # bos/eos/pad are not SentencePiece's business: Marian adds </s> itself via vocab.json.
+    spm.SentencePieceTrainer.train(
+        input=str(corpus),
+        model_prefix=str(prefix),
+        vocab_size=vocab_size,
+        model_type="unigram",
+        character_coverage=1.0,
+        bos_id=-1,
+        eos_id=-1,
+        pad_id=-1,
+        unk_id=0,
+        input_sentence_size=2_000_000,
+        # The whole corpus fits under input_sentence_size, so no sampling: the vocabulary is
+        # the same on every run.
+        shuffle_input_sentence=False,
+        num_threads=2,
+        minloglevel=2,
+        hard_vocab_limit=False,
+    )
+    return prefix.with_suffix(".model")
+
+
+def _pieces(model_path: Path) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(model_path))
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size()) if not sp.is_unknown(i)]
+
+
+def build_tokenizer_files(
+    sources: list[str], targets: list[str], out: Path, vocab_size: int, joint: bool
+) -> int:
+    """Train SentencePiece model(s) and write ``source.spm``, ``target.spm``, ``vocab.json``.
+
+    Returns:
+        The vocabulary size, ``<pad>`` included (it is the last id).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpdir = Path(tmp)
+        if joint:
+            model = _train_spm(sources + targets, tmpdir / "joint", vocab_size)
+            shutil.copy(model, out / "source.spm")
+            shutil.copy(model, out / "target.spm")
+            pieces = _pieces(model)
+        else:
+            src_model = _train_spm(sources, tmpdir / "src", vocab_size // 2)
+            tgt_model = _train_spm(targets, tmpdir / "tgt", vocab_size // 2)
+            shutil.copy(src_model, out / "source.spm")
+            shutil.copy(tgt_model, out / "target.spm")
+            # One shared id space (OPUS-MT's usual layout) even when the pieces come from two models.
+            pieces = list(dict.fromkeys(_pieces(src_model) + _pieces(tgt_model)))
+    vocab = {piece: i for i, piece in enumerate(SPECIAL_PIECES)}
+    for piece in pieces:
+        vocab.setdefault(piece, len(vocab))
+    vocab["<pad>"] = len(vocab)
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8")
+    (out / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "tokenizer_class": "MarianTokenizer",
+                "source_lang": "sw",
+                "target_lang": "en",
+                "model_max_length": 512,
+                "separate_vocabs": False,
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return len(vocab)
+
+
+def build_marian_config(cfg: TrainConfig, vocab_size: int):
+    """A ``MarianConfig`` laid out like OPUS-MT checkpoints (pad last, pad starts decoding)."""
+    from transformers import MarianConfig
+
+    pad = vocab_size - 1
+    return MarianConfig(
+        vocab_size=vocab_size,
+        decoder_vocab_size=vocab_size,
+        d_model=cfg.d_model,
+        encoder_layers=cfg.encoder_layers,
+        decoder_layers=cfg.decoder_layers,
+        encoder_attention_heads=cfg.attention_heads,
+        decoder_attention_heads=cfg.attention_heads,
+        encoder_ffn_dim=cfg.ffn_dim,
+        decoder_ffn_dim=cfg.ffn_dim,
+        max_position_embeddings=512,
+        activation_function="swish",
+        dropout=cfg.dropout,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+        scale_embedding=True,
+        pad_token_id=pad,
+        eos_token_id=0,
+        forced_eos_token_id=0,
+        decoder_start_token_id=pad,
+        share_encoder_decoder_embeddings=True,
+        tie_word_embeddings=True,
+    )
+
+
+def _set_generation_defaults(model, beam: int, max_length: int) -> None:
+    pad = model.config.pad_token_id
+    gen = model.generation_config
+    gen.num_beams = beam
+    gen.max_length = max_length
+    gen.decoder_start_token_id = pad
+    gen.pad_token_id = pad
+    gen.eos_token_id = 0
+    gen.forced_eos_token_id = 0
+    gen.bad_words_ids = [[pad]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Batching
+
+
+@dataclass(frozen=True)
+class _Example:
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+
+
+def _encode(tokenizer, texts: list[str], max_length: int, target: bool = False) -> list[tuple[int, ...]]:
+    kwargs = {"text_target": texts} if target else {"text": texts}
+    enc = tokenizer(**kwargs, truncation=True, max_length=max_length)
+    return [tuple(ids) for ids in enc["input_ids"]]
+
+
+def token_budget_batches(
+    examples: list[_Example], batch_tokens: int, rng: random.Random
+) -> list[list[_Example]]:
+    """Group examples of similar length so that padded size stays under ``batch_tokens``.
+
+    Sorting by length keeps padding small; the batch order is shuffled so each epoch sees the
+    lengths mixed.
+    """
+    ordered = sorted(examples, key=lambda e: (max(len(e.src), len(e.tgt)), rng.random()))
+    batches: list[list[_Example]] = []
+    current: list[_Example] = []
+    longest = 0
+    for ex in ordered:
+        size = max(len(ex.src), len(ex.tgt))
+        if current and max(longest, size) * (len(current) + 1) > batch_tokens:
+            batches.append(current)
+            current, longest = [], 0
+        current.append(ex)
+        longest = max(longest, size)
+    if current:
+        batches.append(current)
+    rng.shuffle(batches)
+    return batches
+
+
+def _collate(batch: list[_Example], pad: int):
+    import torch
+
+    src_len = max(len(e.src) for e in batch)
+    tgt_len = max(len(e.tgt) for e in batch)
+    input_ids = torch.full((len(batch), src_len), pad, dtype=torch.long)
+    attention = torch.zeros((len(batch), src_len), dtype=torch.long)
+    labels = torch.full((len(batch), tgt_len), -100, dtype=torch.long)
+    decoder_in = torch.full((len(batch), tgt_len), pad, dtype=torch.long)
+    for i, ex in enumerate(batch):
+        input_ids[i, : len(ex.src)] = torch.tensor(ex.src)
+        attention[i, : len(ex.src)] = 1
+        labels[i, : len(ex.tgt)] = torch.tensor(ex.tgt)
+        # Teacher forcing: the decoder sees <pad> (the start token) then the target shifted right.
+        decoder_in[i, 1 : len(ex.tgt)] = torch.tensor(ex.tgt[:-1])
+    return input_ids, attention, decoder_in, labels
+
+
+# ---------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def _translate_dev(model, tokenizer, sources: list[str], beam: int, device, batch_size: int = 64) -> list[str]:
+    import torch
+
+    order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
+    out: list[str] = [""] * len(sources)
+    model.eval()
+    with torch.inference_mode():
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            enc = tokenizer([sources[i] for i in idx], return_tensors="pt", padding=True,
+                            truncation=True, max_length=256).to(device)
+            gen = model.generate(**enc, num_beams=beam)
+            for i, text in zip(idx, tokenizer.batch_decode(gen, skip_special_tokens=True)):
+                out[i] = text
+    model.train()
+    return out
+
+
+def _score(hyps: list[str], refs: list[str]) -> tuple[float, float]:
+    import sacrebleu
+
+    return (sacrebleu.corpus_bleu(hyps, [refs]).score, sacrebleu.corpus_chrf(hyps, [refs]).score)
+
+
+# ---------------------------------------------------------------------------------------------
+# The loop
+
+
+def _lr_at(step: int, cfg: TrainConfig) -> float:
+    # Inverse square root schedule with linear warm-up (Vaswani et al. 2017, as in Marian/fairseq).
+    step = max(step, 1)
+    return cfg.peak_lr * min(step / cfg.warmup_steps, math.sqrt(cfg.warmup_steps / step))
+
+
+def _resolve_device(name: str):
+    import torch
+
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError("device cuda was asked for but no CUDA GPU is available")
+    return torch.device(name)
+
+
+def _save_atomically(out: Path, save: Callable[[Path], None]) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        save(tmp)
+        old = out.with_name(f".{out.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        if old.exists():
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def train(
+    corpus: ParallelCorpus,
+    dev: ParallelCorpus,
+    output_dir: str | Path,
+    config: TrainConfig = TrainConfig(),
+    resume: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> TrainResult:
+    """Train (or fine-tune, with ``config.init``) a MarianMT model and keep the best by dev BLEU.
+
+    Args:
+        corpus: training pairs.
+        dev: development pairs; the first ``config.dev_size`` are used to select checkpoints.
+        output_dir: where the best model is saved; ``output_dir/checkpoint`` holds resumable state.
+        config: the recipe.
+        resume: continue from ``output_dir/checkpoint`` (its recipe wins over ``config`` except
+            for the time budget and evaluation settings).
+        progress: called with one line of progress at a time (the CLI prints them).
+
+    Returns:
+        A :class:`TrainResult` with the dev curve of this and earlier runs.
+    """
+    import torch
+    import torch.nn.functional as F
+    from transformers import MarianMTModel, MarianTokenizer
+
+    say = progress or log.info
+    out = Path(output_dir)
+    ckpt = out / CHECKPOINT_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    state: dict | None = None
+    if resume:
+        if not (ckpt / "state.pt").exists():
+            raise ValueError(f"{ckpt}: no checkpoint to resume from")
+        state = torch.load(ckpt / "state.pt", map_location="cpu", weights_only=False)
+        saved = TrainConfig(**state["config"])
+        config = replace(saved, minutes=config.minutes, max_steps=config.max_steps,
+                         eval_every_minutes=config.eval_every_minutes, dev_size=config.dev_size,
+                         eval_beam=config.eval_beam, device=config.device, threads=config.threads,
+                         log_every=config.log_every)
+    cfg = config
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    device = _resolve_device(cfg.device)
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+
+    if state is not None:
+        tokenizer = MarianTokenizer.from_pretrained(ckpt)
+        model = MarianMTModel.from_pretrained(ckpt)
+    elif cfg.init:
+        from translate.models import resolve_model_path
+
+        init_path = resolve_model_path(cfg.init)
+        tokenizer = MarianTokenizer.from_pretrained(init_path)
+        model = MarianMTModel.from_pretrained(init_path)
+        say(f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)")
+    else:
+        say(f"training SentencePiece ({'joint' if cfg.joint_vocab else 'separate'}, {cfg.vocab_size} pieces)")
+        vocab_size = build_tokenizer_files(list(corpus.sources), list(corpus.targets), ckpt,
+                                           cfg.vocab_size, cfg.joint_vocab)
+        tokenizer = MarianTokenizer.from_pretrained(ckpt)
+        model = MarianMTModel(build_marian_config(cfg, vocab_size))
+        say(f"new MarianMT: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, "
+            f"vocab {vocab_size}, d_model {cfg.d_model}, {cfg.encoder_layers}+{cfg.decoder_layers} layers")
+    _set_generation_defaults(model, cfg.eval_beam, 256)
+    model.to(device)
+    model.train()
+    pad = model.config.pad_token_id
+
+    say(f"encoding {len(corpus)} training pairs")
+    src_ids = _encode(tokenizer, list(corpus.sources), cfg.max_length)
+    tgt_ids = _encode(tokenizer, list(corpus.targets), cfg.max_length, target=True)
+    examples = [_Example(s, t) for s, t in zip(src_ids, tgt_ids)]
+    dev_src = list(dev.sources[: cfg.dev_size])
+    dev_ref = list(dev.targets[: cfg.dev_size])
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.peak_lr, betas=(0.9, 0.98), eps=1e-9,
+                                  weight_decay=0.0)
+    step, epoch, batch_pos = 0, 0, 0
+    curve: list[dict] = []
+    best_bleu, best_chrf = -1.0, 0.0
+    previous_minutes = 0.0
+    rng = random.Random(cfg.seed)
+    if state is not None:
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step, epoch, batch_pos = state["step"], state["epoch"], state["batch_pos"]
+        curve, best_bleu, best_chrf = state["curve"], state["best_bleu"], state["best_chrf"]
+        previous_minutes = state["minutes"]
+        rng.setstate(state["rng"])
+        torch.set_rng_state(state["torch_rng"])
+        say(f"resumed at step {step} (epoch {epoch}, {previous_minutes:.1f} min trained), best dev BLEU {best_bleu:.2f}")
+
+    epoch_rng_state = rng.getstate()
+    batches = token_budget_batches(examples, cfg.batch_tokens, rng)
+    started = time.monotonic()
+    last_eval = started
+    window_loss, window_tokens, window_start = 0.0, 0, time.monotonic()
+
+    def elapsed_run() -> float:
+        return (time.monotonic() - started) / 60
+
+    def save_checkpoint() -> None:
+        def write(tmp: Path) -> None:
+            model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
+            torch.save(
+                {
+                    "config": asdict(cfg),
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "step": step,
+                    "epoch": epoch,
+                    "batch_pos": batch_pos,
+                    "epoch_rng": epoch_rng_state,
+                    "curve": curve,
+                    "best_bleu": best_bleu,
+                    "best_chrf": best_chrf,
+                    "minutes": previous_minutes + elapsed_run(),
+                    "rng": rng_after_epoch,
+                    "torch_rng": torch.get_rng_state(),
+                },
+                tmp / "state.pt",
+            )
+
+        _save_atomically(ckpt, write)
+
+    def evaluate_and_keep() -> None:
+        nonlocal best_bleu, best_chrf
+        hyps = _translate_dev(model, tokenizer, dev_src, cfg.eval_beam, device)
+        bleu, chrf = _score(hyps, dev_ref)
+        total_minutes = previous_minutes + elapsed_run()
+        curve.append({"step": step, "epoch": round(epoch + batch_pos / max(len(batches), 1), 3),
+                      "minutes": round(total_minutes, 1), "dev_bleu": round(bleu, 2),
+                      "dev_chrf": round(chrf, 2)})
+        improved = bleu > best_bleu
+        say(f"eval step {step}: dev BLEU {bleu:.2f} chrF {chrf:.2f} ({len(dev_src)} sentences, beam "
+            f"{cfg.eval_beam}){' — best so far, saved' if improved else ''}")
+        if improved:
+            best_bleu, best_chrf = bleu, chrf
+
+            def write_best(tmp: Path) -> None:
+                _set_generation_defaults(model, 4, 256)
+                model.save_pretrained(tmp)
+                tokenizer.save_pretrained(tmp)
+                _set_generation_defaults(model, cfg.eval_beam, 256)
+                (tmp / "training.json").write_text(json.dumps(
+                    {"config": asdict(cfg), "step": step, "dev_bleu": bleu, "dev_chrf": chrf,
+                     "curve": curve, "train_origin": corpus.origin, "dev_origin": dev.origin},
+                    indent=2), encoding="utf-8")
+
+            tmp = Path(tempfile.mkdtemp(prefix=".best.", dir=out))
+            try:
+                write_best(tmp)
+                for item in tmp.iterdir():
+                    item.replace(out / item.name)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    # On resume, replay the epoch's shuffle to where the interrupted run stopped.
+    if state is not None:
+        rng.setstate(state["epoch_rng"])
+        epoch_rng_state = state["epoch_rng"]
+        batches = token_budget_batches(examples, cfg.batch_tokens, rng)
+    rng_after_epoch = rng.getstate()
+
+    def out_of_budget() -> bool:
+        if cfg.max_steps and step >= cfg.max_steps:
+            return True
+        return cfg.minutes > 0 and elapsed_run() >= cfg.minutes
+
+    interrupted = False
+    try:
+        while not out_of_budget():
+            if batch_pos >= len(batches):
+                epoch += 1
+                batch_pos = 0
+                epoch_rng_state = rng.getstate()
+                batches = token_budget_batches(examples, cfg.batch_tokens, rng)
+                rng_after_epoch = rng.getstate()
+            batch = batches[batch_pos]
+            batch_pos += 1
+            input_ids, attention, decoder_in, labels = (t.to(device) for t in _collate(batch, pad))
+            for group in optimizer.param_groups:
+                group["lr"] = _lr_at(step + 1, cfg)
+            logits = model(input_ids=input_ids, attention_mask=attention,
+                           decoder_input_ids=decoder_in).logits
+            loss = F.cross_entropy(logits.view(-1, logits.size(-1)), labels.view(-1), ignore_index=-100,
+                                   label_smoothing=cfg.label_smoothing)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
+            optimizer.step()
+            step += 1
+            ntok = int((labels != -100).sum())
+            window_loss += float(loss) * ntok
+            window_tokens += ntok
+            if step % cfg.log_every == 0:
+                rate = window_tokens / max(time.monotonic() - window_start, 1e-9)
+                say(f"step {step} epoch {epoch + batch_pos / len(batches):.2f} loss "
+                    f"{window_loss / max(window_tokens, 1):.3f} lr {_lr_at(step, cfg):.2e} "
+                    f"{rate:.0f} tgt tok/s {previous_minutes + elapsed_run():.1f} min")
+                window_loss, window_tokens, window_start = 0.0, 0, time.monotonic()
+            if (time.monotonic() - last_eval) / 60 >= cfg.eval_every_minutes:
+                evaluate_and_keep()
+                save_checkpoint()
+                last_eval = time.monotonic()
+    except KeyboardInterrupt:
+        interrupted = True
+        say("interrupted: saving a checkpoint")
+    if not interrupted:
+        evaluate_and_keep()
+    save_checkpoint()
+    total = previous_minutes + elapsed_run()
+    say(f"done: {step} steps, {total:.1f} min in all; best dev BLEU {best_bleu:.2f}")
+    if interrupted:
+        raise KeyboardInterrupt
+    return TrainResult(out, step, epoch + batch_pos / max(len(batches), 1), total, best_bleu, best_chrf, curve)
+
+
+def iter_curve(output_dir: str | Path) -> Iterator[dict]:
+    """The dev curve recorded with the best model in ``output_dir``."""
+    meta = Path(output_dir) / "training.json"
+    if meta.exists():
+        yield from json.loads(meta.read_text(encoding="utf-8")).get("curve", [])
