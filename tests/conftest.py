@@ -22,8 +22,8 @@ def _read(name: str) -> list[str]:
 
 @pytest.fixture(scope="session")
 def train_pairs() -> tuple[list[str], list[str]]:
-    """400 real MAFAND-MT training pairs (Swahili, English)."""
-    return _read("lafand-train-400.sw"), _read("lafand-train-400.en")
+    """500 real MAFAND-MT training pairs (Swahili, English)."""
+    return _read("lafand-train-500.sw"), _read("lafand-train-500.en")
 
 
 @pytest.fixture(scope="session")

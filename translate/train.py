@@ -538,7 +538,7 @@ def train(
             optimizer.step()
             step += 1
             ntok = int((labels != -100).sum())
-            window_loss += float(loss) * ntok
+            window_loss += loss.item() * ntok
             window_tokens += ntok
             if step % cfg.log_every == 0:
                 rate = window_tokens / max(time.monotonic() - window_start, 1e-9)
