@@ -1,7 +1,199 @@
-"""CLI commands (placeholder until this package's commands land)."""
+"""`tafsiri train` and `tafsiri model list|info|add|remove`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from translate.textio import InputError
+
+model_app = typer.Typer(help="List and inspect the MarianMT models available offline.", no_args_is_help=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def registry_path() -> Path:
+    """Where registered model folders are remembered (``$TAFSIRI_HOME/models.json``)."""
+    home = os.environ.get("TAFSIRI_HOME")
+    base = Path(home) if home else Path.home() / ".config" / "tafsiri"
+    return base / "models.json"
+
+
+def train_command(
+    train: Annotated[list[Path], typer.Option("--train", help="Training data: two line-aligned files (source then target), one .tsv or one .tmx. Repeat the option for two files.")],
+    dev: Annotated[list[Path], typer.Option("--dev", help="Development data in the same forms; used to keep the best checkpoint.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to write (the best model; resumable state in OUT/checkpoint).")],
+    init: Annotated[str | None, typer.Option("--init", help="Fine-tune this Marian checkpoint (folder or cached hub id) instead of training from scratch.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT/checkpoint.")] = False,
+    minutes: Annotated[float, typer.Option("--minutes", help="Time budget of this run, in minutes.")] = 60.0,
+    max_steps: Annotated[int, typer.Option("--max-steps", help="Stop after this many updates in all (0 = no limit).")] = 0,
+    vocab_size: Annotated[int, typer.Option("--vocab-size", help="SentencePiece vocabulary size.")] = 8000,
+    separate_vocab: Annotated[bool, typer.Option("--separate-vocab", help="Train source and target SentencePiece models separately.")] = False,
+    d_model: Annotated[int, typer.Option("--d-model")] = 256,
+    encoder_layers: Annotated[int, typer.Option("--encoder-layers")] = 4,
+    decoder_layers: Annotated[int, typer.Option("--decoder-layers")] = 2,
+    heads: Annotated[int, typer.Option("--heads")] = 4,
+    ffn_dim: Annotated[int, typer.Option("--ffn-dim")] = 1024,
+    dropout: Annotated[float, typer.Option("--dropout")] = 0.1,
+    label_smoothing: Annotated[float, typer.Option("--label-smoothing")] = 0.1,
+    lr: Annotated[float, typer.Option("--lr", help="Peak learning rate.")] = 1e-3,
+    warmup: Annotated[int, typer.Option("--warmup", help="Warm-up updates before the inverse-square-root decay.")] = 500,
+    batch_tokens: Annotated[int, typer.Option("--batch-tokens", help="Padded tokens per batch (longest side × sentences).")] = 2500,
+    eval_every: Annotated[float, typer.Option("--eval-every", help="Minutes between dev evaluations.")] = 20.0,
+    dev_size: Annotated[int, typer.Option("--dev-size", help="Dev sentences used for checkpoint selection.")] = 500,
+    seed: Annotated[int, typer.Option("--seed")] = 1234,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda[:N].")] = "auto",
+    threads: Annotated[int, typer.Option("--threads", help="CPU threads (0 = torch's default).")] = 0,
+) -> None:
+    """Train a MarianMT model from scratch, or fine-tune one with --init.
+
+    All data is read and checked before any training starts.
+    """
+    import logging
+
+    from translate.corpus import read_parallel
+    from translate.train import CHECKPOINT_DIR, TrainConfig
+    from translate.train import train as run_training
+
+    try:
+        config = TrainConfig(
+            vocab_size=vocab_size, joint_vocab=not separate_vocab, d_model=d_model,
+            encoder_layers=encoder_layers, decoder_layers=decoder_layers, attention_heads=heads,
+            ffn_dim=ffn_dim, dropout=dropout, label_smoothing=label_smoothing, peak_lr=lr,
+            warmup_steps=warmup, batch_tokens=batch_tokens, minutes=minutes, max_steps=max_steps,
+            eval_every_minutes=eval_every, dev_size=dev_size, seed=seed, device=device, threads=threads,
+            init=init,
+        )
+        corpus = read_parallel(list(train))
+        dev_corpus = read_parallel(list(dev))
+    except (InputError, ValueError) as err:
+        raise _fail(str(err)) from None
+    has_checkpoint = (output / CHECKPOINT_DIR / "state.pt").exists()
+    if resume and not has_checkpoint:
+        raise _fail(f"{output}: no checkpoint to resume from (expected {output / CHECKPOINT_DIR})")
+    if not resume and has_checkpoint:
+        raise _fail(f"{output}: already holds a training checkpoint; pass --resume to continue it or choose another folder")
+    if not resume and init is not None:
+        from translate.models import resolve_model_path
+
+        try:
+            resolve_model_path(init)
+        except InputError as err:
+            raise _fail(str(err)) from None
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _fail(f"{output}: cannot create the output folder ({err.strerror})") from None
+    typer.echo(f"training on {len(corpus)} pairs ({corpus.origin}); dev {len(dev_corpus)} pairs", err=True)
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+    try:
+        result = run_training(corpus, dev_corpus, output, config, resume=resume,
+                              progress=lambda line: typer.echo(line, err=True))
+    except KeyboardInterrupt:
+        typer.echo(f"stopped; continue with: tafsiri train ... -o {output} --resume", err=True)
+        raise typer.Exit(130) from None
+    except ValueError as err:
+        raise _fail(str(err)) from None
+    typer.echo(f"best dev BLEU {result.best_bleu:.2f} chrF {result.best_chrf:.2f}; model in {output}")
+
+
+def _human(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+@model_app.command("list")
+def list_command() -> None:
+    """List the embedded model, Marian models in the local hub cache, and registered folders."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from translate.model_catalog import list_models
+
+    try:
+        entries = list_models(registry_path())
+    except InputError as err:
+        raise _fail(str(err)) from None
+    table = Table("name", "origin", "size", "path")
+    for entry in entries:
+        table.add_row(entry.name, entry.origin, _human(entry.size_bytes), str(entry.path))
+    Console().print(table)
+
+
+def resolve_cli_model(name: str) -> Path:
+    """A ``--model`` value as a folder: registered names, embedded names, folders, cached hub ids."""
+    from translate.model_catalog import EMBEDDED_DIR, lookup_registered
+    from translate.models import resolve_model_path
+
+    registered = lookup_registered(registry_path(), name)
+    if registered is not None:
+        return resolve_model_path(registered)
+    if "/" not in name and (EMBEDDED_DIR / name / "config.json").exists():
+        return EMBEDDED_DIR / name
+    return resolve_model_path(name)
+
+
+@model_app.command("info")
+def info_command(name: Annotated[str, typer.Argument(help="A model name from `tafsiri model list`, a folder, or a cached hub id.")]) -> None:
+    """Show a model's architecture, vocabulary, size and card."""
+    from translate.model_catalog import model_details
+
+    try:
+        details = model_details(resolve_cli_model(name))
+    except InputError as err:
+        raise _fail(str(err)) from None
+    typer.echo(f"path:         {details.path}")
+    typer.echo(f"architecture: {details.model_type}, d_model {details.d_model}, "
+               f"{details.encoder_layers} encoder + {details.decoder_layers} decoder layers, "
+               f"{details.attention_heads} heads, ffn {details.ffn_dim}")
+    typer.echo(f"vocabulary:   {details.vocab_size}")
+    typer.echo(f"parameters:   {details.parameters / 1e6:.2f}M")
+    typer.echo(f"size:         {_human(details.size_bytes)}")
+    if details.training:
+        typer.echo(f"training:     step {details.training.get('step')}, dev BLEU "
+                   f"{details.training.get('dev_bleu', 0):.2f}")
+    if details.card:
+        typer.echo("")
+        typer.echo(details.card.rstrip())
+
+
+@model_app.command("add")
+def add_command(
+    name: Annotated[str, typer.Argument(help="Name to use with --model.")],
+    folder: Annotated[Path, typer.Argument(help="A MarianMT model folder.")],
+) -> None:
+    """Register a local model folder under a name."""
+    from translate.model_catalog import register_model
+
+    try:
+        entry = register_model(registry_path(), name, folder)
+    except InputError as err:
+        raise _fail(str(err)) from None
+    typer.echo(f"registered {entry.name} → {entry.path}")
+
+
+@model_app.command("remove")
+def remove_command(name: Annotated[str, typer.Argument(help="A registered model name.")]) -> None:
+    """Forget a registered model folder (the files stay)."""
+    from translate.model_catalog import unregister_model
+
+    try:
+        unregister_model(registry_path(), name)
+    except InputError as err:
+        raise _fail(str(err)) from None
+    typer.echo(f"removed {name}")
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root ``tafsiri`` app."""
+    """Add `train` and `model` to the root ``tafsiri`` app."""
+    app.command("train")(train_command)
+    app.add_typer(model_app, name="model")

@@ -1,0 +1,156 @@
+"""`tafsiri train`: a short real run, resuming it, and input checks before any training starts."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import DATA
+from translate.cli import app
+from translate.train import TrainConfig, token_budget_batches, _Example, _lr_at
+
+runner = CliRunner()
+
+TRAIN = [str(DATA / "lafand-train-500.sw"), str(DATA / "lafand-train-500.en")]
+DEV = [str(DATA / "lafand-dev-40.sw"), str(DATA / "lafand-dev-40.en")]
+# Small enough that two minutes on a CI core make hundreds of updates.
+TINY = ["--vocab-size", "800", "--d-model", "64", "--encoder-layers", "2", "--decoder-layers", "1",
+        "--heads", "2", "--ffn-dim", "128", "--batch-tokens", "1200", "--warmup", "50",
+        "--dev-size", "20", "--threads", "1"]
+
+
+def _args(out: Path, *extra: str, train=TRAIN, dev=DEV) -> list[str]:
+    args = ["train"]
+    for path in train:
+        args += ["--train", str(path)]
+    for path in dev:
+        args += ["--dev", str(path)]
+    return args + ["-o", str(out), *TINY, *extra]
+
+
+@pytest.fixture(scope="module")
+def two_minute_run(tmp_path_factory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("train") / "model"
+    result = runner.invoke(app, _args(out, "--minutes", "2", "--eval-every", "1"))
+    return out, result
+
+
+def test_a_two_minute_run_writes_a_folder_that_loads_and_translates(two_minute_run):
+    from transformers import MarianMTModel, MarianTokenizer
+
+    out, result = two_minute_run
+    assert result.exit_code == 0, result.output
+    assert "best dev BLEU" in result.output
+    tokenizer = MarianTokenizer.from_pretrained(out)
+    model = MarianMTModel.from_pretrained(out)
+    pad = model.config.pad_token_id
+    # The OPUS-MT layout CTranslate2's converter expects: </s> first, <pad> last and starting decoding.
+    assert pad == len(tokenizer) - 1 == model.config.decoder_start_token_id
+    assert tokenizer.convert_ids_to_tokens([0, pad]) == ["</s>", "<pad>"]
+    batch = tokenizer(["Rais alizungumza na waandishi wa habari."], return_tensors="pt")
+    output = model.generate(**batch, max_new_tokens=20)
+    assert tokenizer.batch_decode(output, skip_special_tokens=True)[0].strip()
+    training = json.loads((out / "training.json").read_text())
+    assert training["curve"], "the dev curve is recorded with the model"
+    assert (out / "checkpoint" / "state.pt").exists()
+
+
+def test_resume_continues_from_the_checkpoint(two_minute_run):
+    out, first = two_minute_run
+    assert first.exit_code == 0, first.output
+    import torch
+
+    before = torch.load(out / "checkpoint" / "state.pt", weights_only=False)
+    result = runner.invoke(app, _args(out, "--resume", "--minutes", "0.3", "--eval-every", "5"))
+    assert result.exit_code == 0, result.output
+    assert f"resumed at step {before['step']}" in result.output
+    after = torch.load(out / "checkpoint" / "state.pt", weights_only=False)
+    assert after["step"] > before["step"]
+    assert after["curve"][: len(before["curve"])] == before["curve"]
+    assert after["minutes"] > before["minutes"]
+
+
+def test_a_second_run_into_a_trained_folder_needs_resume(two_minute_run):
+    out, _ = two_minute_run
+    result = runner.invoke(app, _args(out, "--minutes", "0.1"))
+    assert result.exit_code == 1
+    assert "--resume" in result.output
+
+
+def _write(path: Path, data: str | bytes) -> str:
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("case", "make_train", "expected"),
+    [
+        ("different line counts",
+         lambda d: [_write(d / "a.sw", "moja\nmbili\n"), _write(d / "a.en", "one\n")],
+         "has 2 lines but"),
+        ("an empty line",
+         lambda d: [_write(d / "a.sw", "moja\n\ntatu\n"), _write(d / "a.en", "one\ntwo\nthree\n")],
+         "line 2 is empty"),
+        ("non-UTF-8 bytes",
+         lambda d: [_write(d / "a.sw", b"moja\nmb\xffili\n"), _write(d / "a.en", "one\ntwo\n")],
+         "not valid UTF-8 at byte 7"),
+        ("a TSV row with one column",
+         lambda d: [_write(d / "a.tsv", "moja\tone\nmbili\n")],
+         "line 2 has 1 column"),
+        ("a missing file",
+         lambda d: [str(d / "nowhere.sw"), str(d / "nowhere.en")],
+         "no such file"),
+    ],
+)
+def test_bad_training_data_fails_before_training_starts(tmp_path, case, make_train, expected):
+    out = tmp_path / "model"
+    result = runner.invoke(app, _args(out, "--minutes", "1", train=make_train(tmp_path)))
+    assert result.exit_code == 1, (case, result.output)
+    assert expected in result.output
+    assert len([line for line in result.output.splitlines() if line.strip()]) == 1
+    assert not out.exists(), "nothing is written when the input is bad"
+
+
+def test_a_missing_dev_set_is_an_error(tmp_path):
+    out = tmp_path / "model"
+    missing = runner.invoke(app, _args(out, "--minutes", "1", dev=[tmp_path / "dev.sw", tmp_path / "dev.en"]))
+    assert missing.exit_code == 1
+    assert "dev.sw: no such file" in missing.output
+    omitted = runner.invoke(app, _args(out, "--minutes", "1", dev=[]))
+    assert omitted.exit_code != 0
+    assert "--dev" in omitted.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [("d_model", 102, "divisible"), ("dropout", 1.5, "dropout"), ("vocab_size", 0, "vocab_size"),
+     ("device", "tpu", "device must be")],
+)
+def test_recipe_values_are_checked(field, value, message):
+    with pytest.raises(ValueError, match=message):
+        TrainConfig(**{field: value})
+
+
+def test_batches_respect_the_token_budget_and_cover_every_example_once():
+    rng = random.Random(0)
+    examples = [_Example(tuple(range(rng.randint(1, 60))), tuple(range(rng.randint(1, 60)))) for _ in range(500)]
+    batches = token_budget_batches(examples, 400, random.Random(1))
+    assert sorted(id(e) for b in batches for e in b) == sorted(id(e) for e in examples)
+    for batch in batches:
+        longest = max(max(len(e.src), len(e.tgt)) for e in batch)
+        assert longest * len(batch) <= 400 or len(batch) == 1
+
+
+def test_learning_rate_warms_up_then_decays_as_inverse_square_root():
+    cfg = TrainConfig(peak_lr=1e-3, warmup_steps=100)
+    assert _lr_at(50, cfg) == pytest.approx(5e-4)
+    assert _lr_at(100, cfg) == pytest.approx(1e-3)
+    assert _lr_at(400, cfg) == pytest.approx(5e-4)
