@@ -53,6 +53,9 @@ WRAPPED_FILLED_SHARE = 0.75
 # translation model handles a few sentences at once well, a page badly.
 DEFAULT_MAX_QUOTE_CHARS = 1000
 
+# sentencex pieces longer than this are checked again for plain sentence ends it skipped.
+LONG_PIECE_CHARS = 500
+
 # Titles and units that always precede something: a full stop after them never ends a sentence.
 _TITLES = frozenset(
     """Bw Bi Bibi Dkt Dk Dr Mhe Mh Prof Mch Mwl Mt St Mr Mrs Ms Jen Kan Kapt Capt Lt Sgt Rev Hon
@@ -96,6 +99,7 @@ _TERMINAL_END = re.compile(r"[.!?…:]['\"”’»)\]]*$")
 _LAST_TOKEN = re.compile(r"(?:^|[\s(\[\"“„«'‘])([^\s(\[\"“„«'‘]+)$")
 _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]")
 _BULLET = re.compile(r"(?:[-*•–—·▪►]\s|\(?\d{1,3}[.)]\s)")
+_PLAIN_END = re.compile(r"[.!?…]+['\"”’»)\]]*(?=\s)")
 _URL = re.compile(r"(?:https?://|www\.)")
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 
@@ -158,8 +162,8 @@ def segment_document(
             pass ``"lines"`` to be certain.
         split_sentences: ``False`` makes every block one segment (with ``layout="lines"``, one
             segment per non-blank line).
-        max_quote_chars: a quotation up to this long that spans sentences stays in one segment
-            with its attribution; ``0`` turns quotation joining off.
+        max_quote_chars: a quotation (or bracketed aside) up to this long that spans sentences
+            stays in one segment, with its attribution; ``0`` turns this off.
 
     Returns:
         The segments, in document order. Empty or whitespace-only text gives ``[]``.
@@ -205,7 +209,7 @@ def rebuild(text: str, segments: Sequence[Segment], outputs: Sequence[str]) -> s
         raise ValueError(f"{len(segments)} segments but {len(outputs)} outputs")
     parts: list[str] = []
     pos = 0
-    for seg, out in zip(segments, outputs):
+    for seg, out in zip(segments, outputs, strict=True):
         if seg.start < pos or seg.end < seg.start or seg.end > len(text):
             raise ValueError(
                 f"segment {seg.start}:{seg.end} overlaps the previous one or lies outside the "
@@ -268,7 +272,7 @@ def _wrapped_joins(text: str, lines: list[tuple[int, int]], boiler: list[bool]) 
     """For each line but the last: does it run on into the next (hard-wrapped prose)?"""
     # Width counts the indentation too: a wrapper fills the whole line.
     starts = [_line_start(text, s) for s, _ in lines]
-    widths = [e - ls for (_, e), ls in zip(lines, starts)]
+    widths = [e - ls for (_, e), ls in zip(lines, starts, strict=True)]
     width = max(widths)
     n = len(lines)
     if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
@@ -337,7 +341,18 @@ def _sentences(text: str, start: int, end: int, max_quote_chars: int) -> list[tu
     cuts = sorted(
         {b["end_index"] for b in sentencex.get_sentence_boundaries("sw", block)} - {0, len(block)}
     )
-    quotes = _quote_spans(block, max_quote_chars) if max_quote_chars else []
+    # sentencex does not split inside an open bracket or quote even when it never closes, so
+    # one stray "(" can swallow a page; long pieces get a second, plain look.
+    bounds = [0, *cuts, len(block)]
+    extra = [
+        cut
+        for a, b in zip(bounds, bounds[1:], strict=False)
+        if b - a > LONG_PIECE_CHARS
+        for cut in _plain_cuts(block, a, b)
+    ]
+    if extra:
+        cuts = sorted(set(cuts).union(extra))
+    quotes = _protected_spans(block, max_quote_chars) if max_quote_chars else []
     spans: list[tuple[int, int]] = []
     prev = 0
     q = 0
@@ -409,6 +424,39 @@ def _is_opening(block: str, i: int) -> bool:
     if left_open != right_open:
         return left_open
     return c in _OPEN_QUOTES
+
+
+def _plain_cuts(block: str, start: int, end: int) -> list[int]:
+    """Offsets after sentence-final punctuation followed by a capital or a digit."""
+    cuts = []
+    for m in _PLAIN_END.finditer(block, start, end):
+        nxt = m.end() + 1
+        while nxt < end and (block[nxt].isspace() or block[nxt] in _OPENERS):
+            nxt += 1
+        if nxt < end and (block[nxt].isupper() or block[nxt].isdigit()):
+            cuts.append(m.end())
+    return cuts
+
+
+def _protected_spans(block: str, max_chars: int) -> list[tuple[int, int]]:
+    """Quotations and brackets closing within ``max_chars``: (open, close), merged, sorted."""
+    spans = _quote_spans(block, max_chars)
+    stack: list[int] = []
+    for m in re.finditer(r"[()\[\]]", block):
+        if m.group() in "([":
+            stack.append(m.start())
+        elif stack:
+            opened = stack.pop()
+            if m.start() - opened <= max_chars:
+                spans.append((opened, m.start()))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _quote_spans(block: str, max_chars: int) -> list[tuple[int, int]]:
