@@ -74,12 +74,40 @@ _INLINE = frozenset("n.k k.m k.v n.a mf yaani etc e.g i.e a.m p.m".split())
 _BOILERPLATE = frozenset(
     s.casefold()
     for s in (
-        "SHARE", "Shiriki", "Shiriki nakala hii", "Shiriki makala hii", "Share this article",
-        "Imechapishwa", "Published", "on", "Trending", "Kuungana na sisi", "Connect with us",
-        "Soma zaidi", "Soma pia", "Read more", "Tangazo", "Matangazo", "Advertisement",
-        "Habari zinazohusiana", "Related", "Related posts", "Tufuate", "Follow us",
-        "Maoni", "Comments", "Print", "Chapisha", "Tweet", "Email", "Barua pepe",
-        "Facebook", "Twitter", "WhatsApp", "LinkedIn", "Telegram",
+        "SHARE",
+        "Shiriki",
+        "Shiriki nakala hii",
+        "Shiriki makala hii",
+        "Share this article",
+        "Imechapishwa",
+        "Published",
+        "on",
+        "Trending",
+        "Kuungana na sisi",
+        "Connect with us",
+        "Soma zaidi",
+        "Soma pia",
+        "Read more",
+        "Tangazo",
+        "Matangazo",
+        "Advertisement",
+        "Habari zinazohusiana",
+        "Related",
+        "Related posts",
+        "Tufuate",
+        "Follow us",
+        "Maoni",
+        "Comments",
+        "Print",
+        "Chapisha",
+        "Tweet",
+        "Email",
+        "Barua pepe",
+        "Facebook",
+        "Twitter",
+        "WhatsApp",
+        "LinkedIn",
+        "Telegram",
     )
 )
 
@@ -100,6 +128,7 @@ _LAST_TOKEN = re.compile(r"(?:^|[\s(\[\"“„«'‘])([^\s(\[\"“„«'‘]+)$
 _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]")
 _BULLET = re.compile(r"(?:[-*•–—·▪►]\s|\(?\d{1,3}[.)]\s)")
 _PLAIN_END = re.compile(r"[.!?…]+['\"”’»)\]]*(?=\s)")
+_LIST_END = re.compile(r"(?<![\w.])(?:n\.k|n\.k\.w|nk|etc)\.(?=\s)", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)")
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
 
@@ -335,7 +364,7 @@ def _kind(piece: str, *, alone: bool) -> str:
 
 def _sentences(text: str, start: int, end: int, max_quote_chars: int) -> list[tuple[int, int]]:
     """Sentence spans (absolute offsets, stripped) of ``text[start:end]``."""
-    import sentencex  # compiled, small; imported here so the module loads without it
+    import sentencex  # type: ignore[import-untyped]  # compiled; loaded on first use
 
     block = text[start:end].translate(_MASK_BREAKS)
     cuts = sorted(
@@ -350,6 +379,8 @@ def _sentences(text: str, start: int, end: int, max_quote_chars: int) -> list[tu
         if b - a > LONG_PIECE_CHARS
         for cut in _plain_cuts(block, a, b)
     ]
+    # "n.k." (etc.) often closes a list and its sentence; sentencex never ends a sentence there.
+    extra += _plain_cuts(block, 0, len(block), _LIST_END)
     if extra:
         cuts = sorted(set(cuts).union(extra))
     quotes = _protected_spans(block, max_quote_chars) if max_quote_chars else []
@@ -419,17 +450,24 @@ def _is_opening(block: str, i: int) -> bool:
         return True
     before = block[i - 1] if i > 0 else " "
     after = block[i + 1] if i + 1 < len(block) else " "
-    left_open = before.isspace() or before in _BEFORE_OPENING
-    right_open = not (after.isspace() or after in _AFTER_CLOSING)
-    if left_open != right_open:
-        return left_open
-    return c in _OPEN_QUOTES
+    side = _quote_side(before, after)
+    return c in _OPEN_QUOTES if side is None else side
 
 
-def _plain_cuts(block: str, start: int, end: int) -> list[int]:
-    """Offsets after sentence-final punctuation followed by a capital or a digit."""
+def _quote_side(before: str, after: str) -> bool | None:
+    """True: a quote mark between these characters opens; False: closes; None: can't tell."""
+    space_before = before.isspace() or before in _BEFORE_OPENING
+    word_after = not (after.isspace() or after in _AFTER_CLOSING)
+    # ' "Nchi' opens and 'fedha," ' closes; ' " ' and 'a"b' say nothing.
+    return space_before if space_before == word_after else None
+
+
+def _plain_cuts(
+    block: str, start: int, end: int, pattern: re.Pattern[str] | None = None
+) -> list[int]:
+    """Offsets after sentence-final punctuation (or ``pattern``) followed by a capital or digit."""
     cuts = []
-    for m in _PLAIN_END.finditer(block, start, end):
+    for m in (pattern or _PLAIN_END).finditer(block, start, end):
         nxt = m.end() + 1
         while nxt < end and (block[nxt].isspace() or block[nxt] in _OPENERS):
             nxt += 1
@@ -472,9 +510,8 @@ def _quote_spans(block: str, max_chars: int) -> list[tuple[int, int]]:
         if block[i] == '"':
             before = block[i - 1] if i > 0 else " "
             after = block[i + 1] if i + 1 < len(block) else " "
-            left_open = before.isspace() or before in _BEFORE_OPENING
-            right_open = not (after.isspace() or after in _AFTER_CLOSING)
-            opening = left_open if left_open != right_open else open_at < 0
+            side = _quote_side(before, after)
+            opening = open_at < 0 if side is None else side
         else:
             opening = _is_opening(block, i)
         if opening:
