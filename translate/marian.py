@@ -1,0 +1,231 @@
+"""The transformers back end: MarianMT checkpoints run with ``MarianMTModel.generate``.
+
+Loading goes through :func:`translate.models.resolve_model_path` and always passes
+``local_files_only=True``: a model that is not on disk is an error naming it, never a download.
+torch and transformers are imported here, not at package import, so ``tafsiri --help`` is fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import logging
+import warnings
+from pathlib import Path
+
+from translate.backend import DecodeOptions, Hypothesis
+from translate.batching import plan_batches
+from translate.models import resolve_model_path
+from translate.textio import InputError
+
+__all__ = ["MarianBackend", "resolve_device"]
+
+log = logging.getLogger(__name__)
+
+DEVICE_CHOICES = "auto, cpu, cuda or cuda:N"
+
+
+def resolve_device(device: str) -> str:
+    """Turn ``"auto"`` into ``"cuda"`` when a GPU is present, else ``"cpu"``; check the others.
+
+    Raises:
+        ValueError: an unknown device name, or CUDA asked for where there is none.
+    """
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cpu":
+        return device
+    if device == "cuda" or (device.startswith("cuda:") and device[5:].isdigit()):
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device {device!r} asked for, but CUDA is not available here; use cpu or auto"
+            )
+        return device
+    raise ValueError(f"device must be {DEVICE_CHOICES}, got {device!r}")
+
+
+def _fingerprint(folder: Path) -> str:
+    """A short hash of what identifies the weights on disk (config, file sizes and times)."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+class MarianBackend:
+    """A MarianMT checkpoint on CPU or GPU, behind the :class:`translate.backend.Backend` protocol.
+
+    Args:
+        model: a checkpoint folder or a hub id already in the local cache.
+        device: ``"auto"`` (CUDA if present, else CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+
+    Attributes:
+        model_id: the name the model was asked for by (folder path or hub id).
+        name: ``"transformers"``.
+        max_input_tokens: the longest source (in tokens, ``</s>`` included) the model accepts:
+            the smaller of the tokenizer's ``model_max_length`` and the position table size.
+        device: the device actually used.
+        fingerprint: a short hash of the checkpoint files, so changed weights are noticed.
+
+    Raises:
+        InputError: the model is not on disk or cannot be loaded.
+        ValueError: a bad device name.
+    """
+
+    name = "transformers"
+
+    def __init__(self, model: str | Path, device: str = "auto") -> None:
+        self.device = resolve_device(device)
+        folder = resolve_model_path(model)
+        self.model_id = str(model)
+        self.path = folder
+        import torch
+        from transformers import MarianMTModel, MarianTokenizer
+
+        try:
+            with warnings.catch_warnings():
+                # MarianTokenizer nags about sacremoses, which only matters for its own detokenizer.
+                warnings.filterwarnings("ignore", message=".*sacremoses.*")
+                self.tokenizer = MarianTokenizer.from_pretrained(str(folder), local_files_only=True)
+            self.model = MarianMTModel.from_pretrained(str(folder), local_files_only=True)
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise InputError(
+                f"model {model}: cannot be loaded as a MarianMT checkpoint ({first})"
+            ) from None
+        self.model.to(self.device).eval()
+        self._torch = torch
+        limits = [self.model.config.max_position_embeddings]
+        if self.tokenizer.model_max_length and self.tokenizer.model_max_length < 10**9:
+            limits.append(int(self.tokenizer.model_max_length))
+        self.max_input_tokens = min(limits)
+        self.fingerprint = _fingerprint(folder)
+        self._pad = self.model.config.pad_token_id
+        self._start = self.model.generation_config.decoder_start_token_id
+        if self._start is None:
+            self._start = self.model.config.decoder_start_token_id
+        log.info(
+            "loaded %s on %s (max %d input tokens)",
+            self.model_id,
+            self.device,
+            self.max_input_tokens,
+        )
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Source-side token counts, ``</s>`` included."""
+        if not texts:
+            return []
+        ids = self.tokenizer(list(texts), truncation=False, verbose=False)["input_ids"]
+        return [len(x) for x in ids]
+
+    def _encode(self, texts: list[str]) -> list[list[int]]:
+        ids = self.tokenizer(list(texts), truncation=False, verbose=False)["input_ids"]
+        for i, seq in enumerate(ids):
+            if len(seq) > self.max_input_tokens:
+                # Truncating would silently drop a sentence's end; splitting is the caller's job.
+                raise ValueError(
+                    f"input {i} has {len(seq)} tokens, more than this model's limit of "
+                    f"{self.max_input_tokens}; split it first (Translator does this)"
+                )
+        return ids
+
+    def _encode_prefixes(self, prefixes: list[str | None] | None, n: int) -> list[list[int]]:
+        if prefixes is None:
+            return [[] for _ in range(n)]
+        if len(prefixes) != n:
+            raise ValueError(f"{n} texts but {len(prefixes)} prefixes")
+        out: list[list[int]] = []
+        for prefix in prefixes:
+            if not prefix:
+                out.append([])
+            else:
+                out.append(
+                    list(self.tokenizer(text_target=prefix, add_special_tokens=False)["input_ids"])
+                )
+        return out
+
+    def translate_batch(
+        self,
+        texts: list[str],
+        options: DecodeOptions,
+        prefixes: list[str | None] | None = None,
+    ) -> list[list[Hypothesis]]:
+        """Translate ``texts`` into ``options.nbest`` hypotheses each, best first.
+
+        Inputs are sorted by length and run in batches whose padded source size stays under
+        ``options.batch_tokens``; results come back in input order. ``prefixes[i]``, when
+        given, is forced as the start of output ``i`` (the decoder continues from it) and is
+        part of the returned text.
+
+        Raises:
+            ValueError: an input longer than :attr:`max_input_tokens`, or mismatched prefixes.
+        """
+        if not texts:
+            return []
+        ids = self._encode(texts)
+        prefix_ids = self._encode_prefixes(prefixes, len(texts))
+        results: list[list[Hypothesis]] = [[] for _ in texts]
+        batches = plan_batches(
+            [len(x) for x in ids], options.batch_tokens, [len(p) for p in prefix_ids]
+        )
+        for batch in batches:
+            hyps = self._generate(
+                [ids[i] for i in batch],
+                prefix_ids[batch[0]] and [prefix_ids[i] for i in batch],
+                options,
+            )
+            for i, h in zip(batch, hyps, strict=True):
+                results[i] = h
+        return results
+
+    def _generate(
+        self, ids: list[list[int]], prefixes: list[list[int]] | list, options: DecodeOptions
+    ) -> list[list[Hypothesis]]:
+        torch = self._torch
+        longest = max(len(x) for x in ids)
+        input_ids = torch.full((len(ids), longest), self._pad, dtype=torch.long)
+        mask = torch.zeros((len(ids), longest), dtype=torch.long)
+        for row, seq in enumerate(ids):
+            input_ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+            mask[row, : len(seq)] = 1
+        kwargs = {"input_ids": input_ids.to(self.device), "attention_mask": mask.to(self.device)}
+        prefix_len = len(prefixes[0]) if prefixes else 0
+        if prefix_len:
+            decoder = torch.tensor([[self._start, *p] for p in prefixes], dtype=torch.long)
+            kwargs["decoder_input_ids"] = decoder.to(self.device)
+        gen = copy.deepcopy(self.model.generation_config)
+        gen.num_beams = options.beam
+        gen.num_return_sequences = options.nbest
+        gen.length_penalty = options.length_penalty
+        gen.do_sample = False
+        # max_length counts the decoder start and forced prefix; options.max_length, new tokens.
+        gen.max_length = options.max_length + 1 + prefix_len
+        gen.max_new_tokens = None
+        gen.output_scores = True
+        gen.return_dict_in_generate = True
+        with torch.inference_mode():
+            out = self.model.generate(**kwargs, generation_config=gen)
+        sequences = out.sequences
+        scores = self._scores(out, sequences, 1 + prefix_len, options.length_penalty)
+        texts = self.tokenizer.batch_decode(sequences, skip_special_tokens=True)
+        n = options.nbest
+        return [
+            [Hypothesis(texts[r * n + k], float(scores[r * n + k])) for k in range(n)]
+            for r in range(len(ids))
+        ]
+
+    def _scores(self, out, sequences, offset: int, length_penalty: float) -> list[float]:
+        seq_scores = getattr(out, "sequences_scores", None)
+        if seq_scores is not None:
+            return seq_scores.tolist()
+        # Greedy search reports per-step scores only: average the chosen tokens' log-probs.
+        steps = self.model.compute_transition_scores(sequences, out.scores, normalize_logits=True)
+        generated = sequences[:, offset:]
+        valid = generated != self._pad
+        totals = (steps * valid).sum(dim=1)
+        lengths = valid.sum(dim=1).clamp(min=1).float()
+        return (totals / lengths**length_penalty).tolist()
