@@ -1,1 +1,29 @@
-"""Tafsiri glossary: terms, matching, enforcement, term accuracy."""
+"""Tafsiri glossary: terms, Swahili-aware matching, enforcement, term accuracy.
+
+>>> from glossary import default_glossary
+>>> [m.preferred for m in default_glossary().match("Waziri wa Mambo ya Nje wa Ubelgiji")]
+['Minister of Foreign Affairs', 'Belgium']
+"""
+
+from glossary.enforce import EnforcedTranslation, TermOutcome, enforce_terms
+from glossary.io import default_glossary, export_glossary, load_glossary
+from glossary.lint import LintIssue, lint_file
+from glossary.match import TermMatch
+from glossary.model import Glossary, Term
+from glossary.score import TermAccuracy, term_accuracy
+
+__all__ = [
+    "Glossary",
+    "Term",
+    "TermMatch",
+    "load_glossary",
+    "default_glossary",
+    "export_glossary",
+    "lint_file",
+    "LintIssue",
+    "enforce_terms",
+    "EnforcedTranslation",
+    "TermOutcome",
+    "term_accuracy",
+    "TermAccuracy",
+]

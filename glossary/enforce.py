@@ -1,0 +1,272 @@
+"""Glossary enforcement that works with any back end offering n-best lists and forced prefixes.
+
+For each text, cheapest first:
+
+1. **model** — decode exactly as without a glossary; accept when every term's English is there.
+   Texts with no glossary term are never decoded again, so their output is identical to a run
+   without the glossary.
+2. **nbest** — decode again returning ``beam`` hypotheses; take the best-ranked one that has
+   every term.
+3. **forced** — repair: keep the translation's words up to where the missing term belongs
+   (the term's relative position in the source, mapped onto the translation's words), force
+   that plus the exact English term as the target prefix, and let the model finish the
+   sentence. Repeated for each missing term, left to right; a term is never just appended.
+4. Whatever is still missing is **failed** — flagged, never hidden. An **ambiguous** term (the
+   context does not decide between entries, e.g. "balozi" = ambassador or embassies) is
+   accepted in any of its renderings but never forced.
+
+English casing adapts to position: a lower-case term opening a sentence is capitalised;
+renderings with capitals (proper nouns, titles) keep theirs.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from glossary.match import TermMatch, locate_targets
+from glossary.model import Glossary
+from translate.backend import Backend, DecodeOptions
+
+__all__ = ["STATUSES", "TermOutcome", "EnforcedTranslation", "enforce_terms", "summarize"]
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("model", "nbest", "forced", "failed", "ambiguous")
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+
+
+@dataclass(frozen=True)
+class TermOutcome:
+    """What happened to one glossary occurrence in one translation.
+
+    Attributes:
+        sw: the glossary entry (or entries, " | "-joined, when ambiguous).
+        source: the occurrence as written in the source.
+        start: its character offset in the source.
+        end: offset just past it.
+        number: "singular", "plural" or "unknown".
+        expected: the accepted English renderings, preferred first.
+        status: one of :data:`STATUSES`.
+        found: the rendering found in the translation (None when missing).
+        reason: why it is failed or ambiguous ("" otherwise).
+    """
+
+    sw: str
+    source: str
+    start: int
+    end: int
+    number: str
+    expected: tuple[str, ...]
+    status: str
+    found: str | None = None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {self.status!r}")
+
+    @property
+    def ok(self) -> bool:
+        """The term's English is in the translation."""
+        return self.found is not None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "sw": self.sw,
+            "source": self.source,
+            "start": self.start,
+            "end": self.end,
+            "number": self.number,
+            "expected": list(self.expected),
+            "status": self.status,
+            "found": self.found,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class EnforcedTranslation:
+    """A translation and the outcome of every glossary occurrence in its source."""
+
+    text: str
+    terms: tuple[TermOutcome, ...] = ()
+
+
+@dataclass
+class _State:
+    index: int
+    source: str
+    matches: list[TermMatch]
+    first: str
+    text: str
+    stage: str = "model"
+    first_hits: list | None = None
+    forced: set[int] | None = None
+    locked_chars: int = 0
+    given_up: set[int] | None = None
+
+
+def _hits(text: str, matches: Sequence[TermMatch]) -> list[tuple[int, int, str] | None]:
+    return locate_targets(text, [m.targets for m in matches], case="adaptive")
+
+
+def _missing_required(hits: Sequence, matches: Sequence[TermMatch]) -> list[int]:
+    return [k for k, (hit, m) in enumerate(zip(hits, matches)) if hit is None and not m.ambiguous]
+
+
+def enforce_terms(
+    backend: Backend, texts: list[str], options: DecodeOptions, glossary: Glossary
+) -> list[EnforcedTranslation]:
+    """Translate ``texts`` so that every glossary term found in them appears in the English.
+
+    Args:
+        backend: any :class:`~translate.backend.Backend` (n-best and forced prefixes are used).
+        texts: Swahili sentences.
+        options: decoding options, used as given for the first pass.
+        glossary: the terms to enforce.
+
+    Returns:
+        One :class:`EnforcedTranslation` per text, in order.
+    """
+    if not texts:
+        return []
+    first = backend.translate_batch(texts, options)
+    states = []
+    for i, (text, hyps) in enumerate(zip(texts, first)):
+        best = hyps[0].text if hyps else ""
+        states.append(_State(i, text, glossary.match(text), best, best))
+    for s in states:
+        s.first_hits = _hits(s.first, s.matches) if s.matches else []
+
+    pending = [s for s in states if s.matches and _missing_required(s.first_hits, s.matches)]
+    if pending and options.beam > 1:
+        nbest_opts = replace(options, nbest=options.beam)
+        lists = backend.translate_batch([s.source for s in pending], nbest_opts)
+        still = []
+        for s, hyps in zip(pending, lists):
+            choice = _choose(hyps, s.matches)
+            if choice is None:
+                still.append(s)
+            elif choice != s.first:
+                s.text, s.stage = choice, "nbest"
+        pending = still
+    if pending:
+        _force(backend, pending, options)
+    return [_outcomes(s) for s in states]
+
+
+def _choose(hyps, matches: Sequence[TermMatch]) -> str | None:
+    """The best-ranked hypothesis with every required term, preferring more ambiguous ones found."""
+    best: tuple[int, int, str] | None = None
+    for rank, hyp in enumerate(hyps):
+        hits = _hits(hyp.text, matches)
+        if _missing_required(hits, matches):
+            continue
+        found = sum(h is not None for h in hits)
+        if best is None or found > best[0]:
+            best = (found, -rank, hyp.text)
+    return best[2] if best else None
+
+
+def _force(backend: Backend, pending: list[_State], options: DecodeOptions) -> None:
+    one = replace(options, nbest=1)
+    for s in pending:
+        s.forced, s.given_up = set(), set()
+    rounds = max(len(s.matches) for s in pending)
+    for _ in range(rounds):
+        batch: list[tuple[_State, int, str]] = []
+        for s in pending:
+            hits = _hits(s.text, s.matches)
+            missing = [k for k in _missing_required(hits, s.matches) if k not in s.given_up]
+            if missing:
+                k = missing[0]
+                batch.append((s, k, _prefix(s, k, hits)))
+        if not batch:
+            return
+        outs = backend.translate_batch([s.source for s, _, _ in batch], one, prefixes=[p for _, _, p in batch])
+        for (s, k, prefix), hyps in zip(batch, outs):
+            new = hyps[0].text if hyps else ""
+            s.forced.add(k)
+            if _hits(new, [s.matches[k]])[0] is None:
+                # The back end lost the forced words (e.g. a tokenizer cannot spell them).
+                log.warning("forced term %r did not survive decoding: %r", s.matches[k].preferred, new)
+                s.given_up.add(k)
+                continue
+            s.text, s.stage = new, "forced"
+            s.locked_chars = len(prefix)
+
+
+def _prefix(s: _State, k: int, hits: Sequence) -> str:
+    """The translation's words up to where term ``k`` belongs, then the term itself."""
+    match = s.matches[k]
+    text = s.text
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    rel = match.start / max(len(s.source), 1)
+    cut_word = min(round(rel * len(words)), max(len(words) - 1, 0))
+    cut = words[cut_word][0] if words else 0
+    cut = max(cut, s.locked_chars)
+    # Never cut through an English term that is already in place.
+    for hit in hits:
+        if hit is not None and hit[0] < cut < hit[1]:
+            cut = hit[1]
+    if cut < len(text) and cut > s.locked_chars and not text[cut - 1].isspace():
+        nxt = text.find(" ", cut)
+        cut = len(text) if nxt == -1 else nxt
+    head = text[:cut].rstrip()
+    term = match.preferred
+    opens_sentence = not head or bool(_SENTENCE_END.search(head))
+    if opens_sentence and term[:1].islower():
+        term = term[:1].upper() + term[1:]
+    return f"{head} {term}" if head else term
+
+
+def _outcomes(s: _State) -> EnforcedTranslation:
+    if not s.matches:
+        return EnforcedTranslation(s.text, ())
+    hits = _hits(s.text, s.matches)
+    out = []
+    for k, (m, hit) in enumerate(zip(s.matches, hits)):
+        reason = ""
+        if hit is None:
+            if m.ambiguous:
+                status = "ambiguous"
+                reason = "the context does not decide between: " + " | ".join(
+                    f"{t.sw} → {t.en[0]}" for t in m.terms)
+            else:
+                status = "failed"
+                reason = "not in any hypothesis; forcing it did not survive decoding" if s.forced else \
+                    "not in the translation"
+        elif s.first_hits and s.first_hits[k] is not None and s.stage == "model":
+            status = "model"
+        elif s.stage == "nbest":
+            status = "model" if s.first_hits and s.first_hits[k] is not None else "nbest"
+        elif s.stage == "forced":
+            status = "forced" if (s.forced and k in s.forced) or not (s.first_hits and s.first_hits[k]) \
+                else "model"
+        else:
+            status = "model"
+        out.append(TermOutcome(
+            sw=" | ".join(t.sw for t in m.terms),
+            source=m.surface,
+            start=m.start,
+            end=m.end,
+            number=m.number,
+            expected=m.targets,
+            status=status,
+            found=hit[2] if hit else None,
+            reason=reason,
+        ))
+    return EnforcedTranslation(s.text, tuple(out))
+
+
+def summarize(results: Sequence[EnforcedTranslation]) -> dict[str, int]:
+    """Counts for an end-of-run summary: found (all occurrences) and one count per status."""
+    counts = {"found": 0, **{status: 0 for status in STATUSES}}
+    for result in results:
+        for term in result.terms:
+            counts["found"] += 1
+            counts[term.status] += 1
+    return counts

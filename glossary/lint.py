@@ -1,0 +1,157 @@
+"""Checking a glossary file before use (``tafsiri glossary check FILE``).
+
+Errors make :func:`~glossary.io.load_glossary` refuse the file; warnings point at entries that
+load but probably do not do what the author meant; notes explain behaviour (ambiguity).
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from glossary.io import SEPARATOR, Entry, entry_to_term, read_entries
+from translate.textio import InputError
+
+__all__ = ["LintIssue", "SEVERITIES", "lint_entries", "lint_file"]
+
+SEVERITIES = ("error", "warning", "note")
+
+
+@dataclass(frozen=True)
+class LintIssue:
+    """One finding.
+
+    Attributes:
+        severity: "error", "warning" or "note".
+        code: a short stable name (empty-cell, conflict, duplicate, unbalanced, nested, ...).
+        line: the line (TSV/CSV) or entry number (TBX); 0 for the whole file.
+        message: what is wrong and how to fix it.
+    """
+
+    severity: str
+    code: str
+    line: int
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, got {self.severity!r}")
+
+    def format(self, origin: str) -> str:
+        where = f"{origin}:{self.line}" if self.line else origin
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"severity": self.severity, "code": self.code, "line": self.line, "message": self.message}
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _cell_issues(entry: Entry) -> list[LintIssue]:
+    issues = []
+    for column in ("sw", "en"):
+        if not entry.get(column):
+            issues.append(LintIssue("error", "empty-cell", entry.line, f"empty {column!r} cell"))
+    for column in ("en", "sw_plural", "en_plural", "forbidden"):
+        raw = entry.get(column)
+        if raw and any(not piece.strip() for piece in raw.split(SEPARATOR)):
+            issues.append(LintIssue("warning", "empty-alternative", entry.line,
+                                    f"{column!r} has an empty alternative between '{SEPARATOR}': {raw!r}"))
+    sw_pl, en_pl = entry.get("sw_plural"), entry.get("en_plural")
+    if bool(sw_pl) != bool(en_pl):
+        given, missing = ("sw_plural", "en_plural") if sw_pl else ("en_plural", "sw_plural")
+        issues.append(LintIssue("warning", "unbalanced", entry.line,
+                                f"{given} is given but {missing} is not; give both or neither"))
+    return issues
+
+
+def lint_entries(entries: list[Entry], origin: str, merge_duplicates: bool = False) -> list[LintIssue]:
+    """Every problem in ``entries`` (as read by :func:`glossary.io.read_entries`).
+
+    With ``merge_duplicates`` (how reversed English→Swahili lists load), conflicting
+    duplicates are notes saying they will be merged instead of errors.
+    """
+    issues: list[LintIssue] = []
+    terms = []
+    for entry in entries:
+        cell_issues = _cell_issues(entry)
+        issues.extend(cell_issues)
+        if any(i.severity == "error" for i in cell_issues):
+            continue
+        try:
+            term = entry_to_term(entry, origin)
+        except InputError as err:
+            message = str(err).split(": ", 2)[-1]
+            issues.append(LintIssue("error", "invalid", entry.line, message))
+            continue
+        terms.append(term)
+        targets = {e.casefold() for e in (*term.en, *term.en_plural)}
+        for bad in term.forbidden:
+            if bad.casefold() in targets:
+                issues.append(LintIssue("error", "forbidden-target", entry.line,
+                                        f"{bad!r} is both an accepted and a forbidden rendering"))
+
+    by_sw: dict[tuple[str, ...], list] = defaultdict(list)
+    for term in terms:
+        by_sw[_key(term.sw)].append(term)
+    for group in by_sw.values():
+        for i, later in enumerate(group[1:], start=1):
+            for earlier in group[:i]:
+                same_en = {e.casefold() for e in earlier.en} == {e.casefold() for e in later.en}
+                told_apart = (earlier.note.casefold(), earlier.pos) != (later.note.casefold(), later.pos)
+                if same_en and not told_apart:
+                    issues.append(LintIssue("warning", "duplicate", later.line,
+                                            f"{later.sw!r} repeats line {earlier.line}"))
+                elif not same_en and not told_apart and merge_duplicates:
+                    issues.append(LintIssue(
+                        "note", "merged", later.line,
+                        f"{later.sw!r} also on line {earlier.line}; its English is merged into that "
+                        f"entry's alternatives"))
+                elif not same_en and not told_apart:
+                    issues.append(LintIssue(
+                        "error", "conflict", later.line,
+                        f"{later.sw!r} → {SEPARATOR.join(later.en)!r} conflicts with line {earlier.line} "
+                        f"({SEPARATOR.join(earlier.en)!r}); add a note or pos that tells them apart, or "
+                        f"list both renderings in one 'en' cell"))
+                elif not same_en:
+                    issues.append(LintIssue(
+                        "note", "ambiguous", later.line,
+                        f"{later.sw!r} also on line {earlier.line} with other English; matches will be "
+                        f"reported as ambiguous unless the context decides"))
+                break
+
+    keys = {_key(t.sw): t for t in terms}
+    for term in terms:
+        words = _key(term.sw)
+        for size in range(1, len(words)):
+            for start in range(len(words) - size + 1):
+                inner = keys.get(words[start : start + size])
+                if inner is not None:
+                    issues.append(LintIssue(
+                        "warning", "nested", inner.line,
+                        f"{inner.sw!r} is nested in {term.sw!r} (line {term.line}); the longer term wins "
+                        f"where both match"))
+    issues.sort(key=lambda i: (i.line, SEVERITIES.index(i.severity)))
+    return issues
+
+
+def lint_file(
+    path: str | os.PathLike[str], reverse: bool | None = None, merge_duplicates: bool | None = None
+) -> list[LintIssue]:
+    """Lint a glossary file; a file that cannot be read at all gives one error.
+
+    ``reverse`` and ``merge_duplicates`` mean what they mean for
+    :func:`~glossary.io.load_glossary`.
+    """
+    try:
+        entries, reversed_ = read_entries(path, reverse)
+    except InputError as err:
+        message = str(err)
+        prefix = f"{path}: "
+        return [LintIssue("error", "unreadable", 0, message[len(prefix):] if message.startswith(prefix) else message)]
+    merge = reversed_ if merge_duplicates is None else merge_duplicates
+    return lint_entries(entries, str(path), merge_duplicates=merge)

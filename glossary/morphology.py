@@ -1,0 +1,228 @@
+"""Just enough Swahili (and English) morphology to match glossary terms in running text.
+
+Swahili nouns fall into classes that pair a singular and a plural prefix, and words that
+follow a noun agree with its class: the connective "of" (wa/ya/la/za/cha/vya), demonstratives
+(huyo, hizo, ...) and adjectives (mkuu → wakuu / mikuu). We use this to
+
+* generate the plural of a term when the glossary does not list one
+  (waziri → mawaziri, mkurugenzi mkuu → wakurugenzi wakuu, mkutano wa kilele → mikutano ya
+  kilele, ziara ya kikazi → ziara za kikazi, ubalozi mdogo → balozi ndogo);
+* read the number of a match from the word after it ("balozi wa" is one ambassador,
+  "balozi za" is plural: embassies);
+* accept the locative suffix -ni (Ulaya → Ulayani "in Europe").
+
+Class numbers follow the Bantu convention (Ashton 1944; Mohamed 2001, *Modern Swahili Grammar*).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "NounClass",
+    "noun_class",
+    "pluralize",
+    "agreement_markers",
+    "ALL_MARKERS",
+    "locative_forms",
+    "english_plural",
+]
+
+NounClass = tuple[int, int]  # (singular class, plural class)
+
+ANIMATE: NounClass = (1, 2)
+M_MI: NounClass = (3, 4)
+JI_MA: NounClass = (5, 6)
+KI_VI: NounClass = (7, 8)
+N_N: NounClass = (9, 10)
+U_N: NounClass = (11, 10)
+
+# The connective and the three demonstratives (near, referential, far) that agree with each class.
+_MARKERS: dict[int, frozenset[str]] = {
+    1: frozenset({"wa", "huyu", "huyo", "yule"}),
+    2: frozenset({"wa", "hawa", "hao", "wale"}),
+    3: frozenset({"wa", "huu", "huo", "ule"}),
+    4: frozenset({"ya", "hii", "hiyo", "ile"}),
+    5: frozenset({"la", "hili", "hilo", "lile"}),
+    6: frozenset({"ya", "haya", "hayo", "yale"}),
+    7: frozenset({"cha", "hiki", "hicho", "kile"}),
+    8: frozenset({"vya", "hivi", "hivyo", "vile"}),
+    9: frozenset({"ya", "hii", "hiyo", "ile"}),
+    10: frozenset({"za", "hizi", "hizo", "zile"}),
+    11: frozenset({"wa", "huu", "huo", "ule"}),
+}
+ALL_MARKERS: frozenset[str] = frozenset().union(*_MARKERS.values())
+
+# Connectives inside a term change with the head noun's number (class → plural class).
+_CONNECTIVE_PLURAL = {1: "wa", 3: "ya", 5: "ya", 7: "vya", 9: "za", 11: "za"}
+_CONNECTIVES = frozenset({"wa", "ya", "la", "za", "cha", "vya"})
+_VOWELS = "aeiou"
+
+
+def agreement_markers(cls: NounClass | None, plural: bool) -> frozenset[str]:
+    """Words that agree with a noun of class ``cls`` in that number (empty when unknown)."""
+    if cls is None:
+        return frozenset()
+    return _MARKERS[cls[1] if plural else cls[0]]
+
+
+def _is_consonant(ch: str) -> bool:
+    return ch.isalpha() and ch.lower() not in _VOWELS
+
+
+def _with_case(template: str, word: str) -> str:
+    """Give ``word`` the capitalisation of ``template`` (first letter only)."""
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def noun_class(singular: str, plural: str | None = None, animate: bool = False) -> NounClass | None:
+    """Guess the class pair of a (head) noun from its singular and, when known, its plural.
+
+    Animate nouns (people, titles) take class 1/2 agreement whatever their prefix
+    ("kiongozi wa", "mawaziri wa"). Returns None when there is no safe guess.
+    """
+    if animate:
+        return ANIMATE
+    s = singular.lower()
+    p = plural.lower() if plural else None
+    if p is not None:
+        if p == s:
+            return N_N
+        if s.startswith("m") and p.startswith("mi"):
+            return M_MI
+        if s.startswith("m") and p.startswith("w"):
+            return ANIMATE
+        if s.startswith(("ki", "ch")) and p.startswith(("vi", "vy")):
+            return KI_VI
+        if p.startswith("ma"):
+            return JI_MA
+        if s.startswith("u") and p == s[1:]:
+            return U_N
+        return None
+    if s.startswith("m") and len(s) > 2 and (_is_consonant(s[1]) or s.startswith("mw")):
+        return M_MI
+    if s.startswith(("ki", "ch")) and len(s) > 3:
+        return KI_VI
+    if s.startswith("u") and len(s) > 3 and _is_consonant(s[1]):
+        return U_N
+    return N_N
+
+
+def _plural_head(word: str, cls: NounClass) -> str:
+    w = word
+    lower = w.lower()
+    if cls == ANIMATE:
+        if lower.startswith("mw") and len(w) > 2 and w[2].lower() in _VOWELS:
+            return _with_case(w, "w" + w[2:])
+        if lower.startswith("m") and len(w) > 1 and _is_consonant(w[1]):
+            return _with_case(w, "wa" + w[1:])
+        if lower.startswith("ki"):
+            return _with_case(w, "vi" + w[2:])
+        return _with_case(w, "ma" + w[0].lower() + w[1:])
+    if cls == M_MI:
+        if lower.startswith("mw"):
+            return _with_case(w, "mi" + w[2:])
+        return _with_case(w, "mi" + w[1:])
+    if cls == KI_VI:
+        if lower.startswith("ch"):
+            return _with_case(w, "vy" + w[2:])
+        return _with_case(w, "vi" + w[2:])
+    if cls == JI_MA:
+        if lower.startswith("ji") and len(w) > 3:
+            return _with_case(w, "ma" + w[2:])
+        return _with_case(w, "ma" + w[0].lower() + w[1:])
+    if cls == U_N:
+        return _with_case(w, w[1:])
+    return w
+
+
+def _plural_modifier(word: str, cls: NounClass) -> str:
+    """Make an adjective that follows the head agree in the plural (mkuu → wakuu/mikuu/kuu)."""
+    lower = word.lower()
+    if cls == ANIMATE and lower.startswith("m") and len(word) > 2 and _is_consonant(word[1]):
+        return _with_case(word, "wa" + word[1:])
+    if cls == M_MI and lower.startswith("m") and len(word) > 2 and _is_consonant(word[1]):
+        return _with_case(word, "mi" + word[1:])
+    if cls == KI_VI and lower.startswith("ki"):
+        return _with_case(word, "vi" + word[2:])
+    if cls == U_N and lower.startswith("m") and len(word) > 2 and _is_consonant(word[1]):
+        # Class 10 adjectives take a nasal: mdogo → ndogo, mkuu → kuu, mpya → mpya.
+        rest = word[1:]
+        if rest[0].lower() in "dgjz":
+            return _with_case(word, "n" + rest)
+        return _with_case(word, rest) if rest[0].lower() in "kt" else word
+    return word
+
+
+def pluralize(phrase: str, animate: bool = False) -> tuple[str, NounClass | None]:
+    """The Swahili plural of a noun phrase: head noun, agreeing adjectives, first connective.
+
+    Words after the first connective belong to the possessor and stay as they are
+    ("Waziri wa Mambo ya Nje" → "Mawaziri wa Mambo ya Nje").
+
+    Returns:
+        (plural phrase, class pair of the head; None when unknown).
+    """
+    words = phrase.split()
+    if not words:
+        return phrase, None
+    cls = noun_class(words[0], animate=animate)
+    if cls is None:
+        return phrase, None
+    out = [_plural_head(words[0], cls)]
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in _CONNECTIVES:
+            out.append(_with_case(word, _CONNECTIVE_PLURAL.get(cls[0], word.lower())))
+            out.extend(words[i + 1 :])
+            break
+        out.append(_plural_modifier(word, cls))
+    return " ".join(out), cls
+
+
+def locative_forms(word: str) -> tuple[str, ...]:
+    """The locative -ni forms of a noun: bara → barani, Ulaya → Ulayani, nyumba → nyumbani.
+
+    A final -a may also become -eni (meza → mezani/mezeni in regional use); both are accepted.
+    """
+    lower = word.lower()
+    if len(word) < 3 or lower[-1] not in _VOWELS or lower.endswith("ni"):
+        return ()
+    forms = [word + "ni"]
+    if lower.endswith("a"):
+        forms.append(word[:-1] + "eni")
+    return tuple(forms)
+
+
+_ES_ENDINGS = ("s", "x", "z", "ch", "sh")
+_IRREGULAR = {"man": "men", "woman": "women", "chairman": "chairmen", "spokesman": "spokesmen",
+              "child": "children", "person": "people", "chairwoman": "chairwomen"}
+
+
+def _plural_word(word: str) -> str:
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return _with_case(word, _IRREGULAR[lower])
+    if lower.endswith("y") and len(word) > 1 and word[-2].lower() not in _VOWELS:
+        return word[:-1] + "ies"
+    if lower.endswith(_ES_ENDINGS):
+        return word + "es"
+    return word + "s"
+
+
+def english_plural(phrase: str) -> str:
+    """A regular English plural: the head before "of"/"for"/"to", else the last word.
+
+    "Minister of Foreign Affairs" → "Ministers of Foreign Affairs", "working visit" → "working
+    visits", "embassy" → "embassies". Irregular or conventional plurals ("Directors General")
+    belong in the glossary's en_plural column.
+    """
+    words = phrase.split()
+    if not words:
+        return phrase
+    for i, word in enumerate(words):
+        if i > 0 and word.lower() in {"of", "for", "to", "on", "in"}:
+            words[i - 1] = _plural_word(words[i - 1])
+            return " ".join(words)
+    words[-1] = _plural_word(words[-1])
+    return " ".join(words)
+
