@@ -114,7 +114,8 @@ def _hits(text: str, matches: Sequence[TermMatch]) -> list[tuple[int, int, str] 
 
 
 def _missing_required(hits: Sequence, matches: Sequence[TermMatch]) -> list[int]:
-    return [k for k, (hit, m) in enumerate(zip(hits, matches)) if hit is None and not m.ambiguous]
+    pairs = enumerate(zip(hits, matches, strict=True))
+    return [k for k, (hit, m) in pairs if hit is None and not m.ambiguous]
 
 
 def enforce_terms(
@@ -135,7 +136,7 @@ def enforce_terms(
         return []
     first = backend.translate_batch(texts, options)
     states = []
-    for i, (text, hyps) in enumerate(zip(texts, first)):
+    for i, (text, hyps) in enumerate(zip(texts, first, strict=True)):
         best = hyps[0].text if hyps else ""
         states.append(_State(i, text, glossary.match(text), best, best))
     for s in states:
@@ -146,7 +147,7 @@ def enforce_terms(
         nbest_opts = replace(options, nbest=options.beam)
         lists = backend.translate_batch([s.source for s in pending], nbest_opts)
         still = []
-        for s, hyps in zip(pending, lists):
+        for s, hyps in zip(pending, lists, strict=True):
             choice = _choose(hyps, s.matches)
             if choice is None:
                 still.append(s)
@@ -186,13 +187,17 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions) -> N
                 batch.append((s, k, _prefix(s, k, hits)))
         if not batch:
             return
-        outs = backend.translate_batch([s.source for s, _, _ in batch], one, prefixes=[p for _, _, p in batch])
-        for (s, k, prefix), hyps in zip(batch, outs):
+        outs = backend.translate_batch(
+            [s.source for s, _, _ in batch], one, prefixes=[p for _, _, p in batch]
+        )
+        for (s, k, prefix), hyps in zip(batch, outs, strict=True):
             new = hyps[0].text if hyps else ""
             s.forced.add(k)
             if _hits(new, [s.matches[k]])[0] is None:
                 # The back end lost the forced words (e.g. a tokenizer cannot spell them).
-                log.warning("forced term %r did not survive decoding: %r", s.matches[k].preferred, new)
+                log.warning(
+                    "forced term %r did not survive decoding: %r", s.matches[k].preferred, new
+                )
                 s.given_up.add(k)
                 continue
             s.text, s.stage = new, "forced"
@@ -228,37 +233,46 @@ def _outcomes(s: _State) -> EnforcedTranslation:
         return EnforcedTranslation(s.text, ())
     hits = _hits(s.text, s.matches)
     out = []
-    for k, (m, hit) in enumerate(zip(s.matches, hits)):
+    for k, (m, hit) in enumerate(zip(s.matches, hits, strict=True)):
         reason = ""
         if hit is None:
             if m.ambiguous:
                 status = "ambiguous"
                 reason = "the context does not decide between: " + " | ".join(
-                    f"{t.sw} → {t.en[0]}" for t in m.terms)
+                    f"{t.sw} → {t.en[0]}" for t in m.terms
+                )
             else:
                 status = "failed"
-                reason = "not in any hypothesis; forcing it did not survive decoding" if s.forced else \
-                    "not in the translation"
+                reason = (
+                    "not in any hypothesis; forcing it did not survive decoding"
+                    if s.forced
+                    else "not in the translation"
+                )
         elif s.first_hits and s.first_hits[k] is not None and s.stage == "model":
             status = "model"
         elif s.stage == "nbest":
             status = "model" if s.first_hits and s.first_hits[k] is not None else "nbest"
         elif s.stage == "forced":
-            status = "forced" if (s.forced and k in s.forced) or not (s.first_hits and s.first_hits[k]) \
+            status = (
+                "forced"
+                if (s.forced and k in s.forced) or not (s.first_hits and s.first_hits[k])
                 else "model"
+            )
         else:
             status = "model"
-        out.append(TermOutcome(
-            sw=" | ".join(t.sw for t in m.terms),
-            source=m.surface,
-            start=m.start,
-            end=m.end,
-            number=m.number,
-            expected=m.targets,
-            status=status,
-            found=hit[2] if hit else None,
-            reason=reason,
-        ))
+        out.append(
+            TermOutcome(
+                sw=" | ".join(t.sw for t in m.terms),
+                source=m.surface,
+                start=m.start,
+                end=m.end,
+                number=m.number,
+                expected=m.targets,
+                status=status,
+                found=hit[2] if hit else None,
+                reason=reason,
+            )
+        )
     return EnforcedTranslation(s.text, tuple(out))
 
 

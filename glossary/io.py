@@ -46,26 +46,60 @@ FORMATS = ("tsv", "csv", "tbx")
 SEPARATOR = "|"  # between alternatives inside one cell
 
 _ALIASES = {
-    "sw": "sw", "swahili": "sw", "kiswahili": "sw", "source": "sw", "term": "sw", "sw_term": "sw",
-    "en": "en", "english": "en", "target": "en", "translation": "en", "en_term": "en",
-    "sw_plural": "sw_plural", "plural_sw": "sw_plural", "sw_pl": "sw_plural",
-    "en_plural": "en_plural", "plural_en": "en_plural", "en_pl": "en_plural",
-    "note": "note", "notes": "note", "comment": "note", "description": "note", "definition": "note",
-    "pos": "pos", "part_of_speech": "pos", "partofspeech": "pos",
-    "case_sensitive": "case_sensitive", "case": "case_sensitive", "casesensitive": "case_sensitive",
-    "forbidden": "forbidden", "avoid": "forbidden", "do_not_use": "forbidden",
-    "alternatives": "alternatives", "en_alternatives": "alternatives",
+    "sw": "sw",
+    "swahili": "sw",
+    "kiswahili": "sw",
+    "source": "sw",
+    "term": "sw",
+    "sw_term": "sw",
+    "en": "en",
+    "english": "en",
+    "target": "en",
+    "translation": "en",
+    "en_term": "en",
+    "sw_plural": "sw_plural",
+    "plural_sw": "sw_plural",
+    "sw_pl": "sw_plural",
+    "en_plural": "en_plural",
+    "plural_en": "en_plural",
+    "en_pl": "en_plural",
+    "note": "note",
+    "notes": "note",
+    "comment": "note",
+    "description": "note",
+    "definition": "note",
+    "pos": "pos",
+    "part_of_speech": "pos",
+    "partofspeech": "pos",
+    "case_sensitive": "case_sensitive",
+    "case": "case_sensitive",
+    "casesensitive": "case_sensitive",
+    "forbidden": "forbidden",
+    "avoid": "forbidden",
+    "do_not_use": "forbidden",
+    "alternatives": "alternatives",
+    "en_alternatives": "alternatives",
     # TICO-19 style lists: languages in their own columns, see _read_delimited.
-    "sourcestring": "source_string", "targetstring": "target_string",
-    "sourcelang": "source_lang", "targetlang": "target_lang",
+    "sourcestring": "source_string",
+    "targetstring": "target_string",
+    "sourcelang": "source_lang",
+    "targetlang": "target_lang",
 }
 _IGNORED = {"id", "stringid", "string_id"}
 _TRUE = {"1", "true", "yes", "y", "x"}
 _FALSE = {"", "0", "false", "no", "n"}
 # Terminology lists label parts of speech more freely than we do.
-_POS_ALIASES = {"proper_noun": "proper noun", "propn": "proper noun", "n": "noun", "noun phrase": "noun",
-                "adj": "adjective", "v": "verb", "adv": "adverb", "abbreviation": "noun",
-                "acronym": "noun"}
+_POS_ALIASES = {
+    "proper_noun": "proper noun",
+    "propn": "proper noun",
+    "n": "noun",
+    "noun phrase": "noun",
+    "adj": "adjective",
+    "v": "verb",
+    "adv": "adverb",
+    "abbreviation": "noun",
+    "acronym": "noun",
+}
 
 _TBX_NS = "urn:iso:std:iso:30042:ed-2"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -83,7 +117,7 @@ class Entry:
 
 
 def split_alternatives(cell: str) -> tuple[str, ...]:
-    """"a | b" → ("a", "b"); empty pieces are dropped (lint reports them)."""
+    """ "a | b" → ("a", "b"); empty pieces are dropped (lint reports them)."""
     return tuple(p.strip() for p in cell.split(SEPARATOR) if p.strip())
 
 
@@ -99,11 +133,15 @@ def _sniff_delimiter(first_line: str) -> str | None:
     return None
 
 
-def _read_delimited(path: Path, text: str, delimiter: str, reverse: bool | None) -> tuple[list[Entry], bool]:
+def _read_delimited(
+    path: Path, text: str, delimiter: str, reverse: bool | None
+) -> tuple[list[Entry], bool]:
     name = "tab" if delimiter == "\t" else "comma"
     rows = [
         (lineno, row)
-        for lineno, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+        for lineno, row in enumerate(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1
+        )
         if row and any(c.strip() for c in row) and not row[0].lstrip().startswith("#")
     ]
     if not rows:
@@ -121,11 +159,15 @@ def _read_delimited(path: Path, text: str, delimiter: str, reverse: bool | None)
                 f"{path}: line {first_line} has a single column but looks {other}-separated"
                 f" (expected {name}-separated){hint}"
             )
-        raise InputError(f"{path}: line {first_line} has a single column; expected sw and en columns "
-                         f"separated by {name}s")
+        raise InputError(
+            f"{path}: line {first_line} has a single column; expected sw and en columns "
+            f"separated by {name}s"
+        )
     reversed_ = False
     if has_header:
-        unknown = [header_row[i] for i, m in enumerate(mapped) if m is None and keys[i] not in _IGNORED]
+        unknown = [
+            header_row[i] for i, m in enumerate(mapped) if m is None and keys[i] not in _IGNORED
+        ]
         if unknown:
             log.warning("%s: ignoring unknown columns: %s", path, ", ".join(unknown))
         if "source_string" in mapped or "target_string" in mapped:
@@ -141,8 +183,10 @@ def _read_delimited(path: Path, text: str, delimiter: str, reverse: bool | None)
         body = rows[1:]
     else:
         if len(header_row) > len(COLUMNS):
-            raise InputError(f"{path}: line {first_line} has {len(header_row)} columns; at most "
-                             f"{len(COLUMNS)} ({', '.join(COLUMNS)}) without a header")
+            raise InputError(
+                f"{path}: line {first_line} has {len(header_row)} columns; at most "
+                f"{len(COLUMNS)} ({', '.join(COLUMNS)}) without a header"
+            )
         columns = list(COLUMNS)
         body = rows
     if reverse and not reversed_:
@@ -153,7 +197,9 @@ def _read_delimited(path: Path, text: str, delimiter: str, reverse: bool | None)
     for lineno, row in body:
         if len(row) > width and any(c.strip() for c in row[width:]):
             raise InputError(f"{path}: line {lineno} has {len(row)} columns, expected {width}")
-        cells = {c: v for c, v in zip(columns, row) if c and c not in {"source_lang", "target_lang"}}
+        # Trailing empty optional cells are often left out: a short row is fine.
+        pairs = zip(columns, row, strict=False)
+        cells = {c: v for c, v in pairs if c and c not in {"source_lang", "target_lang"}}
         alternatives = cells.pop("alternatives", "")
         if alternatives.strip():
             cells["en"] = f"{cells.get('en', '')}{SEPARATOR}{alternatives}"
@@ -186,12 +232,17 @@ def _language_columns(
         else:
             raise InputError(
                 f"{path}: cannot tell which column is Swahili (sourceLang={source_lang or '?'}, "
-                f"targetLang={target_lang or '?'}); pass reverse=True/False (--reverse/--no-reverse)"
+                f"targetLang={target_lang or '?'}); use --reverse or --no-reverse"
             )
     src, tgt = ("en", "sw") if reverse else ("sw", "en")
     out = [src if m == "source_string" else tgt if m == "target_string" else m for m in mapped]
-    log.info("%s: %s→%s list read %s", path, source_lang or "?", target_lang or "?",
-             "reversed (target column is Swahili)" if reverse else "as Swahili→English")
+    log.info(
+        "%s: %s→%s list read %s",
+        path,
+        source_lang or "?",
+        target_lang or "?",
+        "reversed (target column is Swahili)" if reverse else "as Swahili→English",
+    )
     return out, bool(reverse)
 
 
@@ -199,10 +250,11 @@ def _read_tbx(path: Path) -> list[Entry]:
     tree = parse_xml(path)
     root = tree.getroot()
     if etree.QName(root).localname not in {"martif", "tbx"}:
-        raise InputError(f"{path}: not a TBX file (root element is <{etree.QName(root).localname}>)")
+        raise InputError(
+            f"{path}: not a TBX file (root element is <{etree.QName(root).localname}>)"
+        )
     entries: list[Entry] = []
-    for index, concept in enumerate(root.iter("{*}termEntry", "{*}conceptEntry"),
-                                    start=1):
+    for index, concept in enumerate(root.iter("{*}termEntry", "{*}conceptEntry"), start=1):
         entries.extend(_tbx_concept(path, concept, index))
     if not entries:
         raise InputError(f"{path}: no Swahili–English term entries found")
@@ -214,8 +266,11 @@ def _local(el: etree._Element) -> str:
 
 
 def _tbx_concept(path: Path, concept: etree._Element, index: int) -> list[Entry]:
-    notes = [" ".join("".join(n.itertext()).split()) for n in concept
-             if _local(n) in {"note", "descrip"} and "".join(n.itertext()).strip()]
+    notes = [
+        " ".join("".join(n.itertext()).split())
+        for n in concept
+        if _local(n) in {"note", "descrip"} and "".join(n.itertext()).strip()
+    ]
     sides: dict[str, dict[str, list[str]]] = {"sw": {}, "en": {}}
     pos = ""
     case_sensitive = ""
@@ -235,7 +290,8 @@ def _tbx_concept(path: Path, concept: etree._Element, index: int) -> list[Entry]
             text = " ".join("".join(term_el.itertext()).split())
             props = {
                 (n.get("type") or ""): " ".join("".join(n.itertext()).split())
-                for n in term_group.iter() if _local(n) in {"termNote", "termnote", "descrip", "admin"}
+                for n in term_group.iter()
+                if _local(n) in {"termNote", "termnote", "descrip", "admin"}
             }
             number = props.get("grammaticalNumber", "").lower()
             status = props.get("administrativeStatus", "").lower()
@@ -264,7 +320,9 @@ def _tbx_concept(path: Path, concept: etree._Element, index: int) -> list[Entry]
     return [Entry(index, {"sw": sw, **base}) for sw in (sides["sw"].get("sw") or [""])]
 
 
-def read_entries(path: str | os.PathLike[str], reverse: bool | None = None) -> tuple[list[Entry], bool]:
+def read_entries(
+    path: str | os.PathLike[str], reverse: bool | None = None
+) -> tuple[list[Entry], bool]:
     """Read a glossary file's entries as written, by suffix (.tsv/.txt, .csv, .tbx/.xml).
 
     Args:
@@ -283,7 +341,9 @@ def read_entries(path: str | os.PathLike[str], reverse: bool | None = None) -> t
     if suffix in {".tbx", ".xml"}:
         return _read_tbx(p), False
     if suffix not in {".tsv", ".tab", ".txt", ".csv"}:
-        raise InputError(f"{p}: unknown glossary format {suffix or '(no suffix)'!r}; use .tsv, .csv or .tbx")
+        raise InputError(
+            f"{p}: unknown glossary format {suffix or '(no suffix)'!r}; use .tsv, .csv or .tbx"
+        )
     text = read_text(p)
     return _read_delimited(p, text, "," if suffix == ".csv" else "\t", reverse)
 
@@ -299,8 +359,11 @@ def _flag(value: str) -> bool | None:
 
 def entry_to_term(entry: Entry, origin: str) -> Term:
     """Build a :class:`Term` from one entry; problems become :class:`InputError` naming the line."""
-    where = f"{origin}: line {entry.line}" if not origin.lower().endswith((".tbx", ".xml")) else \
-        f"{origin}: entry {entry.line}"
+    where = (
+        f"{origin}: line {entry.line}"
+        if not origin.lower().endswith((".tbx", ".xml"))
+        else f"{origin}: entry {entry.line}"
+    )
     sw = entry.get("sw")
     en = split_alternatives(entry.get("en"))
     if not sw:
@@ -309,7 +372,9 @@ def entry_to_term(entry: Entry, origin: str) -> Term:
         raise InputError(f"{where}: empty 'en' cell for {sw!r}")
     flag = _flag(entry.get("case_sensitive"))
     if flag is None:
-        raise InputError(f"{where}: case_sensitive must be yes/no, got {entry.get('case_sensitive')!r}")
+        raise InputError(
+            f"{where}: case_sensitive must be yes/no, got {entry.get('case_sensitive')!r}"
+        )
     pos = entry.get("pos").lower()
     pos = _POS_ALIASES.get(pos.replace(" ", "_"), _POS_ALIASES.get(pos, pos))
     if pos not in POS_VALUES:
@@ -335,7 +400,9 @@ def _key(sw: str) -> str:
     return " ".join(unicodedata.normalize("NFC", sw).casefold().split())
 
 
-def build_glossary(entries: Iterable[Entry], origin: str, merge_duplicates: bool = False) -> Glossary:
+def build_glossary(
+    entries: Iterable[Entry], origin: str, merge_duplicates: bool = False
+) -> Glossary:
     """Turn entries into a :class:`Glossary`, refusing conflicting duplicates.
 
     Two entries with the same Swahili term but different English are a conflict unless their
@@ -354,14 +421,21 @@ def build_glossary(entries: Iterable[Entry], origin: str, merge_duplicates: bool
             continue
         earlier = terms[seen[key]]
         if set(map(str.casefold, earlier.en)) == set(map(str.casefold, term.en)):
-            log.warning("%s: line %d repeats %r (line %d); ignored", origin, term.line, term.sw, earlier.line)
+            log.warning(
+                "%s: line %d repeats %r (line %d); ignored",
+                origin,
+                term.line,
+                term.sw,
+                earlier.line,
+            )
         elif merge_duplicates:
             terms[seen[key]] = _merged(earlier, term)
         else:
             raise InputError(
-                f"{origin}: line {term.line}: {term.sw!r} → {SEPARATOR.join(term.en)!r} conflicts with "
-                f"line {earlier.line} ({SEPARATOR.join(earlier.en)!r}); give one a distinguishing note or "
-                f"pos, or put both renderings in one 'en' cell separated by '{SEPARATOR}'"
+                f"{origin}: line {term.line}: {term.sw!r} → {SEPARATOR.join(term.en)!r} "
+                f"conflicts with line {earlier.line} ({SEPARATOR.join(earlier.en)!r}); give one "
+                f"a distinguishing note or pos, or put both renderings in one 'en' cell "
+                f"separated by '{SEPARATOR}'"
             )
     if not terms:
         raise InputError(f"{origin}: the glossary has no entries")
@@ -373,9 +447,14 @@ def _merged(a: Term, b: Term) -> Term:
         return tuple(dict.fromkeys((*x, *y)))
 
     return Term(
-        sw=a.sw, en=union(a.en, b.en), sw_plural=union(a.sw_plural, b.sw_plural),
-        en_plural=union(a.en_plural, b.en_plural), note=a.note, pos=a.pos,
-        case_sensitive=a.case_sensitive and b.case_sensitive, forbidden=union(a.forbidden, b.forbidden),
+        sw=a.sw,
+        en=union(a.en, b.en),
+        sw_plural=union(a.sw_plural, b.sw_plural),
+        en_plural=union(a.en_plural, b.en_plural),
+        note=a.note,
+        pos=a.pos,
+        case_sensitive=a.case_sensitive and b.case_sensitive,
+        forbidden=union(a.forbidden, b.forbidden),
         line=a.line,
     )
 
@@ -412,8 +491,14 @@ def default_glossary() -> Glossary:
 
 def _row(term: Term) -> list[str]:
     return [
-        term.sw, SEPARATOR.join(term.en), SEPARATOR.join(term.sw_plural), SEPARATOR.join(term.en_plural),
-        term.note, term.pos, "yes" if term.case_sensitive else "", SEPARATOR.join(term.forbidden),
+        term.sw,
+        SEPARATOR.join(term.en),
+        SEPARATOR.join(term.sw_plural),
+        SEPARATOR.join(term.en_plural),
+        term.note,
+        term.pos,
+        "yes" if term.case_sensitive else "",
+        SEPARATOR.join(term.forbidden),
     ]
 
 
@@ -432,7 +517,9 @@ def _tbx(glossary: Glossary) -> bytes:
     root.set(_XML_LANG, "sw")
     header = etree.SubElement(root, f"{ns}tbxHeader")
     source = etree.SubElement(etree.SubElement(header, f"{ns}fileDesc"), f"{ns}sourceDesc")
-    etree.SubElement(source, f"{ns}p").text = f"Tafsiri glossary {glossary.origin} ({glossary.checksum})"
+    etree.SubElement(
+        source, f"{ns}p"
+    ).text = f"Tafsiri glossary {glossary.origin} ({glossary.checksum})"
     body = etree.SubElement(etree.SubElement(root, f"{ns}text"), f"{ns}body")
 
     def term_sec(lang_sec: etree._Element, text: str, **notes: str) -> None:
@@ -448,16 +535,27 @@ def _tbx(glossary: Glossary) -> bytes:
             etree.SubElement(concept, f"{ns}note").text = term.note
         sw = etree.SubElement(concept, f"{ns}langSec")
         sw.set(_XML_LANG, "sw")
-        term_sec(sw, term.sw, partOfSpeech=term.pos, grammaticalNumber="singular",
-                 administrativeStatus="preferredTerm-admn-sts",
-                 **{"x-caseSensitive": "yes" if term.case_sensitive else ""})
+        term_sec(
+            sw,
+            term.sw,
+            partOfSpeech=term.pos,
+            grammaticalNumber="singular",
+            administrativeStatus="preferredTerm-admn-sts",
+            **{"x-caseSensitive": "yes" if term.case_sensitive else ""},
+        )
         for form in term.sw_plural:
             term_sec(sw, form, grammaticalNumber="plural")
         en = etree.SubElement(concept, f"{ns}langSec")
         en.set(_XML_LANG, "en")
         for k, form in enumerate(term.en):
-            term_sec(en, form, grammaticalNumber="singular",
-                     administrativeStatus="preferredTerm-admn-sts" if k == 0 else "admittedTerm-admn-sts")
+            term_sec(
+                en,
+                form,
+                grammaticalNumber="singular",
+                administrativeStatus="preferredTerm-admn-sts"
+                if k == 0
+                else "admittedTerm-admn-sts",
+            )
         for form in term.en_plural:
             term_sec(en, form, grammaticalNumber="plural")
         for form in term.forbidden:
@@ -474,7 +572,9 @@ def glossary_to_text(glossary: Glossary, fmt: str) -> str:
     return _delimited(glossary, "\t" if fmt == "tsv" else ",")
 
 
-def export_glossary(glossary: Glossary, path: str | os.PathLike[str], fmt: str | None = None) -> None:
+def export_glossary(
+    glossary: Glossary, path: str | os.PathLike[str], fmt: str | None = None
+) -> None:
     """Write the glossary atomically as TSV, CSV or TBX (``fmt`` defaults to the suffix)."""
     fmt = fmt or Path(path).suffix.lower().lstrip(".")
     text = glossary_to_text(glossary, fmt)

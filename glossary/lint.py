@@ -37,14 +37,21 @@ class LintIssue:
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
-            raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}, got {self.severity!r}")
+            raise ValueError(
+                f"severity must be one of {', '.join(SEVERITIES)}, got {self.severity!r}"
+            )
 
     def format(self, origin: str) -> str:
         where = f"{origin}:{self.line}" if self.line else origin
         return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_dict(self) -> dict[str, object]:
-        return {"severity": self.severity, "code": self.code, "line": self.line, "message": self.message}
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "line": self.line,
+            "message": self.message,
+        }
 
 
 def _key(text: str) -> tuple[str, ...]:
@@ -59,17 +66,31 @@ def _cell_issues(entry: Entry) -> list[LintIssue]:
     for column in ("en", "sw_plural", "en_plural", "forbidden"):
         raw = entry.get(column)
         if raw and any(not piece.strip() for piece in raw.split(SEPARATOR)):
-            issues.append(LintIssue("warning", "empty-alternative", entry.line,
-                                    f"{column!r} has an empty alternative between '{SEPARATOR}': {raw!r}"))
+            issues.append(
+                LintIssue(
+                    "warning",
+                    "empty-alternative",
+                    entry.line,
+                    f"{column!r} has an empty alternative between '{SEPARATOR}': {raw!r}",
+                )
+            )
     sw_pl, en_pl = entry.get("sw_plural"), entry.get("en_plural")
     if bool(sw_pl) != bool(en_pl):
         given, missing = ("sw_plural", "en_plural") if sw_pl else ("en_plural", "sw_plural")
-        issues.append(LintIssue("warning", "unbalanced", entry.line,
-                                f"{given} is given but {missing} is not; give both or neither"))
+        issues.append(
+            LintIssue(
+                "warning",
+                "unbalanced",
+                entry.line,
+                f"{given} is given but {missing} is not; give both or neither",
+            )
+        )
     return issues
 
 
-def lint_entries(entries: list[Entry], origin: str, merge_duplicates: bool = False) -> list[LintIssue]:
+def lint_entries(
+    entries: list[Entry], origin: str, merge_duplicates: bool = False
+) -> list[LintIssue]:
     """Every problem in ``entries`` (as read by :func:`glossary.io.read_entries`).
 
     With ``merge_duplicates`` (how reversed English→Swahili lists load), conflicting
@@ -92,8 +113,14 @@ def lint_entries(entries: list[Entry], origin: str, merge_duplicates: bool = Fal
         targets = {e.casefold() for e in (*term.en, *term.en_plural)}
         for bad in term.forbidden:
             if bad.casefold() in targets:
-                issues.append(LintIssue("error", "forbidden-target", entry.line,
-                                        f"{bad!r} is both an accepted and a forbidden rendering"))
+                issues.append(
+                    LintIssue(
+                        "error",
+                        "forbidden-target",
+                        entry.line,
+                        f"{bad!r} is both an accepted and a forbidden rendering",
+                    )
+                )
 
     by_sw: dict[tuple[str, ...], list] = defaultdict(list)
     for term in terms:
@@ -102,26 +129,50 @@ def lint_entries(entries: list[Entry], origin: str, merge_duplicates: bool = Fal
         for i, later in enumerate(group[1:], start=1):
             for earlier in group[:i]:
                 same_en = {e.casefold() for e in earlier.en} == {e.casefold() for e in later.en}
-                told_apart = (earlier.note.casefold(), earlier.pos) != (later.note.casefold(), later.pos)
+                told_apart = (earlier.note.casefold(), earlier.pos) != (
+                    later.note.casefold(),
+                    later.pos,
+                )
                 if same_en and not told_apart:
-                    issues.append(LintIssue("warning", "duplicate", later.line,
-                                            f"{later.sw!r} repeats line {earlier.line}"))
+                    issues.append(
+                        LintIssue(
+                            "warning",
+                            "duplicate",
+                            later.line,
+                            f"{later.sw!r} repeats line {earlier.line}",
+                        )
+                    )
                 elif not same_en and not told_apart and merge_duplicates:
-                    issues.append(LintIssue(
-                        "note", "merged", later.line,
-                        f"{later.sw!r} also on line {earlier.line}; its English is merged into that "
-                        f"entry's alternatives"))
+                    issues.append(
+                        LintIssue(
+                            "note",
+                            "merged",
+                            later.line,
+                            f"{later.sw!r} also on line {earlier.line}; its English is merged into "
+                            f"that entry's alternatives",
+                        )
+                    )
                 elif not same_en and not told_apart:
-                    issues.append(LintIssue(
-                        "error", "conflict", later.line,
-                        f"{later.sw!r} → {SEPARATOR.join(later.en)!r} conflicts with line {earlier.line} "
-                        f"({SEPARATOR.join(earlier.en)!r}); add a note or pos that tells them apart, or "
-                        f"list both renderings in one 'en' cell"))
+                    issues.append(
+                        LintIssue(
+                            "error",
+                            "conflict",
+                            later.line,
+                            f"{later.sw!r} → {SEPARATOR.join(later.en)!r} conflicts with line "
+                            f"{earlier.line} ({SEPARATOR.join(earlier.en)!r}); add a note or pos "
+                            f"that tells them apart, or list both renderings in one 'en' cell",
+                        )
+                    )
                 elif not same_en:
-                    issues.append(LintIssue(
-                        "note", "ambiguous", later.line,
-                        f"{later.sw!r} also on line {earlier.line} with other English; matches will be "
-                        f"reported as ambiguous unless the context decides"))
+                    issues.append(
+                        LintIssue(
+                            "note",
+                            "ambiguous",
+                            later.line,
+                            f"{later.sw!r} also on line {earlier.line} with other English; matches "
+                            f"will be reported as ambiguous unless the context decides",
+                        )
+                    )
                 break
 
     keys = {_key(t.sw): t for t in terms}
@@ -131,10 +182,15 @@ def lint_entries(entries: list[Entry], origin: str, merge_duplicates: bool = Fal
             for start in range(len(words) - size + 1):
                 inner = keys.get(words[start : start + size])
                 if inner is not None:
-                    issues.append(LintIssue(
-                        "warning", "nested", inner.line,
-                        f"{inner.sw!r} is nested in {term.sw!r} (line {term.line}); the longer term wins "
-                        f"where both match"))
+                    issues.append(
+                        LintIssue(
+                            "warning",
+                            "nested",
+                            inner.line,
+                            f"{inner.sw!r} is nested in {term.sw!r} (line {term.line}); the longer "
+                            f"term wins where both match",
+                        )
+                    )
     issues.sort(key=lambda i: (i.line, SEVERITIES.index(i.severity)))
     return issues
 
@@ -152,6 +208,13 @@ def lint_file(
     except InputError as err:
         message = str(err)
         prefix = f"{path}: "
-        return [LintIssue("error", "unreadable", 0, message[len(prefix):] if message.startswith(prefix) else message)]
+        return [
+            LintIssue(
+                "error",
+                "unreadable",
+                0,
+                message[len(prefix) :] if message.startswith(prefix) else message,
+            )
+        ]
     merge = reversed_ if merge_duplicates is None else merge_duplicates
     return lint_entries(entries, str(path), merge_duplicates=merge)

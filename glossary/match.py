@@ -34,10 +34,21 @@ __all__ = ["TermMatch", "Matcher", "normalize", "tokenize", "locate_targets", "C
 NUMBERS = ("singular", "plural", "unknown")
 CASE_MODES = ("insensitive", "adaptive", "exact")
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
-                              "\u02bb": "'", "\u2032": "'"})
+_APOSTROPHES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u02bb": "'",
+        "\u2032": "'",
+    }
+)
 # Words: letters/digits plus combining marks (text may be decomposed) and inner apostrophes.
-_TOKEN_RE = re.compile(r"[\w\u0300-\u036f]+(?:['\u2019\u2018\u02bc`\u00b4\u02bb\u2032][\w\u0300-\u036f]+)*")
+_TOKEN_RE = re.compile(
+    r"[\w\u0300-\u036f]+(?:['\u2019\u2018\u02bc`\u00b4\u02bb\u2032][\w\u0300-\u036f]+)*"
+)
 _PLURAL_POS = frozenset({"", "noun", "title", "person"})
 _END = "\x00"
 
@@ -152,7 +163,11 @@ class Matcher:
         forms = [(term.sw, "singular", cls)] + [(f, "plural", c) for f, c in plurals]
         for form, number, form_cls in forms:
             markers = agreement_markers(form_cls, number == "plural")
-            exact = tuple(normalize(w, fold=False) for w in _words(form)) if term.case_sensitive else None
+            exact = (
+                tuple(normalize(w, fold=False) for w in _words(form))
+                if term.case_sensitive
+                else None
+            )
             yield form, _Variant(term, number, markers, False, exact)
             if term.case_sensitive or term.pos in {"adjective", "verb", "adverb"}:
                 continue
@@ -183,7 +198,9 @@ class Matcher:
                 node = node[keys[j]]
                 j += 1
                 if _END in node:
-                    found = [v for v in node[_END] if v.exact is None or v.exact == _exact(tokens, i, j)]
+                    found = [
+                        v for v in node[_END] if v.exact is None or v.exact == _exact(tokens, i, j)
+                    ]
                     if found:
                         best = (j, found)
             if best is None:
@@ -247,7 +264,11 @@ def _target_regex(form: str, case: str) -> re.Pattern[str]:
     elif case == "adaptive" and words and not any(ch.isupper() for ch in form):
         # A common noun may open a sentence: its first letter may be capitalised.
         first = words[0]
-        head = f"[{re.escape(first[0])}{re.escape(first[0].upper())}]" if first[0].isalpha() else re.escape(first[0])
+        head = (
+            f"[{re.escape(first[0])}{re.escape(first[0].upper())}]"
+            if first[0].isalpha()
+            else re.escape(first[0])
+        )
         body = head + body[len(re.escape(first[0])) :]
     return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
 
@@ -279,7 +300,11 @@ def locate_targets(
         for form in sorted(groups[g], key=len, reverse=True):
             pattern = _target_regex(normalize(form, fold=False), case)
             hit = next(
-                (m for m in pattern.finditer(text) if all(m.end() <= s or m.start() >= e for s, e in used)),
+                (
+                    m
+                    for m in pattern.finditer(text)
+                    if all(m.end() <= s or m.start() >= e for s, e in used)
+                ),
                 None,
             )
             if hit is not None:

@@ -118,7 +118,9 @@ class Glossary:
     @cached_property
     def checksum(self) -> str:
         """sha256 of the canonical form: entries sorted, so file order and format do not matter."""
-        rows = sorted(json.dumps(t.canonical(), ensure_ascii=False, sort_keys=True) for t in self.terms)
+        rows = sorted(
+            json.dumps(t.canonical(), ensure_ascii=False, sort_keys=True) for t in self.terms
+        )
         return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()
 
     @cached_property

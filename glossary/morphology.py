@@ -194,8 +194,15 @@ def locative_forms(word: str) -> tuple[str, ...]:
 
 
 _ES_ENDINGS = ("s", "x", "z", "ch", "sh")
-_IRREGULAR = {"man": "men", "woman": "women", "chairman": "chairmen", "spokesman": "spokesmen",
-              "child": "children", "person": "people", "chairwoman": "chairwomen"}
+_IRREGULAR = {
+    "man": "men",
+    "woman": "women",
+    "chairman": "chairmen",
+    "spokesman": "spokesmen",
+    "child": "children",
+    "person": "people",
+    "chairwoman": "chairwomen",
+}
 
 
 def _plural_word(word: str) -> str:
@@ -225,4 +232,3 @@ def english_plural(phrase: str) -> str:
             return " ".join(words)
     words[-1] = _plural_word(words[-1])
     return " ".join(words)
-

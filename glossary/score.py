@@ -99,13 +99,15 @@ def _window(text: str, span: tuple[int, int], w: int) -> list[str]:
 
 def _sentence_window(hyp: str, ref: str, forms: list[tuple[str, ...]], w: int) -> float | None:
     ref_hits = locate_targets(ref, forms, case="insensitive")
-    pairs = [(f, h) for f, h in zip(forms, ref_hits) if h is not None]
+    pairs = [(f, h) for f, h in zip(forms, ref_hits, strict=True) if h is not None]
     if not pairs:
         return None
     total = matched = 0.0
     for group in {f for f, _ in pairs}:
         ref_spans = [h for f, h in pairs if f == group]
-        hyp_spans = [h for h in locate_targets(hyp, [group] * len(ref_spans), case="insensitive") if h]
+        hyp_spans = [
+            h for h in locate_targets(hyp, [group] * len(ref_spans), case="insensitive") if h
+        ]
         scores = []
         for j, rs in enumerate(ref_spans):
             ref_words = _window(ref, (rs[0], rs[1]), w)
@@ -149,7 +151,7 @@ def term_accuracy(
         )
     sentences = occurrences = correct = strict = 0
     windows: dict[int, list[float]] = {2: [], 3: []}
-    for src, hyp, ref in zip(sources, hypotheses, references):
+    for src, hyp, ref in zip(sources, hypotheses, references, strict=True):
         matches = glossary.match(src)
         if not matches:
             continue
