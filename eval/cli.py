@@ -1,7 +1,296 @@
-"""CLI commands (placeholder until this package's commands land)."""
+"""``tafsiri eval``: score systems against references; table, JSON and HTML reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
+from translate.textio import InputError
+
+__all__ = ["register", "eval_command"]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _parse_hyp(spec: str) -> tuple[str, Path]:
+    # NAME=FILE, or just FILE (named after the file); a path that exists wins over a split.
+    if "=" in spec and not Path(spec).exists():
+        name, _, path = spec.partition("=")
+        if not name.strip() or not path.strip():
+            raise InputError(f"--hyp {spec!r}: expected NAME=FILE or FILE")
+        return name.strip(), Path(path)
+    return Path(spec).stem, Path(spec)
+
+
+def _load(
+    refs: list[Path],
+    hyps: list[str],
+    src: Path | None,
+    docs: Path | None,
+    source_lang: str,
+    target_lang: str,
+) -> dict[str, Any]:
+    from eval.evaluation import InputInfo
+    from eval.inputs import read_doc_ids, read_side
+
+    inputs: list[InputInfo] = []
+    ref_sides = [read_side(p, "target", source_lang, target_lang) for p in refs]
+    first = ref_sides[0]
+    n = len(first)
+    for side in ref_sides:
+        inputs.append(
+            InputInfo("reference", Path(side.origin).name, side.origin, side.sha256, side.fmt)
+        )
+        if len(side) != n:
+            raise InputError(
+                f"{side.origin}: {len(side)} segments, but the reference {first.origin} has {n}; "
+                "references must be aligned segment by segment"
+            )
+        for i, text in enumerate(side.texts, start=1):
+            if not text.strip():
+                raise InputError(
+                    f"{side.origin}: segment {i} is empty; every segment needs a reference"
+                )
+
+    systems: dict[str, tuple[str, ...]] = {}
+    hyp_sides = []
+    for spec in hyps:
+        name, path = _parse_hyp(spec)
+        if name in systems:
+            raise InputError(
+                f"--hyp {spec!r}: a system named {name!r} was already given; name them NAME=FILE"
+            )
+        side = read_side(path, "target", source_lang, target_lang)
+        if len(side) != n:
+            raise InputError(
+                f"{side.origin}: {len(side)} segments, but the reference {first.origin} has {n}; "
+                "system outputs must be aligned with the references"
+            )
+        systems[name] = side.texts
+        hyp_sides.append(side)
+        inputs.append(InputInfo("system", name, side.origin, side.sha256, side.fmt))
+
+    sources = None
+    if src is not None:
+        side = read_side(src, "source", source_lang, target_lang)
+        if len(side) != n:
+            raise InputError(
+                f"{side.origin}: {len(side)} source segments, but the reference {first.origin} has {n}"
+            )
+        sources = side.texts
+        inputs.append(
+            InputInfo("source", Path(side.origin).name, side.origin, side.sha256, side.fmt)
+        )
+    else:
+        sources = next((s.sources for s in [first, *hyp_sides] if s.sources is not None), None)
+
+    doc_ids = None
+    if docs is not None:
+        side = read_doc_ids(docs, source_lang, target_lang)
+        if len(side) != n:
+            raise InputError(
+                f"{side.origin}: {len(side)} document ids, but the reference {first.origin} has {n} segments"
+            )
+        doc_ids = side.doc_ids
+        inputs.append(InputInfo("docs", Path(side.origin).name, side.origin, side.sha256, side.fmt))
+    else:
+        doc_ids = next((s.doc_ids for s in [first, *hyp_sides] if s.doc_ids is not None), None)
+
+    return {
+        "references": [s.texts for s in ref_sides],
+        "systems": systems,
+        "sources": sources,
+        "doc_ids": doc_ids,
+        "inputs": inputs,
+    }
+
+
+def _print_table(report: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    opts = report.options
+    table = Table(
+        title=f"{report.n_segments} segments · baseline {report.baseline}", title_justify="left"
+    )
+    table.add_column("System")
+    for m in report.metrics:
+        arrow = "↑" if m.higher_is_better else "↓"
+        table.add_column(f"{m.name} {arrow}", justify="right")
+    for system in report.systems:
+        cells = []
+        for m in report.metrics:
+            sc = system.scores[m.key]
+            text = f"{sc.score:.2f}"
+            if system.name != report.baseline and report.significant(sc):
+                text += "*"
+            if sc.mean is not None and sc.ci is not None:
+                text += f"\n[dim]μ {sc.mean:.2f} ± {sc.ci:.2f}[/dim]"
+            if system.name != report.baseline:
+                ps = [f"{p:.4f}" if p is not None else "–" for p in (sc.p_bootstrap, sc.p_ar)]
+                if sc.p_bootstrap is not None or sc.p_ar is not None:
+                    text += f"\n[dim]p {'/'.join(ps)}[/dim]"
+            cells.append(text)
+        name = (
+            f"{system.name} [dim](baseline)[/dim]"
+            if system.name == report.baseline
+            else system.name
+        )
+        table.add_row(name, *cells)
+    console.print(table)
+    console.print(
+        f"[dim]μ ± 95% bootstrap interval; p: paired bootstrap ({opts.n_bootstrap}) / approximate "
+        f"randomisation ({opts.n_ar}) against the baseline, seed {opts.seed}; * p < {opts.alpha:g} in both[/dim]"
+    )
+    for m in report.metrics:
+        console.print(f"[dim]{m.name}: {m.signature}[/dim]", highlight=False)
+    for system in report.systems:
+        if system.terms is not None:
+            shown = ", ".join(
+                f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
+                for k, v in system.terms.items()
+                if isinstance(v, (int, float))
+            )
+            console.print(f"terms · {system.name}: {shown}", highlight=False)
+
+
+def eval_command(
+    ref: Annotated[
+        list[Path],
+        typer.Option("--ref", "-r", help="Reference file; repeat for several references."),
+    ],
+    hyp: Annotated[
+        list[str],
+        typer.Option("--hyp", help="System output as NAME=FILE (or FILE); repeat per system."),
+    ],
+    src: Annotated[
+        Path | None,
+        typer.Option("--src", help="Source segments (text, JSONL, TSV, TMX, .docs.tsv)."),
+    ] = None,
+    docs: Annotated[
+        Path | None,
+        typer.Option("--docs", help="Document ids: one per line, a .jsonl or a .docs.tsv."),
+    ] = None,
+    glossary: Annotated[
+        Path | None, typer.Option("--glossary", help="Glossary for term accuracy per system.")
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option("--baseline", help="System to compare against (default: the first)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the HTML report here.")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the JSON report here.")
+    ] = None,
+    score_only: Annotated[
+        bool, typer.Option("--score-only", help="Print only the scores: a line per system.")
+    ] = False,
+    metrics: Annotated[
+        str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf, ter.")
+    ] = "bleu,chrf,ter",
+    tokenize: Annotated[str, typer.Option("--tokenize", help="BLEU tokenizer.")] = "13a",
+    lowercase: Annotated[
+        bool, typer.Option("--lowercase", help="Case-insensitive BLEU and chrF.")
+    ] = False,
+    chrf_word_order: Annotated[
+        int, typer.Option("--chrf-word-order", help="2: chrF++ (default); 0: chrF.")
+    ] = 2,
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", help="Paired bootstrap resamples (0: off).")
+    ] = 1000,
+    ar_trials: Annotated[
+        int, typer.Option("--ar-trials", help="Approximate randomisation trials (0: off).")
+    ] = 1000,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed of the tests (sacrebleu's default).")
+    ] = 12345,
+    examples: Annotated[
+        int, typer.Option("--examples", help="Segments listed per analysis ranking.")
+    ] = 10,
+    source_lang: Annotated[
+        str, typer.Option("--src-lang", help="Source language (TMX, .docs.tsv).")
+    ] = "sw",
+    target_lang: Annotated[
+        str, typer.Option("--tgt-lang", help="Target language (TMX, .docs.tsv).")
+    ] = "en",
+    title: Annotated[
+        str, typer.Option("--title", help="Title of the HTML report.")
+    ] = "Translation evaluation report",
+) -> None:
+    """Score systems against references with sacreBLEU (BLEU, chrF++, TER), with 95% intervals,
+    paired significance tests against a baseline, compare-mt style analysis, and reports."""
+    from eval.evaluation import EvalOptions, InputInfo, evaluate
+    from eval.inputs import file_sha256
+    from eval.metrics import MetricOptions
+
+    try:
+        metric_options = MetricOptions(
+            metrics=tuple(m.strip().lower() for m in metrics.split(",") if m.strip()),
+            bleu_tokenize=tokenize,
+            lowercase=lowercase,
+            chrf_word_order=chrf_word_order,
+        )
+        options = EvalOptions(
+            metric_options=metric_options,
+            baseline=baseline,
+            n_bootstrap=bootstrap,
+            n_ar=ar_trials,
+            seed=seed,
+            n_examples=examples,
+        )
+    except ValueError as err:
+        raise _fail(str(err)) from None
+    try:
+        loaded = _load(ref, hyp, src, docs, source_lang, target_lang)
+        glossary_obj = None
+        if glossary is not None:
+            from eval.terms import load_glossary
+
+            glossary_obj = load_glossary(glossary)
+            loaded["inputs"].append(
+                InputInfo(
+                    "glossary", glossary.name, str(glossary), file_sha256(glossary), "glossary"
+                )
+            )
+        report = evaluate(
+            loaded["references"],
+            loaded["systems"],
+            sources=loaded["sources"],
+            doc_ids=loaded["doc_ids"],
+            glossary=glossary_obj,
+            options=options,
+            inputs=loaded["inputs"],
+        )
+    except (InputError, ValueError) as err:
+        raise _fail(str(err)) from None
+
+    try:
+        if json_out is not None:
+            from eval.report_json import write_json
+
+            write_json(report, json_out)
+        if output is not None:
+            from eval.report_html import write_html
+
+            write_html(report, output, title)
+    except OSError as err:
+        raise _fail(f"{err.filename or ''}: cannot write the report ({err.strerror})") from None
+
+    if score_only:
+        for system in report.systems:
+            typer.echo("\t".join(f"{system.scores[m.key].score:.4f}" for m in report.metrics))
+    else:
+        _print_table(report)
+
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root ``tafsiri`` app."""
+    """Add ``tafsiri eval`` to the root app."""
+    app.command("eval")(eval_command)
