@@ -345,7 +345,8 @@ class Translator:
         """
         if segments is None:
             segments = self.segment(text, markdown)
-        units = self._translate_units([s.text for s in segments], progress)
+        # model_text: hard-wrapped line breaks and zero-width characters become plain spaces.
+        units = self._translate_units([s.model_text for s in segments], progress)
         records = tuple(
             SegmentRecord(
                 s.paragraph, s.index, s.start, s.end, s.text, u.translation, u.pieces, u.terms
