@@ -272,7 +272,7 @@ def evaluate(
         paired = paired_tests(
             metric_set,
             [(name, hyps_by_name[name], stats[name]) for name in names],
-            n_bootstrap=options.n_bootstrap or 0,
+            n_bootstrap=options.n_bootstrap,
             n_ar=options.n_ar,
             seed=options.seed,
         )
@@ -292,9 +292,9 @@ def evaluate(
             scores[key] = Score(
                 score=float(sb.score),
                 detail=_detail(sb),
-                mean=test.mean if test and options.n_bootstrap else None,
-                ci=test.ci if test and options.n_bootstrap else None,
-                p_bootstrap=test.p_bootstrap if test and options.n_bootstrap else None,
+                mean=test.mean if test else None,
+                ci=test.ci if test else None,
+                p_bootstrap=test.p_bootstrap if test else None,
                 p_ar=test.p_ar if test else None,
             )
         results.append(SystemResult(name, scores, segment_scores[name], terms.get(name)))

@@ -4,8 +4,9 @@ One reader, :func:`read_side`, takes any supported file and returns one side of 
 or the target text) plus whatever else the file knows: document ids and sources. Formats are
 told apart by name:
 
-- ``*.jsonl``: the records ``tafsiri translate`` writes, one per segment (``"translation"`` is
-  the target side, ``"source"`` the source side, ``"doc"`` the document id);
+- ``*.jsonl``: the records ``tafsiri translate --format jsonl`` writes, one per segment
+  (``"translation"`` is the target side, ``"source"`` the source side, ``"document"`` — or
+  ``"doc"`` — the document id; see ``translate/pipeline.py``);
 - ``*.docs.tsv`` (or any ``.tsv`` whose header is ``eng<TAB>swa``): MAFAND-MT documents, English
   first, a line holding only a tab between documents;
 - ``*.tsv``: ``source<TAB>target`` per line;
@@ -108,7 +109,7 @@ def _read_jsonl(path: Path, side: str) -> tuple[list[str], list[str] | None, lis
         src = record.get("source")
         has_sources = has_sources and isinstance(src, str)
         sources.append(src if isinstance(src, str) else "")
-        doc = record.get("doc")
+        doc = record.get("document", record.get("doc"))
         has_docs = has_docs and doc is not None
         docs.append(str(doc))
     return texts, (sources if has_sources else None), (docs if has_docs else None)
@@ -218,7 +219,7 @@ def read_doc_ids(
     if fmt in ("jsonl", "docs-tsv"):
         side = read_side(p, "target", source_lang, target_lang)
         if side.doc_ids is None:
-            raise InputError(f'{p}: records have no "doc" field, so documents are unknown')
+            raise InputError(f'{p}: records have no "document" field, so documents are unknown')
         ids = side.doc_ids
     elif fmt == "text":
         ids = tuple(line.strip() for line in read_lines(p))

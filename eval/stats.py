@@ -30,15 +30,15 @@ class PairedResult:
     """One system's statistics for one metric.
 
     Attributes:
-        mean: the bootstrap estimate of the true mean score.
+        mean: the bootstrap estimate of the true mean score (``None``: bootstrap off).
         ci: half the width of the 95% confidence interval around ``mean`` (``mean ± ci``).
         p_bootstrap: paired bootstrap p-value against the baseline (``None`` for the baseline).
         p_ar: approximate randomisation p-value against the baseline (``None`` for the baseline
             or when that test is off).
     """
 
-    mean: float
-    ci: float
+    mean: float | None
+    ci: float | None
     p_bootstrap: float | None
     p_ar: float | None
 
@@ -97,19 +97,21 @@ def paired_tests(
 
     results: dict[str, dict[str, PairedResult]] = {}
     for index, (name, hyps, _) in enumerate(systems):
-        logger.info("paired bootstrap (%d resamples) for %s", n_bootstrap, name)
-        # The baseline against itself gives its own interval from the same resamples that
-        # sacrebleu uses for the baseline row.
-        _, bs = _paired_bs_test(baseline_info, name, hyps, None, proxies, n_bootstrap, -1, seed)
+        bs: dict[str, Any] = {}
+        if n_bootstrap > 0:
+            logger.info("paired bootstrap (%d resamples) for %s", n_bootstrap, name)
+            # The baseline against itself gives its own interval from the same resamples that
+            # sacrebleu uses for the baseline row.
+            _, bs = _paired_bs_test(baseline_info, name, hyps, None, proxies, n_bootstrap, -1, seed)
         ar: dict[str, Any] = {}
         if index > 0 and n_ar > 0:
             logger.info("approximate randomisation (%d trials) for %s", n_ar, name)
             _, ar = _paired_ar_test(baseline_info, name, hyps, None, proxies, n_ar, -1, seed)
         results[name] = {
             key: PairedResult(
-                mean=float(bs[key].mean),
-                ci=float(bs[key].ci),
-                p_bootstrap=float(bs[key].p_value) if index > 0 else None,
+                mean=float(bs[key].mean) if key in bs else None,
+                ci=float(bs[key].ci) if key in bs else None,
+                p_bootstrap=float(bs[key].p_value) if key in bs and index > 0 else None,
                 p_ar=float(ar[key].p_value) if key in ar else None,
             )
             for key in keys
