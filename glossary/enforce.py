@@ -191,7 +191,7 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions) -> N
             [s.source for s, _, _ in batch], one, prefixes=[p for _, _, p in batch]
         )
         for (s, k, prefix), hyps in zip(batch, outs, strict=True):
-            new = hyps[0].text if hyps else ""
+            new = _word_boundary(hyps[0].text if hyps else "", prefix)
             s.forced.add(k)
             if _hits(new, [s.matches[k]])[0] is None:
                 # The back end lost the forced words (e.g. a tokenizer cannot spell them).
@@ -202,6 +202,19 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions) -> N
                 continue
             s.text, s.stage = new, "forced"
             s.locked_chars = len(prefix)
+
+
+def _word_boundary(text: str, prefix: str) -> str:
+    """Keep the forced term a whole word.
+
+    A subword model may continue the forced prefix with a piece that has no word-start marker
+    ("Belgium" + "wakati" → "Belgiumwakati"); the term is complete by construction, so a
+    letter glued straight onto it starts a new word. Possessives and punctuation ("'s", ",")
+    stay attached.
+    """
+    if text.startswith(prefix) and len(text) > len(prefix) and text[len(prefix)].isalnum():
+        return f"{prefix} {text[len(prefix) :]}"
+    return text
 
 
 def _prefix(s: _State, k: int, hits: Sequence) -> str:

@@ -1,0 +1,206 @@
+"""Glossary enforcement: model → n-best → forced prefix → failed; ambiguity never forced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from glossary import Glossary, Term, default_glossary, enforce_terms
+from glossary.enforce import STATUSES, TermOutcome, summarize
+from translate.backend import DecodeOptions, Hypothesis
+
+OPTS = DecodeOptions(beam=4, nbest=1)
+
+
+@dataclass
+class FakeBackend:
+    """Scripted n-best lists; a forced prefix is kept and followed by ``tail``."""
+
+    nbest: dict[str, list[str]]
+    tail: str = "and the talks went on."
+    keep_prefix: bool = True
+    calls: list[tuple[list[str], int, list | None]] = field(default_factory=list)
+    model_id: str = "fake"
+    name: str = "fake"
+    max_input_tokens: int = 512
+
+    def count_tokens(self, texts):
+        return [len(t.split()) + 1 for t in texts]
+
+    def translate_batch(self, texts, options, prefixes=None):
+        self.calls.append((list(texts), options.nbest, prefixes))
+        out = []
+        for i, text in enumerate(texts):
+            if prefixes and prefixes[i]:
+                head = prefixes[i] if self.keep_prefix else "something else"
+                out.append([Hypothesis(f"{head} {self.tail}", -1.0)])
+                continue
+            hyps = self.nbest.get(text, ["(no translation)"])
+            out.append([Hypothesis(h, -float(k)) for k, h in enumerate(hyps[: options.nbest])])
+        return out
+
+
+G = Glossary(
+    (
+        Term("Wizara ya Mambo ya Nje", ("Ministry of Foreign Affairs", "Foreign Ministry")),
+        Term("Ubelgiji", ("Belgium",), pos="proper noun"),
+        Term("mashauriano ya kisiasa", ("political consultations",)),
+        Term("Balozi", ("ambassador",), ("Mabalozi",), ("ambassadors",), pos="title"),
+        Term("Ubalozi", ("embassy",), ("Balozi",), ("embassies",)),
+        Term("mkutano", ("meeting",), ("mikutano",), ("meetings",)),
+    )
+)
+
+
+def statuses(result):
+    return [t.status for t in result.terms]
+
+
+def test_term_already_there_is_model_and_decoded_once():
+    src = "Wizara ya Mambo ya Nje ya Ubelgiji ilisema."
+    fake = FakeBackend({src: ["The Ministry of Foreign Affairs of Belgium said."]})
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert r.text == "The Ministry of Foreign Affairs of Belgium said."
+    assert statuses(r) == ["model", "model"]
+    assert len(fake.calls) == 1 and fake.calls[0][1] == OPTS.nbest
+
+
+def test_compliant_nbest_hypothesis_is_taken():
+    src = "Wizara ya Mambo ya Nje ilisema."
+    fake = FakeBackend(
+        {src: ["The ministry said.", "The State Department said.", "The Foreign Ministry said."]}
+    )
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert r.text == "The Foreign Ministry said."
+    assert statuses(r) == ["nbest"]
+    assert [c[1] for c in fake.calls] == [1, OPTS.beam]
+
+
+def test_missing_term_is_forced_where_it_belongs_not_appended():
+    src = "Tunatarajia mashauriano ya kisiasa mjini Brussels wiki ijayo."
+    fake = FakeBackend({src: ["We expect the political talks in Brussels next week."] * 4})
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert statuses(r) == ["forced"]
+    assert "political consultations" in r.text
+    prefix = fake.calls[-1][2][0]
+    assert prefix.startswith("We ") and prefix.endswith("political consultations")
+    # the model continued after the term
+    assert r.text.endswith("and the talks went on.")
+
+
+def test_several_missing_terms_are_forced_left_to_right():
+    src = "Ubelgiji na Wizara ya Mambo ya Nje walifanya mashauriano ya kisiasa jana."
+    fake = FakeBackend({src: ["They held talks yesterday."] * 4})
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert statuses(r) == ["forced", "forced", "forced"]
+    for en in ("Belgium", "Ministry of Foreign Affairs", "political consultations"):
+        assert en in r.text
+    assert (
+        r.text.index("Belgium") < r.text.index("Ministry") < r.text.index("political consultations")
+    )
+
+
+def test_sentence_initial_term_is_capitalised_proper_nouns_keep_case():
+    src = "mashauriano ya kisiasa yalianza."
+    fake = FakeBackend({src: ["Talks began."] * 4})
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert r.text.startswith("Political consultations")
+    assert r.terms[0].status == "forced"
+
+
+def test_plural_source_forces_plural_target():
+    src = "mikutano ilifanyika."
+    fake = FakeBackend({src: ["Gatherings took place."] * 4})
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert r.terms[0].number == "plural"
+    assert r.text.startswith("Meetings")
+
+
+def test_forcing_that_does_not_survive_is_flagged_failed():
+    src = "Ubelgiji ilikubali."
+    fake = FakeBackend({src: ["It agreed."] * 4}, keep_prefix=False)
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert statuses(r) == ["failed"]
+    assert r.terms[0].reason and r.terms[0].found is None
+
+
+def test_ambiguous_term_accepts_any_reading_and_is_never_forced():
+    src = "Balozi alisema."
+    ok = FakeBackend({src: ["The embassies said."]})
+    assert statuses(enforce_terms(ok, [src], OPTS, G)[0]) == ["model"]
+    missing = FakeBackend({src: ["The envoy said."] * 4})
+    (r,) = enforce_terms(missing, [src], OPTS, G)
+    assert statuses(r) == ["ambiguous"]
+    assert "Ubalozi" in r.terms[0].reason
+    assert r.text == "The envoy said."
+    assert all(c[2] is None for c in missing.calls)
+
+
+def test_texts_without_terms_are_identical_and_not_redecoded():
+    plain = ["Habari za asubuhi.", "Mvua ilinyesha jana."]
+    src = [plain[0], "Ubelgiji ilikubali.", plain[1]]
+    fake = FakeBackend(
+        {
+            plain[0]: ["Good morning."],
+            plain[1]: ["It rained yesterday."],
+            src[1]: ["It agreed."] * 4,
+        }
+    )
+    results = enforce_terms(fake, src, OPTS, G)
+    assert [results[0].text, results[2].text] == ["Good morning.", "It rained yesterday."]
+    assert results[0].terms == () and results[2].terms == ()
+    assert fake.calls[0][0] == src  # the first pass is the plain pass, same batch
+    assert all(plain[0] not in c[0] and plain[1] not in c[0] for c in fake.calls[1:])
+
+
+def test_empty_input():
+    assert enforce_terms(FakeBackend({}), [], OPTS, G) == []
+
+
+def test_greedy_options_skip_nbest():
+    src = "Ubelgiji ilikubali."
+    fake = FakeBackend({src: ["It agreed."]})
+    (r,) = enforce_terms(fake, [src], DecodeOptions(beam=1, nbest=1), G)
+    assert statuses(r) == ["forced"]
+    assert [c[1] for c in fake.calls] == [1, 1]
+
+
+def test_outcome_dict_and_summary():
+    src = "Ubelgiji na Balozi."
+    (r,) = enforce_terms(FakeBackend({src: ["Belgium and someone."]}), [src], OPTS, G)
+    d = r.terms[0].to_dict()
+    assert d["status"] in STATUSES and d["expected"] == ["Belgium"] and d["found"] == "Belgium"
+    assert summarize([r]) == {
+        "found": 2,
+        "model": 1,
+        "nbest": 0,
+        "forced": 0,
+        "failed": 0,
+        "ambiguous": 1,
+    }
+
+
+def test_outcome_validates_status():
+    with pytest.raises(ValueError, match="status must be one of"):
+        TermOutcome("x", "x", 0, 1, "singular", ("x",), "guessed")
+
+
+def test_tiny_model_puts_every_matched_term_in_the_output(tiny_model_dir, seed_article):
+    from translate.marian import MarianBackend
+    from translate.segment import segment_document
+
+    backend = MarianBackend(tiny_model_dir, device="cpu")
+    glossary = default_glossary()
+    sentences = [s.text for s in segment_document(seed_article) if glossary.match(s.text)][:5]
+    assert sentences
+    options = DecodeOptions(beam=2, nbest=1, max_length=32)
+    results = enforce_terms(backend, sentences, options, glossary)
+    assert len(results) == len(sentences)
+    for sentence, result in zip(sentences, results, strict=True):
+        assert len(result.terms) == len(glossary.match(sentence))
+        for term in result.terms:
+            if term.status == "ambiguous":
+                continue
+            assert term.status in {"model", "nbest", "forced"}, (sentence, result.text, term)
+            assert term.found is not None
