@@ -112,44 +112,41 @@ def _load(
 
 def _print_table(report: Any) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    console = Console()
+    console = Console(highlight=False)
     opts = report.options
     table = Table(
-        title=f"{report.n_segments} segments · baseline {report.baseline}", title_justify="left"
+        title=f"{report.n_segments} segments · baseline {escape(report.baseline)}",
+        title_justify="left",
     )
-    table.add_column("System")
+    table.add_column("System", no_wrap=True)
     for m in report.metrics:
         arrow = "↑" if m.higher_is_better else "↓"
         table.add_column(f"{m.name} {arrow}", justify="right")
     for system in report.systems:
+        is_baseline = system.name == report.baseline
         cells = []
         for m in report.metrics:
             sc = system.scores[m.key]
-            text = f"{sc.score:.2f}"
-            if system.name != report.baseline and report.significant(sc):
-                text += "*"
+            text = f"{sc.score:.2f}" + ("*" if not is_baseline and report.significant(sc) else "")
             if sc.mean is not None and sc.ci is not None:
                 text += f"\n[dim]μ {sc.mean:.2f} ± {sc.ci:.2f}[/dim]"
-            if system.name != report.baseline:
+            if not is_baseline and (sc.p_bootstrap is not None or sc.p_ar is not None):
                 ps = [f"{p:.4f}" if p is not None else "–" for p in (sc.p_bootstrap, sc.p_ar)]
-                if sc.p_bootstrap is not None or sc.p_ar is not None:
-                    text += f"\n[dim]p {'/'.join(ps)}[/dim]"
+                text += f"\n[dim]p {'/'.join(ps)}[/dim]"
             cells.append(text)
-        name = (
-            f"{system.name} [dim](baseline)[/dim]"
-            if system.name == report.baseline
-            else system.name
-        )
+        name = escape(system.name) + (" [dim](baseline)[/dim]" if is_baseline else "")
         table.add_row(name, *cells)
     console.print(table)
     console.print(
-        f"[dim]μ ± 95% bootstrap interval; p: paired bootstrap ({opts.n_bootstrap}) / approximate "
-        f"randomisation ({opts.n_ar}) against the baseline, seed {opts.seed}; * p < {opts.alpha:g} in both[/dim]"
+        f"[dim]μ ± 95% bootstrap interval; p: paired bootstrap ({opts.n_bootstrap}) / "
+        f"approximate randomisation ({opts.n_ar}) against the baseline, seed {opts.seed}; "
+        f"* p < {opts.alpha:g} in every test that ran[/dim]"
     )
     for m in report.metrics:
-        console.print(f"[dim]{m.name}: {m.signature}[/dim]", highlight=False)
+        console.print(f"[dim]{escape(m.name)}: {escape(m.signature)}[/dim]")
     for system in report.systems:
         if system.terms is not None:
             shown = ", ".join(
@@ -157,7 +154,7 @@ def _print_table(report: Any) -> None:
                 for k, v in system.terms.items()
                 if isinstance(v, (int, float))
             )
-            console.print(f"terms · {system.name}: {shown}", highlight=False)
+            console.print(f"terms · {escape(system.name)}: {escape(shown)}")
 
 
 def eval_command(

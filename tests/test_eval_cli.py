@@ -1,0 +1,143 @@
+"""`tafsiri eval`: thin over the API, clear one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from eval import EvalOptions, evaluate
+from eval.report_json import SCHEMA, SCHEMA_VERSION
+from translate.cli import app
+from tests.conftest import DATA
+
+REF = DATA / "eval_ref200.en"
+SRC = DATA / "eval_src200.sw"
+A = DATA / "eval_sysA200.en"
+B = DATA / "eval_sysB200.en"
+DOCS_TSV = DATA / "eval_test200.docs.tsv"
+GLOSSARY = Path(__file__).resolve().parent.parent / "glossary" / "data" / "diplomatic.sw-en.tsv"
+FAST = ["--bootstrap", "100", "--ar-trials", "100"]
+
+runner = CliRunner()
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_score_only_prints_the_api_numbers_one_line_per_system():
+    result = runner.invoke(app, ["eval", "--ref", str(REF), "--hyp", f"A={A}", "--hyp", f"B={B}", "--score-only", *FAST])
+    assert result.exit_code == 0, result.output
+    report = evaluate(_lines(REF), {"A": _lines(A), "B": _lines(B)}, options=EvalOptions(n_bootstrap=0, n_ar=0))
+    expected = [
+        "\t".join(f"{s.scores[k].score:.4f}" for k in ("bleu", "chrf", "ter")) for s in report.systems
+    ]
+    assert result.stdout.splitlines() == expected
+
+
+def test_table_names_systems_baseline_and_signatures():
+    result = runner.invoke(app, ["eval", "-r", str(REF), "--hyp", f"A={A}", "--hyp", str(B), "--baseline", "eval_sysB200", *FAST])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "eval_sysB200 (baseline)" in out and "A" in out
+    assert "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:" in out
+    assert "chrF2++" in out and "TER" in out
+
+
+def test_json_and_html_reports_are_written(tmp_path):
+    json_path, html_path = tmp_path / "r.json", tmp_path / "r.html"
+    result = runner.invoke(
+        app,
+        ["eval", "--ref", str(DOCS_TSV), "--hyp", f"A={A}", "--hyp", f"B={B}", "--json", str(json_path),
+         "-o", str(html_path), *FAST],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert (data["schema"], data["schema_version"]) == (SCHEMA, SCHEMA_VERSION)
+    assert data["n_segments"] == 200 and data["baseline"] == "A"
+    # The .docs.tsv reference brings sources and documents with it.
+    assert len(data["documents"]) == 5 and data["analysis"]["length_basis"] == "source"
+    assert data["segments"][0]["source"].startswith("Picha Rasmi")
+    assert {m["key"] for m in data["metrics"]} == {"bleu", "chrf", "ter"}
+    b = next(s for s in data["systems"] if s["name"] == "B")
+    for key in ("bleu", "chrf", "ter"):
+        entry = b["scores"][key]
+        low, high = entry["ci95"]
+        assert low < entry["bootstrap_mean"] < high
+        assert 0 < entry["p_bootstrap"] <= 1 and 0 < entry["p_ar"] <= 1
+    assert [i["role"] for i in data["inputs"]] == ["reference", "system", "system"]
+    assert all(len(i["sha256"]) == 64 for i in data["inputs"])
+    page = html_path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 3
+
+
+def test_pipeline_jsonl_output_is_a_system_with_documents(tmp_path):
+    hyps = _lines(A)
+    records = [
+        {"document": f"doc{i // 50}", "paragraph": 0, "segment": i, "source": s, "translation": h}
+        for i, (s, h) in enumerate(zip(_lines(SRC), hyps, strict=True))
+    ]
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["eval", "-r", str(REF), "--hyp", f"mt={jsonl}", "--json", str(out), *FAST])
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [d["doc"] for d in data["documents"]] == ["doc0", "doc1", "doc2", "doc3"]
+    api = evaluate(_lines(REF), {"mt": hyps}, options=EvalOptions(n_bootstrap=0, n_ar=0))
+    assert data["systems"][0]["scores"]["bleu"]["score"] == api.system("mt").scores["bleu"].score
+
+
+def test_glossary_adds_term_accuracy_per_system(tmp_path):
+    out = tmp_path / "r.json"
+    result = runner.invoke(
+        app,
+        ["eval", "-r", str(REF), "--src", str(SRC), "--hyp", f"A={A}", "--hyp", f"B={B}", "--glossary", str(GLOSSARY),
+         "--json", str(out), *FAST],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    for system in data["systems"]:
+        terms = system["terms"]
+        assert terms is not None and {"exact", "occurrences", "signature"} <= set(terms)
+        assert terms["occurrences"] > 0
+    assert data["inputs"][-1]["role"] == "glossary"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--hyp", "short={short}"], "short.txt: 3 segments, but the reference"),
+        (["--hyp", "A={A}", "--ref", "{blank}"], "blank.txt: segment 2 is empty"),
+        (["--hyp", "A={missing}"], "missing.txt: no such file"),
+        (["--hyp", "A={binary}"], "binary.txt: looks like a binary file"),
+        (["--hyp", "A={A}", "--hyp", "A={B}"], "a system named 'A' was already given"),
+        (["--hyp", "A={A}", "--baseline", "nobody"], "baseline 'nobody' is not a system"),
+        (["--hyp", "A={A}", "--metrics", "bleu,meteor"], "unknown metric 'meteor'"),
+        (["--hyp", "A={A}", "--seed", "0"], "seed must be a positive integer"),
+        (["--hyp", "A={A}", "--docs", "{short}"], "short.txt: 3 document ids"),
+        (["--hyp", "A={A}", "--glossary", "{glossary}"], "--glossary needs the source text"),
+        (["--hyp", "=x"], "expected NAME=FILE"),
+    ],
+)
+def test_user_mistakes_are_one_line_errors_and_write_nothing(tmp_path, args, message):
+    (tmp_path / "short.txt").write_text("a\nb\nc\n", encoding="utf-8")
+    blank_lines = _lines(REF)
+    blank_lines[1] = "  "
+    (tmp_path / "blank.txt").write_text("\n".join(blank_lines) + "\n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
+    values = {
+        "short": tmp_path / "short.txt", "blank": tmp_path / "blank.txt", "binary": tmp_path / "binary.txt",
+        "missing": tmp_path / "missing.txt", "A": A, "B": B, "glossary": GLOSSARY,
+    }
+    args = [a.format(**values) for a in args]
+    json_path, html_path = tmp_path / "r.json", tmp_path / "r.html"
+    result = runner.invoke(app, ["eval", "--ref", str(REF), *args, "--json", str(json_path), "-o", str(html_path), *FAST])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert not json_path.exists() and not html_path.exists()
