@@ -105,7 +105,11 @@ def test_headerless_two_columns_and_comments(tmp_path):
 
 
 def test_csv_with_aliases_and_quotes(tmp_path):
-    text = 'Swahili,English,Notes\n"Wizara ya Elimu, Sayansi na Teknolojia","Ministry of Education, Science and Technology",TZ\n'
+    text = (
+        "Swahili,English,Notes\n"
+        '"Wizara ya Elimu, Sayansi na Teknolojia",'
+        '"Ministry of Education, Science and Technology",TZ\n'
+    )
     term = load_glossary(write(tmp_path, "g.csv", text)).terms[0]
     assert term.sw == "Wizara ya Elimu, Sayansi na Teknolojia"
     assert term.en == ("Ministry of Education, Science and Technology",)

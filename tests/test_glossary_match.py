@@ -99,7 +99,7 @@ def test_spans_point_into_the_text(dip, seed_article):
         assert seed_article[m.start : m.end] == m.surface
     starts = [m.start for m in matches]
     assert starts == sorted(starts)
-    assert all(a.end <= b.start for a, b in zip(matches, matches[1:]))
+    assert all(a.end <= b.start for a, b in zip(matches, matches[1:], strict=False))
 
 
 def test_seed_terms_are_covered(dip, seed_article):
