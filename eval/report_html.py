@@ -77,9 +77,17 @@ def _mpl_text(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def _svg(fig: Any) -> str:
+def _svg(fig: Any, salt: str) -> str:
+    from matplotlib import rc_context
+
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    # A fixed salt per chart makes element ids stable (same report, same bytes) and distinct
+    # between the charts that share the page.
+    # Text stays <text> (not glyph paths): smaller, faster, selectable; the browser's sans-serif
+    # font draws it, so nothing is fetched.
+    settings = {"svg.hashsalt": f"tafsiri-{salt}", "svg.fonttype": "none"}
+    with rc_context(settings):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     # Drop the XML prolog and DOCTYPE: inline SVG in HTML starts at <svg>.
     return text[text.index("<svg") :]
@@ -115,7 +123,7 @@ def _chart_scores(report: EvalReport) -> str:
         ax.set_title(f"{_mpl_text(info.name)} ({direction})", fontsize=9)
         _style_axes(ax)
     fig.tight_layout()
-    return _svg(fig)
+    return _svg(fig, "scores")
 
 
 def _chart_buckets(report: EvalReport) -> str:
@@ -140,7 +148,7 @@ def _chart_buckets(report: EvalReport) -> str:
     ax.legend(fontsize=8, frameon=False)
     _style_axes(ax)
     fig.tight_layout()
-    return _svg(fig)
+    return _svg(fig, "buckets")
 
 
 def _chart_histogram(report: EvalReport) -> str:
@@ -165,7 +173,7 @@ def _chart_histogram(report: EvalReport) -> str:
     ax.legend(fontsize=8, frameon=False)
     _style_axes(ax)
     fig.tight_layout()
-    return _svg(fig)
+    return _svg(fig, "histogram")
 
 
 def _score_cell(report: EvalReport, name: str, score: Score) -> str:

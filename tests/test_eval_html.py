@@ -1,0 +1,119 @@
+"""The HTML report: self-contained, escaped, and rendering cleanly in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eval import EvalOptions, evaluate
+from eval.report_html import render_html, write_html
+from tests.conftest import DATA
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+EVIL = '<script>alert("x")</script> & $\\frac{1}{2}$'
+
+
+def _lines(name: str, n: int = 120) -> list[str]:
+    return (DATA / name).read_text(encoding="utf-8").splitlines()[:n]
+
+
+@pytest.fixture(scope="module")
+def report():
+    refs = _lines("eval_ref200.en")
+    systems = {"A": _lines("eval_sysA200.en"), EVIL: _lines("eval_sysB200.en"), "C": _lines("eval_sysC200.en")}
+    sources = _lines("eval_src200.sw")
+    sources[0] = "<b>bold?</b> chanzo"
+    for outputs in systems.values():
+        outputs[0] = ""  # segment 0 scores 0 everywhere, so it is listed among the worst
+    docs = [f"doc{i // 40}" for i in range(len(refs))]
+    return evaluate(refs, systems, sources=sources, doc_ids=docs, options=EvalOptions(n_bootstrap=200, n_ar=200))
+
+
+@pytest.fixture(scope="module")
+def page(report) -> str:
+    return render_html(report)
+
+
+def test_page_is_self_contained(page):
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<script" not in page.replace("&lt;script", "")
+    # No external resources: no http(s) URLs in attributes, no <link>, <img> or @import.
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert "<link" not in page and "<img" not in page and "@import" not in page
+    assert page.count("<svg") == 3 and "<?xml" not in page
+
+
+def test_user_text_is_escaped(page):
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in page
+    assert "&lt;b&gt;bold?&lt;/b&gt; chanzo" in page
+    assert "<b>bold?</b>" not in page
+
+
+def test_page_shows_scores_intervals_marks_and_every_system(report, page):
+    for system in report.systems:
+        for key in ("bleu", "chrf", "ter"):
+            assert f"{system.scores[key].score:.2f}" in page
+    assert page.count('<span class="ci">') == 3 * 3
+    # C is far from the baseline in every metric: marked significant.
+    assert report.significant(report.system("C").scores["bleu"])
+    assert 'class="sig"' in page
+    assert 'id="doc-scores"' in page and 'id="length-buckets"' in page
+
+
+def test_written_atomically_and_readable(tmp_path, report):
+    out = tmp_path / "sub" / "report.html"
+    write_html(report, out)
+    assert out.read_text(encoding="utf-8") == render_html(report)
+    assert [p.name for p in out.parent.iterdir()] == ["report.html"]
+
+
+def _chromium_or_skip() -> str:
+    if Path(CHROMIUM).exists() or shutil.which("chromium"):
+        return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")  # type: ignore[return-value]
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("chromium is not installed; CI must install Debian's chromium package")
+    pytest.skip("chromium is not installed (install Debian's chromium package); required when CI=true")
+
+
+def test_report_renders_in_headless_chromium_without_console_errors(tmp_path, report):
+    executable = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "report.html"
+    write_html(report, path)
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1200, "height": 900})
+            pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            pg.on("pageerror", lambda e: errors.append(str(e)))
+            pg.on("request", lambda r: requests.append(r.url))
+            pg.goto(path.as_uri())
+            pg.wait_for_load_state("load")
+            rows = pg.locator("#scores tbody tr")
+            assert rows.count() == 3
+            assert pg.locator("#scores thead th").all_inner_texts() == ["System", "BLEU", "chrF2++", "TER"]
+            assert "baseline" in rows.nth(0).inner_text()
+            assert pg.locator("#scores .ci").count() == 9 and pg.locator("#scores .ci").first.is_visible()
+            assert pg.locator("#scores .sig").count() >= 1 and pg.locator("#scores .sig").first.is_visible()
+            for chart in ("#chart-scores svg", "#chart-buckets svg", "#chart-histogram svg"):
+                box = pg.locator(chart).bounding_box()
+                assert box is not None and box["width"] > 300 and box["height"] > 100
+            # The malicious system name is shown as text, never run.
+            assert EVIL in pg.locator("#scores").inner_text()
+            pg.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        finally:
+            browser.close()
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests)
