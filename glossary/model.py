@@ -75,6 +75,17 @@ class Term:
             raise ValueError(f"{sw!r}: pos {self.pos!r} is not one of {allowed} (or empty)")
         object.__setattr__(self, "pos", pos)
 
+    @classmethod
+    def trusted(cls, **fields: object) -> Term:
+        """Build a term from values already cleaned and checked (readers do this per cell).
+
+        Skips :meth:`__post_init__`; every field must be given, with tuples for the
+        alternatives. Use the normal constructor for anything typed by hand.
+        """
+        term = object.__new__(cls)
+        term.__dict__.update(fields)
+        return term
+
     @property
     def animate(self) -> bool:
         """Whether Swahili agreement with this noun is animate (class 1/2)."""
