@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 STATUSES = ("model", "nbest", "forced", "failed", "ambiguous")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_NAME_FOLLOWS = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,9 @@ def _prefix(s: _State, k: int, hits: Sequence) -> str:
         cut = len(text) if nxt == -1 else nxt
     head = text[:cut].rstrip()
     term = match.preferred
+    if term.islower() and _NAME_FOLLOWS.match(s.source, match.end):
+        # A generic title before a name is written as a title: "Rais Samia" → "President Samia".
+        term = " ".join(w[:1].upper() + w[1:] for w in term.split())
     opens_sentence = not head or bool(_SENTENCE_END.search(head))
     if opens_sentence and term[:1].islower():
         term = term[:1].upper() + term[1:]

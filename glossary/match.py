@@ -257,19 +257,19 @@ def _exact(tokens: list, i: int, j: int) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def _target_regex(form: str, case: str) -> re.Pattern[str]:
     words = form.split()
-    body = r"\s+".join(re.escape(w) for w in words)
-    flags = 0
-    if case == "insensitive":
-        flags = re.IGNORECASE
-    elif case == "adaptive" and words and not any(ch.isupper() for ch in form):
-        # A common noun may open a sentence: its first letter may be capitalised.
-        first = words[0]
-        head = (
-            f"[{re.escape(first[0])}{re.escape(first[0].upper())}]"
-            if first[0].isalpha()
-            else re.escape(first[0])
-        )
-        body = head + body[len(re.escape(first[0])) :]
+    flags = re.IGNORECASE if case == "insensitive" else 0
+    if case == "adaptive" and not any(ch.isupper() for ch in form):
+        # A lower-case rendering (a common noun or a generic title) may open a sentence or be
+        # written in title case before a name: any word may start with a capital.
+        parts = [
+            f"[{re.escape(w[0])}{re.escape(w[0].upper())}]{re.escape(w[1:])}"
+            if w[0].isalpha()
+            else re.escape(w)
+            for w in words
+        ]
+    else:
+        parts = [re.escape(w) for w in words]
+    body = r"\s+".join(parts)
     return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
 
 
@@ -281,9 +281,9 @@ def locate_targets(
     Args:
         text: an English translation.
         groups: for each term occurrence, its accepted renderings.
-        case: "insensitive"; "adaptive" (renderings with capitals must match exactly, others
-            may have their first letter capitalised, e.g. at the start of a sentence); or
-            "exact".
+        case: "insensitive"; "adaptive" (renderings with capitals must match exactly;
+            lower-case ones may capitalise their words, e.g. at the start of a sentence or as a
+            title before a name); or "exact".
 
     Returns:
         Per group, (start, end, rendering found) or None when none is free in ``text``.

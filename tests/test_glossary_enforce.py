@@ -204,3 +204,12 @@ def test_tiny_model_puts_every_matched_term_in_the_output(tiny_model_dir, seed_a
                 continue
             assert term.status in {"model", "nbest", "forced"}, (sentence, result.text, term)
             assert term.found is not None
+
+
+def test_generic_title_before_a_name_is_written_as_a_title():
+    g = Glossary((Term("Rais", ("president",), ("Marais",), ("presidents",), pos="title"),))
+    src = "Jana Rais Samia alisema."
+    fake = FakeBackend({src: ["Yesterday, Samia said."] * 4})
+    (r,) = enforce_terms(fake, [src], OPTS, g)
+    assert r.text.startswith("Yesterday, President ")
+    assert r.terms[0].found == "President"

@@ -28,12 +28,12 @@ def found(g: Glossary, text: str):
             "Waziri wa Mambo ya Nje alisema",
             [("Waziri wa Mambo ya Nje", "singular", False, "Minister of Foreign Affairs")],
         ),
-        ("Waziri alisema", [("Waziri", "singular", False, "Minister")]),
+        ("Waziri alisema", [("Waziri", "singular", False, "minister")]),
         # listed and generated noun-class plurals
-        ("mawaziri walikutana", [("mawaziri", "plural", False, "Ministers")]),
+        ("mawaziri walikutana", [("mawaziri", "plural", False, "ministers")]),
         (
             "Wakurugenzi Wakuu wa mashirika",
-            [("Wakurugenzi Wakuu", "plural", False, "Directors General")],
+            [("Wakurugenzi Wakuu", "plural", False, "directors general")],
         ),
         ("mikutano ya kilele", [("mikutano ya kilele", "plural", False, "summits")]),
         ("mkutano wa kilele", [("mkutano wa kilele", "singular", False, "summit")]),
