@@ -4,8 +4,9 @@ Prints segments per second, target tokens per second, and the share of wall time
 model generation (segmentation, tokenisation, batching, detokenisation, rebuilding) — the part
 a faster runtime would not help with.
 
-    python benchmarks/translate_speed.py --model FOLDER [--input ../shared/data/lafand-mt-en-sw/test.sw]
-        [--limit N] [--beam N] [--batch-tokens N] [--device auto] [--threads N]
+    python benchmarks/translate_speed.py --model FOLDER
+        [--input ../shared/data/lafand-mt-en-sw/test.sw] [--limit N] [--beam N]
+        [--batch-tokens N] [--device auto] [--threads N]
 
 Model loading is timed separately and left out of the rates.
 """
@@ -78,18 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     segments = len(doc.segments)
     outside = wall - stats["seconds"]
 
-    print(
-        f"model          {translator.info.model} ({translator.info.backend}, {translator.info.device})"
-    )
+    info = translator.info
+    print(f"model          {info.model} ({info.backend}, {info.device})")
     print(f"input          {args.input} ({len(lines)} lines, {segments} segments)")
     print(
         f"settings       beam {args.beam}, batch_tokens {args.batch_tokens}, "
         f"max_length {args.max_length}, threads {torch.get_num_threads()}"
     )
     print(f"load           {load_s:.2f} s (not counted below)")
-    print(
-        f"wall           {wall:.2f} s; generate {stats['seconds']:.2f} s in {stats['calls']} batches"
-    )
+    gen_s, calls = stats["seconds"], stats["calls"]
+    print(f"wall           {wall:.2f} s; generate {gen_s:.2f} s in {calls} batches")
     print(f"segments/s     {segments / wall:.2f}")
     print(f"target tok/s   {stats['tokens'] / wall:.1f} ({stats['tokens']} tokens)")
     print(f"outside gen    {100 * outside / wall:.1f}% of wall time ({outside:.2f} s)")
