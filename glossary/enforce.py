@@ -188,9 +188,7 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions) -> N
                 batch.append((s, k, _prefix(s, k, hits)))
         if not batch:
             return
-        outs = backend.translate_batch(
-            [s.source for s, _, _ in batch], one, prefixes=[p for _, _, p in batch]
-        )
+        outs = _decode_with_prefixes(backend, batch, one)
         for (s, k, prefix), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
             s.forced.add(k)
@@ -203,6 +201,29 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions) -> N
                 continue
             s.text, s.stage = new, "forced"
             s.locked_chars = len(prefix)
+
+
+def _decode_with_prefixes(backend: Backend, batch: list, options: DecodeOptions) -> list:
+    """Decode with forced prefixes, keeping whole outputs within ``options.max_length`` tokens.
+
+    The back end counts ``max_length`` as new tokens after the prefix; a long prefix plus a full
+    ``max_length`` could outgrow the model's positions, and would let a forced output run
+    longer than a plain one. Inputs are grouped by their remaining budget.
+    """
+    sizes = backend.count_tokens([p for _, _, p in batch])
+    groups: dict[int, list[int]] = {}
+    for i, size in enumerate(sizes):
+        groups.setdefault(max(8, options.max_length - size), []).append(i)
+    outs: list = [None] * len(batch)
+    for budget, members in groups.items():
+        hyps = backend.translate_batch(
+            [batch[i][0].source for i in members],
+            replace(options, max_length=budget),
+            prefixes=[batch[i][2] for i in members],
+        )
+        for i, h in zip(members, hyps, strict=True):
+            outs[i] = h
+    return outs
 
 
 def _word_boundary(text: str, prefix: str) -> str:
