@@ -60,6 +60,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="use only the first N test pairs")
     parser.add_argument("--out", help="folder to cache plain translations in (reruns are cheap)")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    parser.add_argument("--max-length", type=int, default=256, help="most output tokens")
+    parser.add_argument("--beam", type=int, default=0, help="beam (default: as the model ships)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
@@ -86,10 +88,13 @@ def main() -> None:
 
     model = pick_model(args.model)
     backend = MarianBackend(model, device="cpu")
-    beam = int(getattr(backend.model.generation_config, "num_beams", 0) or 4)
-    options = DecodeOptions(beam=beam, nbest=1)
+    beam = args.beam or int(getattr(backend.model.generation_config, "num_beams", 0) or 4)
+    options = DecodeOptions(beam=beam, nbest=1, max_length=args.max_length)
     cache = Path(args.out) if args.out else None
-    print(f"model: {model} (fingerprint {getattr(backend, 'fingerprint', '?')}), beam {beam}")
+    print(
+        f"model: {model} (fingerprint {getattr(backend, 'fingerprint', '?')}), beam {beam}, "
+        f"max_length {options.max_length}"
+    )
     print(f"glossary: {glossary.origin}, {len(glossary)} terms, checksum {glossary.checksum[:12]}")
     print(
         f"test pairs: {len(src)}; with glossary terms: {len(with_terms)} sentences, "
