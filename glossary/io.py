@@ -17,6 +17,7 @@ import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -518,8 +519,9 @@ def load_glossary(
     return glossary
 
 
+@lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
-    """The diplomatic Swahili→English glossary shipped with Tafsiri."""
+    """The diplomatic Swahili→English glossary shipped with Tafsiri (loaded once; immutable)."""
     resource = resources.files("glossary") / "data" / "diplomatic.sw-en.tsv"
     with resources.as_file(resource) as path:
         glossary = load_glossary(path)
