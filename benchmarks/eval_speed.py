@@ -63,7 +63,9 @@ def timed(cmd: list[str]) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=1, help="runs of each command (best is kept)")
-    parser.add_argument("--ar-trials", type=int, default=1000, help="tafsiri's AR trials (default run)")
+    parser.add_argument(
+        "--ar-trials", type=int, default=1000, help="tafsiri's AR trials (default run)"
+    )
     args = parser.parse_args()
 
     refs = (MAFAND / "test.en").read_text(encoding="utf-8").splitlines()
@@ -80,20 +82,50 @@ def main() -> None:
             (out / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
         systems = ["drop10", "drop30", "copy"]
         sacrebleu = [
-            sys.executable, "-m", "sacrebleu", str(out / "ref"), "-i", *(str(out / s) for s in systems),
-            "--paired-bs", "--paired-bs-n", "1000", "-m", "bleu", "chrf", "ter", "--chrf-word-order", "2",
-            "-f", "text",
+            sys.executable,
+            "-m",
+            "sacrebleu",
+            str(out / "ref"),
+            "-i",
+            *(str(out / s) for s in systems),
+            "--paired-bs",
+            "--paired-bs-n",
+            "1000",
+            "-m",
+            "bleu",
+            "chrf",
+            "ter",
+            "--chrf-word-order",
+            "2",
+            "-f",
+            "text",
         ]
         tafsiri = [
-            sys.executable, "-c", "from translate.cli import app; app()", "eval", "--ref", str(out / "ref"),
-            *(a for s in systems for a in ("--hyp", f"{s}={out / s}")), "--src", str(MAFAND / "test.sw"),
-            "--docs", str(MAFAND / "test.docs.tsv"), "--bootstrap", "1000",
-            "-o", str(out / "report.html"), "--json", str(out / "report.json"), "--score-only",
+            sys.executable,
+            "-c",
+            "from translate.cli import app; app()",
+            "eval",
+            "--ref",
+            str(out / "ref"),
+            *(a for s in systems for a in ("--hyp", f"{s}={out / s}")),
+            "--src",
+            str(MAFAND / "test.sw"),
+            "--docs",
+            str(MAFAND / "test.docs.tsv"),
+            "--bootstrap",
+            "1000",
+            "-o",
+            str(out / "report.html"),
+            "--json",
+            str(out / "report.json"),
+            "--score-only",
         ]
         runs = {
             "sacrebleu --paired-bs (1000)": sacrebleu,
             f"tafsiri eval (bootstrap 1000 + AR {args.ar_trials}, HTML + JSON)": [
-                *tafsiri, "--ar-trials", str(args.ar_trials)
+                *tafsiri,
+                "--ar-trials",
+                str(args.ar_trials),
             ],
             "tafsiri eval (bootstrap 1000 only, HTML + JSON)": [*tafsiri, "--ar-trials", "0"],
         }

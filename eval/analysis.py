@@ -20,7 +20,7 @@ HISTOGRAM_EDGES = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90)
 
 @dataclass(frozen=True)
 class Bucket:
-    """Segments whose length (in words) is in ``[low, high)`` (``high`` ``None``: no upper bound)."""
+    """Segments whose length in words is in ``[low, high)``; ``high`` ``None``: no upper bound."""
 
     label: str
     low: int
@@ -73,7 +73,9 @@ def _bucket_label(low: int, high: int | None) -> str:
 
 def _histogram_labels() -> tuple[str, ...]:
     edges = HISTOGRAM_EDGES
-    return tuple(f"{lo}–{hi}" for lo, hi in zip(edges, edges[1:])) + (f"≥{edges[-1]}",)
+    return tuple(f"{lo}–{hi}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)) + (
+        f"≥{edges[-1]}",
+    )
 
 
 def _bin(value: float) -> int:

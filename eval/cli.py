@@ -80,7 +80,8 @@ def _load(
         side = read_side(src, "source", source_lang, target_lang)
         if len(side) != n:
             raise InputError(
-                f"{side.origin}: {len(side)} source segments, but the reference {first.origin} has {n}"
+                f"{side.origin}: {len(side)} source segments, "
+                f"but the reference {first.origin} has {n}"
             )
         sources = side.texts
         inputs.append(
@@ -94,7 +95,8 @@ def _load(
         side = read_doc_ids(docs, source_lang, target_lang)
         if len(side) != n:
             raise InputError(
-                f"{side.origin}: {len(side)} document ids, but the reference {first.origin} has {n} segments"
+                f"{side.origin}: {len(side)} document ids, "
+                f"but the reference {first.origin} has {n} segments"
             )
         doc_ids = side.doc_ids
         inputs.append(InputInfo("docs", Path(side.origin).name, side.origin, side.sha256, side.fmt))

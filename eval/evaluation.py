@@ -149,7 +149,7 @@ class DocumentScores:
 
 @dataclass(frozen=True)
 class EvalReport:
-    """The result of :func:`evaluate`; :mod:`eval.report_json` and :mod:`eval.report_html` render it."""
+    """The result of :func:`evaluate`; ``eval.report_json`` and ``eval.report_html`` render it."""
 
     options: EvalOptions
     metrics: tuple[MetricInfo, ...]

@@ -27,7 +27,7 @@ HIGHER_IS_BETTER = {"bleu": True, "chrf": True, "ter": False}
 
 @dataclass(frozen=True)
 class MetricOptions:
-    """Which sacrebleu metrics to compute and how; defaults are the issue's (and sacrebleu's) choices.
+    """Which sacrebleu metrics to compute and how; the defaults are sacrebleu's, with chrF++.
 
     Attributes:
         metrics: any of ``bleu``, ``chrf``, ``ter``, in report order.
@@ -59,7 +59,8 @@ class MetricOptions:
             raise ValueError(f"metrics are listed twice: {', '.join(self.metrics)}")
         if self.bleu_tokenize not in BLEU_TOKENIZERS:
             raise ValueError(
-                f"unknown BLEU tokenizer {self.bleu_tokenize!r}; choose from {', '.join(BLEU_TOKENIZERS)}"
+                f"unknown BLEU tokenizer {self.bleu_tokenize!r}; "
+                f"choose from {', '.join(BLEU_TOKENIZERS)}"
             )
         if self.chrf_char_order < 1:
             raise ValueError(f"chrf_char_order must be 1 or more, not {self.chrf_char_order}")
@@ -104,9 +105,11 @@ class MetricSet:
         self.segment_metrics: dict[str, Any] = {}
         for key in options.metrics:
             if key == "bleu":
-                kwargs = {"tokenize": options.bleu_tokenize, "lowercase": options.lowercase}
-                self.metrics[key] = BLEU(references=refs, **kwargs)
-                self.segment_metrics[key] = BLEU(effective_order=True, **kwargs)
+                tok, lower = options.bleu_tokenize, options.lowercase
+                self.metrics[key] = BLEU(tokenize=tok, lowercase=lower, references=refs)
+                self.segment_metrics[key] = BLEU(
+                    tokenize=tok, lowercase=lower, effective_order=True
+                )
                 # Its signature needs the number of references, known only after caching.
                 self.segment_metrics[key].num_refs = self.metrics[key].num_refs
             elif key == "chrf":
@@ -148,7 +151,7 @@ class MetricSet:
         return SystemStats(rows=rows, array=np.asarray(rows, dtype=np.float64))
 
     def corpus(self, key: str, stats: SystemStats, indices: Sequence[int] | None = None) -> Any:
-        """sacrebleu's corpus score over all segments, or over ``indices`` (a document, a bucket)."""
+        """sacrebleu's corpus score over all segments, or over ``indices`` (a document...)."""
         rows = stats.rows if indices is None else [stats.rows[i] for i in indices]
         if not rows:
             raise ValueError("cannot score an empty set of segments")

@@ -1,3 +1,5 @@
+# HTML fragments read better unbroken than wrapped at 100 columns.
+# ruff: noqa: E501
 """A single self-contained HTML report an evaluator can email.
 
 Everything is inline: CSS in a ``<style>`` element, charts as SVG drawn by matplotlib (Agg,
@@ -85,8 +87,7 @@ def _svg(fig: Any, salt: str) -> str:
     # between the charts that share the page.
     # Text stays <text> (not glyph paths): smaller, faster, selectable; the browser's sans-serif
     # font draws it, so nothing is fetched.
-    settings = {"svg.hashsalt": f"tafsiri-{salt}", "svg.fonttype": "none"}
-    with rc_context(settings):
+    with rc_context({"svg.hashsalt": f"tafsiri-{salt}", "svg.fonttype": "none"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     # Drop the XML prolog and DOCTYPE: inline SVG in HTML starts at <svg>.
@@ -111,7 +112,7 @@ def _chart_scores(report: EvalReport) -> str:
     metrics = report.metrics
     fig = _figure(3.2 * len(metrics), 3.0)
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
-    for ax, info in zip(axes, metrics):
+    for ax, info in zip(axes, metrics, strict=True):
         values = [s.scores[info.key].score for s in report.systems]
         errs = [s.scores[info.key].ci or 0.0 for s in report.systems]
         colours = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
@@ -134,7 +135,7 @@ def _chart_buckets(report: EvalReport) -> str:
     ax = fig.add_subplot(1, 1, 1)
     for i, system in enumerate(report.systems):
         ys = [b.scores[system.name][key] for b in an.length_buckets]
-        xs = [x for x, y in zip(range(len(labels)), ys) if y is not None]
+        xs = [x for x, y in zip(range(len(labels)), ys, strict=True) if y is not None]
         ax.plot(
             xs,
             [y for y in ys if y is not None],

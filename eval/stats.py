@@ -87,7 +87,7 @@ def paired_tests(
 
     keys = metric_set.keys
     baseline_stats = systems[0][2]
-    proxies = {}
+    proxies: dict[str, Any] = {}
     baseline_info = {}
     for key in keys:
         by_id = {id(hyps): (hyps, stats[key]) for _, hyps, stats in systems}

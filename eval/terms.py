@@ -26,7 +26,8 @@ def _glossary_api() -> tuple[Any, Any]:
         from glossary.score import term_accuracy
     except ImportError as err:
         raise InputError(
-            "--glossary: term accuracy needs glossary.load_glossary and glossary.score.term_accuracy, "
+            "--glossary: term accuracy needs glossary.load_glossary and "
+            "glossary.score.term_accuracy, "
             f"which this installation does not provide ({err})"
         ) from None
     return load, term_accuracy

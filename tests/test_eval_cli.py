@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from eval import EvalOptions, evaluate
 from eval.report_json import SCHEMA, SCHEMA_VERSION
-from translate.cli import app
 from tests.conftest import DATA
+from translate.cli import app
 
 REF = DATA / "eval_ref200.en"
 SRC = DATA / "eval_src200.sw"
@@ -29,17 +29,37 @@ def _lines(path: Path) -> list[str]:
 
 
 def test_score_only_prints_the_api_numbers_one_line_per_system():
-    result = runner.invoke(app, ["eval", "--ref", str(REF), "--hyp", f"A={A}", "--hyp", f"B={B}", "--score-only", *FAST])
+    result = runner.invoke(
+        app,
+        ["eval", "--ref", str(REF), "--hyp", f"A={A}", "--hyp", f"B={B}", "--score-only", *FAST],
+    )
     assert result.exit_code == 0, result.output
-    report = evaluate(_lines(REF), {"A": _lines(A), "B": _lines(B)}, options=EvalOptions(n_bootstrap=0, n_ar=0))
+    report = evaluate(
+        _lines(REF), {"A": _lines(A), "B": _lines(B)}, options=EvalOptions(n_bootstrap=0, n_ar=0)
+    )
     expected = [
-        "\t".join(f"{s.scores[k].score:.4f}" for k in ("bleu", "chrf", "ter")) for s in report.systems
+        "\t".join(f"{s.scores[k].score:.4f}" for k in ("bleu", "chrf", "ter"))
+        for s in report.systems
     ]
     assert result.stdout.splitlines() == expected
 
 
 def test_table_names_systems_baseline_and_signatures():
-    result = runner.invoke(app, ["eval", "-r", str(REF), "--hyp", f"A={A}", "--hyp", str(B), "--baseline", "eval_sysB200", *FAST])
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            "-r",
+            str(REF),
+            "--hyp",
+            f"A={A}",
+            "--hyp",
+            str(B),
+            "--baseline",
+            "eval_sysB200",
+            *FAST,
+        ],
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "eval_sysB200 (baseline)" in out and "A" in out
@@ -51,8 +71,20 @@ def test_json_and_html_reports_are_written(tmp_path):
     json_path, html_path = tmp_path / "r.json", tmp_path / "r.html"
     result = runner.invoke(
         app,
-        ["eval", "--ref", str(DOCS_TSV), "--hyp", f"A={A}", "--hyp", f"B={B}", "--json", str(json_path),
-         "-o", str(html_path), *FAST],
+        [
+            "eval",
+            "--ref",
+            str(DOCS_TSV),
+            "--hyp",
+            f"A={A}",
+            "--hyp",
+            f"B={B}",
+            "--json",
+            str(json_path),
+            "-o",
+            str(html_path),
+            *FAST,
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(json_path.read_text(encoding="utf-8"))
@@ -81,9 +113,13 @@ def test_pipeline_jsonl_output_is_a_system_with_documents(tmp_path):
         for i, (s, h) in enumerate(zip(_lines(SRC), hyps, strict=True))
     ]
     jsonl = tmp_path / "a.jsonl"
-    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    jsonl.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     out = tmp_path / "r.json"
-    result = runner.invoke(app, ["eval", "-r", str(REF), "--hyp", f"mt={jsonl}", "--json", str(out), *FAST])
+    result = runner.invoke(
+        app, ["eval", "-r", str(REF), "--hyp", f"mt={jsonl}", "--json", str(out), *FAST]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [d["doc"] for d in data["documents"]] == ["doc0", "doc1", "doc2", "doc3"]
@@ -95,8 +131,22 @@ def test_glossary_adds_term_accuracy_per_system(tmp_path):
     out = tmp_path / "r.json"
     result = runner.invoke(
         app,
-        ["eval", "-r", str(REF), "--src", str(SRC), "--hyp", f"A={A}", "--hyp", f"B={B}", "--glossary", str(GLOSSARY),
-         "--json", str(out), *FAST],
+        [
+            "eval",
+            "-r",
+            str(REF),
+            "--src",
+            str(SRC),
+            "--hyp",
+            f"A={A}",
+            "--hyp",
+            f"B={B}",
+            "--glossary",
+            str(GLOSSARY),
+            "--json",
+            str(out),
+            *FAST,
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -130,12 +180,20 @@ def test_user_mistakes_are_one_line_errors_and_write_nothing(tmp_path, args, mes
     (tmp_path / "blank.txt").write_text("\n".join(blank_lines) + "\n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02")
     values = {
-        "short": tmp_path / "short.txt", "blank": tmp_path / "blank.txt", "binary": tmp_path / "binary.txt",
-        "missing": tmp_path / "missing.txt", "A": A, "B": B, "glossary": GLOSSARY,
+        "short": tmp_path / "short.txt",
+        "blank": tmp_path / "blank.txt",
+        "binary": tmp_path / "binary.txt",
+        "missing": tmp_path / "missing.txt",
+        "A": A,
+        "B": B,
+        "glossary": GLOSSARY,
     }
     args = [a.format(**values) for a in args]
     json_path, html_path = tmp_path / "r.json", tmp_path / "r.html"
-    result = runner.invoke(app, ["eval", "--ref", str(REF), *args, "--json", str(json_path), "-o", str(html_path), *FAST])
+    result = runner.invoke(
+        app,
+        ["eval", "--ref", str(REF), *args, "--json", str(json_path), "-o", str(html_path), *FAST],
+    )
     assert result.exit_code == 1
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

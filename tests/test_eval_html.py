@@ -15,8 +15,14 @@ from tests.conftest import DATA
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 EVIL = '<script>alert("x")</script> & $\\frac{1}{2}$'
 
@@ -28,13 +34,19 @@ def _lines(name: str, n: int = 120) -> list[str]:
 @pytest.fixture(scope="module")
 def report():
     refs = _lines("eval_ref200.en")
-    systems = {"A": _lines("eval_sysA200.en"), EVIL: _lines("eval_sysB200.en"), "C": _lines("eval_sysC200.en")}
+    systems = {
+        "A": _lines("eval_sysA200.en"),
+        EVIL: _lines("eval_sysB200.en"),
+        "C": _lines("eval_sysC200.en"),
+    }
     sources = _lines("eval_src200.sw")
     sources[0] = "<b>bold?</b> chanzo"
     for outputs in systems.values():
         outputs[0] = ""  # segment 0 scores 0 everywhere, so it is listed among the worst
     docs = [f"doc{i // 40}" for i in range(len(refs))]
-    return evaluate(refs, systems, sources=sources, doc_ids=docs, options=EvalOptions(n_bootstrap=200, n_ar=200))
+    return evaluate(
+        refs, systems, sources=sources, doc_ids=docs, options=EvalOptions(n_bootstrap=200, n_ar=200)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +93,9 @@ def _chromium_or_skip() -> str:
         return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")  # type: ignore[return-value]
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail("chromium is not installed; CI must install Debian's chromium package")
-    pytest.skip("chromium is not installed (install Debian's chromium package); required when CI=true")
+    pytest.skip(
+        "chromium is not installed (install Debian's chromium package); required when CI=true"
+    )
 
 
 def test_report_renders_in_headless_chromium_without_console_errors(tmp_path, report):
@@ -103,10 +117,21 @@ def test_report_renders_in_headless_chromium_without_console_errors(tmp_path, re
             pg.wait_for_load_state("load")
             rows = pg.locator("#scores tbody tr")
             assert rows.count() == 3
-            assert pg.locator("#scores thead th").all_inner_texts() == ["System", "BLEU", "chrF2++", "TER"]
+            assert pg.locator("#scores thead th").all_inner_texts() == [
+                "System",
+                "BLEU",
+                "chrF2++",
+                "TER",
+            ]
             assert "baseline" in rows.nth(0).inner_text()
-            assert pg.locator("#scores .ci").count() == 9 and pg.locator("#scores .ci").first.is_visible()
-            assert pg.locator("#scores .sig").count() >= 1 and pg.locator("#scores .sig").first.is_visible()
+            assert (
+                pg.locator("#scores .ci").count() == 9
+                and pg.locator("#scores .ci").first.is_visible()
+            )
+            assert (
+                pg.locator("#scores .sig").count() >= 1
+                and pg.locator("#scores .sig").first.is_visible()
+            )
             for chart in ("#chart-scores svg", "#chart-buckets svg", "#chart-histogram svg"):
                 box = pg.locator(chart).bounding_box()
                 assert box is not None and box["width"] > 300 and box["height"] > 100

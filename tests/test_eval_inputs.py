@@ -18,7 +18,9 @@ TMX = DATA / "eval_tico5.tmx"
 
 def _jsonl(tmp_path, records, name="out.jsonl"):
     path = tmp_path / name
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
     return path
 
 
@@ -34,8 +36,14 @@ def test_plain_text_is_one_segment_per_line_without_trailing_space(tmp_path):
 def test_pipeline_jsonl_gives_translations_sources_and_documents(tmp_path):
     # The record layout of translate/pipeline.py (SegmentRecord.to_dict).
     records = [
-        {"schema": "tafsiri.segment/1", "document": "a.txt", "paragraph": 0, "segment": i,
-         "source": f"chanzo {i}", "translation": f"output {i}"}
+        {
+            "schema": "tafsiri.segment/1",
+            "document": "a.txt",
+            "paragraph": 0,
+            "segment": i,
+            "source": f"chanzo {i}",
+            "translation": f"output {i}",
+        }
         for i in range(3)
     ] + [{"document": "b.txt", "paragraph": 0, "segment": 0, "source": "x", "translation": "y"}]
     path = _jsonl(tmp_path, records)

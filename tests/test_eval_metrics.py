@@ -28,7 +28,9 @@ SACREBLEU_HYPS = ["The dog bit the man.", "It wasn't surprising.", "The man had 
     ],
 )
 def test_sacrebleu_published_bleu_reproduces(tokenize, expected):
-    options = EvalOptions(metric_options=MetricOptions(metrics=("bleu",), bleu_tokenize=tokenize), **NO_TESTS)
+    options = EvalOptions(
+        metric_options=MetricOptions(metrics=("bleu",), bleu_tokenize=tokenize), **NO_TESTS
+    )
     report = evaluate(SACREBLEU_REFS, {"sys": SACREBLEU_HYPS}, options=options)
     assert report.system("sys").scores["bleu"].score == pytest.approx(expected, abs=1e-6)
     assert report.metric("bleu").signature.startswith("nrefs:2|")
@@ -46,11 +48,21 @@ def test_default_options_reproduce_published_bleu_with_all_metrics():
 # (its "Die Beziehung..." case, 64.1302698, is 4.8e-5 off the exact value and is left out).
 CHRF_CORPUS_CASES = [
     (
-        [" risk assessment must be made of those who are qualified and expertise in the sector - these are the scientists ."],
-        ["risk assessment has to be undertaken by those who are qualified and expert in that area - that is the scientists ."],
+        [
+            " risk assessment must be made of those who are qualified and expertise in the sector"
+            " - these are the scientists ."
+        ],
+        [
+            "risk assessment has to be undertaken by those who are qualified and expert in that "
+            "area - that is the scientists ."
+        ],
         63.361730,
     ),
-    (["Niemand hat die Absicht, eine Mauer zu errichten"], ["Niemand hat die Absicht, eine Mauer zu errichten"], 100.0),
+    (
+        ["Niemand hat die Absicht, eine Mauer zu errichten"],
+        ["Niemand hat die Absicht, eine Mauer zu errichten"],
+        100.0,
+    ),
 ]
 CHRF_SENTENCE_CASES = [
     (
@@ -73,8 +85,12 @@ CHRF_SENTENCE_CASES = [
 
 @pytest.mark.parametrize(("hyps", "refs", "expected"), CHRF_CORPUS_CASES)
 def test_sacrebleu_published_corpus_chrf_reproduces(hyps, refs, expected):
-    metric_options = MetricOptions(metrics=("chrf",), chrf_word_order=0, chrf_beta=3, chrf_eps_smoothing=True)
-    report = evaluate(refs, {"sys": hyps}, options=EvalOptions(metric_options=metric_options, **NO_TESTS))
+    metric_options = MetricOptions(
+        metrics=("chrf",), chrf_word_order=0, chrf_beta=3, chrf_eps_smoothing=True
+    )
+    report = evaluate(
+        refs, {"sys": hyps}, options=EvalOptions(metric_options=metric_options, **NO_TESTS)
+    )
     assert report.system("sys").scores["chrf"].score == pytest.approx(expected, abs=1e-6)
     assert report.metric("chrf").name == "chrF3"
 
@@ -83,7 +99,9 @@ def test_sacrebleu_published_sentence_chrf_reproduces_as_segment_scores():
     hyps = [case[0] for case in CHRF_SENTENCE_CASES]
     refs = [case[1] for case in CHRF_SENTENCE_CASES]
     metric_options = MetricOptions(metrics=("chrf",), chrf_word_order=0, chrf_eps_smoothing=True)
-    report = evaluate(refs, {"sys": hyps}, options=EvalOptions(metric_options=metric_options, **NO_TESTS))
+    report = evaluate(
+        refs, {"sys": hyps}, options=EvalOptions(metric_options=metric_options, **NO_TESTS)
+    )
     segment = report.system("sys").segment_scores["chrf"]
     for got, (_, _, expected) in zip(segment, CHRF_SENTENCE_CASES, strict=True):
         assert got == pytest.approx(expected, abs=1e-6)
@@ -173,7 +191,10 @@ def test_metric_options_are_validated(kwargs, message):
         ({"seed": 0}, "seed must be a positive"),
         ({"alpha": 1.5}, "alpha"),
         ({"length_edges": (20, 10)}, "length_edges"),
-        ({"analysis_metric": "ter", "metric_options": MetricOptions(metrics=("bleu",))}, "analysis_metric"),
+        (
+            {"analysis_metric": "ter", "metric_options": MetricOptions(metrics=("bleu",))},
+            "analysis_metric",
+        ),
     ],
 )
 def test_eval_options_are_validated(kwargs, message):
@@ -187,7 +208,11 @@ def test_eval_options_are_validated(kwargs, message):
         ({}, {}, "at least one system"),
         ({"a": ["x"]}, {}, "has 1 segments but the references have 3"),
         ({"a": SACREBLEU_HYPS}, {"sources": ["x"]}, "sources has 1"),
-        ({"a": SACREBLEU_HYPS}, {"options": EvalOptions(baseline="b", **NO_TESTS)}, "baseline 'b' is not a system"),
+        (
+            {"a": SACREBLEU_HYPS},
+            {"options": EvalOptions(baseline="b", **NO_TESTS)},
+            "baseline 'b' is not a system",
+        ),
     ],
 )
 def test_evaluate_refuses_inconsistent_inputs(systems, kwargs, message):

@@ -32,7 +32,11 @@ def files(tmp_path_factory) -> dict[str, Path]:
     are far from the floor and a wrong resampling would show.
     """
     out = tmp_path_factory.mktemp("eval-stats")
-    paths = {"ref": DATA / "eval_ref200.en", "A": DATA / "eval_sysA200.en", "B": DATA / "eval_sysB200.en"}
+    paths = {
+        "ref": DATA / "eval_ref200.en",
+        "A": DATA / "eval_sysA200.en",
+        "B": DATA / "eval_sysB200.en",
+    }
     a, b = _lines(paths["A"]), _lines(paths["B"])
     close = [b[i] if i % 15 == 0 else a[i] for i in range(len(a))]
     paths["close"] = out / "close.en"
@@ -61,7 +65,9 @@ def _parse_paired_table(text: str) -> list[dict]:
             continue
         if cells[0]:
             values = [re.fullmatch(rf"{number} \({number} ± {number}\)", c) for c in cells[1:]]
-            rows.append({"name": cells[0], "scores": [tuple(m.groups()) for m in values], "p": None})
+            rows.append(
+                {"name": cells[0], "scores": [tuple(m.groups()) for m in values], "p": None}
+            )
         else:
             rows[-1]["p"] = [re.search(r"p = (\d+\.\d+)", c).group(1) for c in cells[1:]]
     return rows
@@ -71,12 +77,26 @@ def _parse_paired_table(text: str) -> list[dict]:
 def test_paired_bootstrap_agrees_with_sacrebleu_command_line(files, seed):
     systems = ["A", "close", "B"]
     out = _run_sacrebleu(
-        [str(files["ref"]), "-i", *(str(files[s]) for s in systems), "--paired-bs", *METRIC_ARGS,
-         "-f", "text", "-w", "6", "--no-color"],
+        [
+            str(files["ref"]),
+            "-i",
+            *(str(files[s]) for s in systems),
+            "--paired-bs",
+            *METRIC_ARGS,
+            "-f",
+            "text",
+            "-w",
+            "6",
+            "--no-color",
+        ],
         seed=seed,
     )
     rows = _parse_paired_table(out)
-    assert [r["name"] for r in rows] == [f"Baseline: {files['A']}", str(files["close"]), str(files["B"])]
+    assert [r["name"] for r in rows] == [
+        f"Baseline: {files['A']}",
+        str(files["close"]),
+        str(files["B"]),
+    ]
 
     report = evaluate(
         _lines(files["ref"]),
@@ -97,9 +117,13 @@ def test_paired_bootstrap_agrees_with_sacrebleu_command_line(files, seed):
 
 
 def test_corpus_scores_agree_with_sacrebleu_json_to_ten_decimals(files):
-    out = _run_sacrebleu([str(files["ref"]), "-i", str(files["B"]), *METRIC_ARGS, "-w", "10", "-f", "json"])
+    out = _run_sacrebleu(
+        [str(files["ref"]), "-i", str(files["B"]), *METRIC_ARGS, "-w", "10", "-f", "json"]
+    )
     expected = {entry["name"]: entry for entry in json.loads(out)}
-    report = evaluate(_lines(files["ref"]), {"B": _lines(files["B"])}, options=EvalOptions(n_bootstrap=0, n_ar=0))
+    report = evaluate(
+        _lines(files["ref"]), {"B": _lines(files["B"])}, options=EvalOptions(n_bootstrap=0, n_ar=0)
+    )
     for info in report.metrics:
         entry = expected[info.name]
         assert float(f"{report.system('B').scores[info.key].score:.10f}") == entry["score"]
@@ -121,7 +145,9 @@ def test_paired_results_equal_sacrebleu_paired_test_exactly(files, monkeypatch, 
         "TER": TER(references=[refs]),
     }
     _, table = PairedTest(systems, metrics, None, test_type=test_type, n_samples=n)()
-    options = EvalOptions(seed=seed, n_bootstrap=n if test_type == "bs" else 0, n_ar=n if test_type == "ar" else 0)
+    options = EvalOptions(
+        seed=seed, n_bootstrap=n if test_type == "bs" else 0, n_ar=n if test_type == "ar" else 0
+    )
     report = evaluate(refs, dict(systems), options=options)
     for column, key in zip(("BLEU", "chrF2++", "TER"), KEYS, strict=True):
         for index, (name, _) in enumerate(systems):
@@ -129,7 +155,10 @@ def test_paired_results_equal_sacrebleu_paired_test_exactly(files, monkeypatch, 
             got = report.system(name).scores[key]
             assert got.score == expected.score
             if test_type == "bs":
-                assert (got.mean, got.ci) == (pytest.approx(expected.mean, abs=0), pytest.approx(expected.ci, abs=0))
+                assert (got.mean, got.ci) == (
+                    pytest.approx(expected.mean, abs=0),
+                    pytest.approx(expected.ci, abs=0),
+                )
             if index:
                 assert (got.p_bootstrap if test_type == "bs" else got.p_ar) == expected.p_value
 
@@ -158,4 +187,7 @@ def test_every_system_is_compared_with_the_chosen_baseline(files):
 
 def test_sacrebleu_command_is_available():
     # The agreement tests call sacrebleu as a module; make a missing install an explicit failure.
-    assert shutil.which("sacrebleu") or subprocess.run([*SACREBLEU, "--version"], capture_output=True).returncode == 0
+    assert (
+        shutil.which("sacrebleu")
+        or subprocess.run([*SACREBLEU, "--version"], capture_output=True).returncode == 0
+    )
