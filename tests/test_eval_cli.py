@@ -199,3 +199,21 @@ def test_user_mistakes_are_one_line_errors_and_write_nothing(tmp_path, args, mes
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert not json_path.exists() and not html_path.exists()
+
+
+def test_several_references_score_like_sacrebleu_multi_reference(tmp_path):
+    import sacrebleu
+
+    second = tmp_path / "ref2.en"
+    second.write_text("\n".join(_lines(B)) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["eval", "-r", str(REF), "-r", str(second), "--hyp", f"A={A}", "--score-only", *FAST]
+    )
+    assert result.exit_code == 0, result.output
+    refs = [_lines(REF), _lines(B)]
+    expected = [
+        sacrebleu.corpus_bleu(_lines(A), refs).score,
+        sacrebleu.corpus_chrf(_lines(A), refs, word_order=2).score,
+        sacrebleu.corpus_ter(_lines(A), refs).score,
+    ]
+    assert result.stdout.split() == [f"{x:.4f}" for x in expected]
