@@ -127,7 +127,8 @@ _TERMINAL_END = re.compile(r"[.!?…:]['\"”’»)\]]*$")
 _LAST_TOKEN = re.compile(r"(?:^|[\s(\[\"“„«'‘])([^\s(\[\"“„«'‘]+)$")
 _LIST_MARKER = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxlcIVXLC]{1,6})[.)]")
 _BULLET = re.compile(r"(?:[-*•–—·▪►]\s|\(?\d{1,3}[.)]\s)")
-_PLAIN_END = re.compile(r"[.!?…]+['\"”’»)\]]*(?=\s)")
+# The lookbehind starts a match only at the first mark of a run: "......" stays linear.
+_PLAIN_END = re.compile(r"(?<![.!?…])[.!?…]+['\"”’»)\]]*(?=\s)")
 _LIST_END = re.compile(r"(?<![\w.])(?:n\.k|n\.k\.w|nk|etc)\.(?=\s)", re.IGNORECASE)
 _URL = re.compile(r"(?:https?://|www\.)")
 _INITIAL = re.compile(r"(?:^|\s)[A-Z]\.$")
@@ -341,7 +342,7 @@ def _line_start(text: str, pos: int) -> int:
 def _ends_sentence(line: str) -> bool:
     if not _TERMINAL_END.search(line):
         return False
-    token = _last_token(line)
+    token = _last_token(line[-40:])
     return token is None or token[:-1] not in _TITLES
 
 
@@ -366,7 +367,9 @@ def _sentences(text: str, start: int, end: int, max_quote_chars: int) -> list[tu
     """Sentence spans (absolute offsets, stripped) of ``text[start:end]``."""
     import sentencex  # type: ignore[import-untyped]  # compiled; loaded on first use
 
-    block = text[start:end].translate(_MASK_BREAKS)
+    block = text[start:end]
+    if _LINE_BREAK.search(block):
+        block = block.translate(_MASK_BREAKS)
     cuts = sorted(
         {b["end_index"] for b in sentencex.get_sentence_boundaries("sw", block)} - {0, len(block)}
     )
@@ -425,7 +428,7 @@ def _runs_on(block: str, ps: int, pe: int, s: int, e: int) -> bool:
     if nxt.isalpha() and nxt.islower():
         return True
     left = block[max(ps, pe - 40) : pe]
-    if _LIST_MARKER.fullmatch(block[ps:pe]):
+    if pe - ps <= 8 and _LIST_MARKER.fullmatch(block[ps:pe]):
         return True
     token = _last_token(left)
     if token is None or not token.endswith("."):
