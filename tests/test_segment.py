@@ -457,3 +457,12 @@ def test_rebuild_refuses_mismatched_outputs_and_disordered_segments():
         rebuild(text, segments, ["x"])
     with pytest.raises(ValueError, match="in order"):
         rebuild(text, segments[::-1], ["a", "b"])
+
+
+@pytest.mark.parametrize(
+    "unit", ["A. ", ".", '"A. ', "(", "(A. ", "Bw. ", "x. ", ".)", "“A.” ", "1. ", "a\n", "\r\n"]
+)
+def test_degenerate_repetitions_keep_the_contract(unit):
+    # The benchmark shows these run in linear time; here they must simply come out right.
+    text = unit * (20_000 // len(unit))
+    check_contract(text, segment_document(text))
