@@ -113,7 +113,7 @@ _BOILERPLATE = frozenset(
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 # Same length in, same length out: offsets found in the masked block are offsets in the text.
-_MASK_BREAKS = str.maketrans({c: " " for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"})
+_BREAK_CHAR = re.compile(r"[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 
 _OPEN_QUOTES = "“„«"
 _CLOSE_QUOTES = "”»"
@@ -368,8 +368,7 @@ def _sentences(text: str, start: int, end: int, max_quote_chars: int) -> list[tu
     import sentencex  # type: ignore[import-untyped]  # compiled; loaded on first use
 
     block = text[start:end]
-    if _LINE_BREAK.search(block):
-        block = block.translate(_MASK_BREAKS)
+    block = _BREAK_CHAR.sub(" ", block)
     cuts = sorted(
         {b["end_index"] for b in sentencex.get_sentence_boundaries("sw", block)} - {0, len(block)}
     )
