@@ -220,25 +220,33 @@ def _signatures(report: EvalReport) -> str:
 
 
 def _terms_table(report: EvalReport) -> str:
-    systems = [s for s in report.systems if s.terms is not None]
+    systems = [(s.name, s.terms) for s in report.systems if s.terms is not None]
     if not systems:
         return ""
     keys: list[str] = []
-    for s in systems:
-        for k, v in s.terms.items():  # type: ignore[union-attr]
-            if isinstance(v, (int, float)) and k not in keys:
+    for _, terms in systems:
+        for k, v in terms.items():
+            # bool is an int too, but not a measure worth a column.
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and k not in keys:
                 keys.append(k)
+
+    def cell(value: Any) -> str:
+        text = _fmt(value, 3) if isinstance(value, float) else _e("–" if value is None else value)
+        return f'<td class="num">{text}</td>'
+
     head = "".join(f'<th class="num">{_e(k)}</th>' for k in keys)
-    rows = []
-    for s in systems:
-        cells = "".join(
-            f'<td class="num">{_fmt(s.terms.get(k)) if isinstance(s.terms.get(k), float) else _e(s.terms.get(k, "–"))}</td>'  # type: ignore[union-attr]
-            for k in keys
-        )
-        rows.append(f"<tr><td>{_e(s.name)}</td>{cells}</tr>")
+    rows = "".join(
+        f"<tr><td>{_e(name)}</td>{''.join(cell(terms.get(k)) for k in keys)}</tr>"
+        for name, terms in systems
+    )
+    signatures = sorted({str(t["signature"]) for _, t in systems if t.get("signature")})
+    note = "".join(
+        f'<p class="note">Signature: <span class="sigline">{_e(sig)}</span></p>'
+        for sig in signatures
+    )
     return (
         '<h2 id="terminology">Terminology</h2>'
-        f'<table id="terms"><thead><tr><th>System</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<table id="terms"><thead><tr><th>System</th>{head}</tr></thead><tbody>{rows}</tbody></table>{note}'
     )
 
 

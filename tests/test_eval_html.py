@@ -142,3 +142,18 @@ def test_report_renders_in_headless_chromium_without_console_errors(tmp_path, re
             browser.close()
     assert errors == []
     assert all(url.startswith("file://") for url in requests)
+
+
+def test_terminology_section_lists_every_system_with_its_signature():
+    glossary = Path(__file__).resolve().parent.parent / "glossary" / "data" / "diplomatic.sw-en.tsv"
+    refs, sources = _lines("eval_ref200.en", 60), _lines("eval_src200.sw", 60)
+    systems = {"A": _lines("eval_sysA200.en", 60), "C": _lines("eval_sysC200.en", 60)}
+    options = EvalOptions(n_bootstrap=0, n_ar=0)
+    report = evaluate(refs, systems, sources=sources, glossary=glossary, options=options)
+    page = render_html(report)
+    table = page[
+        page.index('<table id="terms">') : page.index("</table>", page.index('<table id="terms">'))
+    ]
+    assert table.count("<tr><td>") == 2
+    assert f"{report.system('A').terms['exact']:.3f}" in table
+    assert "Signature: " in page and "term-acc:" in page
