@@ -157,3 +157,16 @@ def test_terminology_section_lists_every_system_with_its_signature():
     assert table.count("<tr><td>") == 2
     assert f"{report.system('A').terms['exact']:.3f}" in table
     assert "Signature: " in page and "term-acc:" in page
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"), [("true", pytest.fail.Exception), ("", pytest.skip.Exception)]
+)
+def test_missing_chromium_fails_on_ci_and_skips_only_locally(monkeypatch, ci, outcome):
+    import tests.test_eval_html as module
+
+    monkeypatch.setattr(module, "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(module.shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome):
+        module._chromium_or_skip()
