@@ -372,7 +372,7 @@ def _run_jobs(
                     text, lambda k: progress.advance(task, k), job.fmt == "md", segments
                 )
                 body = result.to_jsonl(job.document) if job.fmt == "jsonl" else result.text
-                if job.target is None:
+                if job.target is None or output is None:
                     sys.stdout.write(body)
                     sys.stdout.flush()
                 else:

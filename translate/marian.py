@@ -12,6 +12,7 @@ import hashlib
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 
 from translate.backend import DecodeOptions, Hypothesis
 from translate.batching import plan_batches
@@ -91,13 +92,13 @@ class MarianBackend:
                 # MarianTokenizer nags about sacremoses, which only matters for its own detokenizer.
                 warnings.filterwarnings("ignore", message=".*sacremoses.*")
                 self.tokenizer = MarianTokenizer.from_pretrained(str(folder), local_files_only=True)
-            self.model = MarianMTModel.from_pretrained(str(folder), local_files_only=True)
+            loaded: Any = MarianMTModel.from_pretrained(str(folder), local_files_only=True)
         except (OSError, ValueError, KeyError, TypeError) as err:
             first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
             raise InputError(
                 f"model {model}: cannot be loaded as a MarianMT checkpoint ({first})"
             ) from None
-        self.model.to(self.device).eval()
+        self.model: Any = loaded.to(torch.device(self.device)).eval()
         self._torch = torch
         limits = [self.model.config.max_position_embeddings]
         if self.tokenizer.model_max_length and self.tokenizer.model_max_length < 10**9:
