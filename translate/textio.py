@@ -16,6 +16,14 @@ from typing import IO
 
 __all__ = ["InputError", "read_text", "decode_bytes", "read_lines", "atomic_write", "write_text_atomic"]
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
 # Files bigger than this are almost certainly not articles or corpora a person meant to pass.
 MAX_INPUT_BYTES = 512 * 1024 * 1024
 
@@ -98,6 +106,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
+        # mkstemp makes the file private (0600); outputs are meant to be shared like any other file.
+        os.chmod(tmp, 0o666 & ~_UMASK)
         kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
