@@ -319,3 +319,10 @@ def test_glossary_flags_conflict(tmp_path):
     result = run(["x.txt", "--glossary", "g.tsv", "--no-glossary"])
     assert result.exit_code == 1
     assert "cannot be used together" in result.stderr
+
+
+def test_threads_option_is_accepted(base, tmp_path):
+    (tmp_path / "a.txt").write_text("Habari.\n", encoding="utf-8")
+    result = run([str(tmp_path / "a.txt"), "--threads", "1", "-q", *base])
+    assert result.exit_code == 0, result.output
+    assert run([str(tmp_path / "a.txt"), "--threads", "-1", *base]).exit_code != 0

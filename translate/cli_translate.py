@@ -263,6 +263,12 @@ def translate_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
     ] = False,
+    threads: Annotated[
+        int,
+        typer.Option(
+            "--threads", help="CPU threads for torch (0 = torch's default: all cores).", min=0
+        ),
+    ] = 0,
 ) -> None:
     """Translate Swahili articles into English, keeping their paragraph and line layout."""
     if fmt is not None and fmt not in FORMATS:
@@ -286,6 +292,11 @@ def translate_command(
 
         options = DecodeOptions(beam=beam, max_length=max_length, batch_tokens=batch_tokens)
         _quiet_transformers()
+        if threads:
+            # On a busy machine fewer threads than cores avoids threads waiting on each other.
+            import torch
+
+            torch.set_num_threads(threads)
         glossary = _load_glossary(glossary_file, no_glossary)
         if model_name is not None:
             # Named as in `tafsiri model list`: registered, embedded, folders, hub ids.
