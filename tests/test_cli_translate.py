@@ -326,3 +326,19 @@ def test_threads_option_is_accepted(base, tmp_path):
     result = run([str(tmp_path / "a.txt"), "--threads", "1", "-q", *base])
     assert result.exit_code == 0, result.output
     assert run([str(tmp_path / "a.txt"), "--threads", "-1", *base]).exit_code != 0
+
+
+def test_unwritable_output_folder_fails_before_translating(base, tmp_path, monkeypatch):
+    import tempfile
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    (tmp_path / "a.txt").write_text("Habari.\n", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", denied)
+    result = run([str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *base])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: {tmp_path / 'out'}: cannot write to the output folder (Permission denied)"
+    )
+    assert not (tmp_path / "out" / "a.txt").exists()
