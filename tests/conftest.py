@@ -42,8 +42,14 @@ def tiny_model_dir(tmp_path_factory, train_pairs) -> Path:
     out = tmp_path_factory.mktemp("tiny-marian")
     sources, targets = train_pairs
     vocab_size = build_tokenizer_files(sources, targets, out, vocab_size=600, joint=True)
-    cfg = TrainConfig(vocab_size=600, d_model=32, encoder_layers=1, decoder_layers=1,
-                      attention_heads=2, ffn_dim=64)
+    cfg = TrainConfig(
+        vocab_size=600,
+        d_model=32,
+        encoder_layers=1,
+        decoder_layers=1,
+        attention_heads=2,
+        ffn_dim=64,
+    )
     torch.manual_seed(0)
     model = MarianMTModel(build_marian_config(cfg, vocab_size))
     gen = model.generation_config

@@ -11,16 +11,35 @@ from typer.testing import CliRunner
 
 from tests.conftest import DATA
 from translate.cli import app
-from translate.train import TrainConfig, token_budget_batches, _Example, _lr_at
+from translate.train import TrainConfig, _Example, _lr_at, token_budget_batches
 
 runner = CliRunner()
 
 TRAIN = [str(DATA / "lafand-train-500.sw"), str(DATA / "lafand-train-500.en")]
 DEV = [str(DATA / "lafand-dev-40.sw"), str(DATA / "lafand-dev-40.en")]
 # Small enough that two minutes on a CI core make hundreds of updates.
-TINY = ["--vocab-size", "800", "--d-model", "64", "--encoder-layers", "2", "--decoder-layers", "1",
-        "--heads", "2", "--ffn-dim", "128", "--batch-tokens", "1200", "--warmup", "50",
-        "--dev-size", "20", "--threads", "1"]
+TINY = [
+    "--vocab-size",
+    "800",
+    "--d-model",
+    "64",
+    "--encoder-layers",
+    "2",
+    "--decoder-layers",
+    "1",
+    "--heads",
+    "2",
+    "--ffn-dim",
+    "128",
+    "--batch-tokens",
+    "1200",
+    "--warmup",
+    "50",
+    "--dev-size",
+    "20",
+    "--threads",
+    "1",
+]
 
 
 def _args(out: Path, *extra: str, train=TRAIN, dev=DEV) -> list[str]:
@@ -92,21 +111,34 @@ def _write(path: Path, data: str | bytes) -> str:
 @pytest.mark.parametrize(
     ("case", "make_train", "expected"),
     [
-        ("different line counts",
-         lambda d: [_write(d / "a.sw", "moja\nmbili\n"), _write(d / "a.en", "one\n")],
-         "has 2 lines but"),
-        ("an empty line",
-         lambda d: [_write(d / "a.sw", "moja\n\ntatu\n"), _write(d / "a.en", "one\ntwo\nthree\n")],
-         "line 2 is empty"),
-        ("non-UTF-8 bytes",
-         lambda d: [_write(d / "a.sw", b"moja\nmb\xffili\n"), _write(d / "a.en", "one\ntwo\n")],
-         "not valid UTF-8 at byte 7"),
-        ("a TSV row with one column",
-         lambda d: [_write(d / "a.tsv", "moja\tone\nmbili\n")],
-         "line 2 has 1 column"),
-        ("a missing file",
-         lambda d: [str(d / "nowhere.sw"), str(d / "nowhere.en")],
-         "no such file"),
+        (
+            "different line counts",
+            lambda d: [_write(d / "a.sw", "moja\nmbili\n"), _write(d / "a.en", "one\n")],
+            "has 2 lines but",
+        ),
+        (
+            "an empty line",
+            lambda d: [
+                _write(d / "a.sw", "moja\n\ntatu\n"),
+                _write(d / "a.en", "one\ntwo\nthree\n"),
+            ],
+            "line 2 is empty",
+        ),
+        (
+            "non-UTF-8 bytes",
+            lambda d: [_write(d / "a.sw", b"moja\nmb\xffili\n"), _write(d / "a.en", "one\ntwo\n")],
+            "not valid UTF-8 at byte 7",
+        ),
+        (
+            "a TSV row with one column",
+            lambda d: [_write(d / "a.tsv", "moja\tone\nmbili\n")],
+            "line 2 has 1 column",
+        ),
+        (
+            "a missing file",
+            lambda d: [str(d / "nowhere.sw"), str(d / "nowhere.en")],
+            "no such file",
+        ),
     ],
 )
 def test_bad_training_data_fails_before_training_starts(tmp_path, case, make_train, expected):
@@ -120,7 +152,9 @@ def test_bad_training_data_fails_before_training_starts(tmp_path, case, make_tra
 
 def test_a_missing_dev_set_is_an_error(tmp_path):
     out = tmp_path / "model"
-    missing = runner.invoke(app, _args(out, "--minutes", "1", dev=[tmp_path / "dev.sw", tmp_path / "dev.en"]))
+    missing = runner.invoke(
+        app, _args(out, "--minutes", "1", dev=[tmp_path / "dev.sw", tmp_path / "dev.en"])
+    )
     assert missing.exit_code == 1
     assert "dev.sw: no such file" in missing.output
     omitted = runner.invoke(app, _args(out, "--minutes", "1", dev=[]))
@@ -131,8 +165,12 @@ def test_a_missing_dev_set_is_an_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
-    [("d_model", 102, "divisible"), ("dropout", 1.5, "dropout"), ("vocab_size", 0, "vocab_size"),
-     ("device", "tpu", "device must be")],
+    [
+        ("d_model", 102, "divisible"),
+        ("dropout", 1.5, "dropout"),
+        ("vocab_size", 0, "vocab_size"),
+        ("device", "tpu", "device must be"),
+    ],
 )
 def test_recipe_values_are_checked(field, value, message):
     with pytest.raises(ValueError, match=message):
@@ -141,7 +179,10 @@ def test_recipe_values_are_checked(field, value, message):
 
 def test_batches_respect_the_token_budget_and_cover_every_example_once():
     rng = random.Random(0)
-    examples = [_Example(tuple(range(rng.randint(1, 60))), tuple(range(rng.randint(1, 60)))) for _ in range(500)]
+    examples = [
+        _Example(tuple(range(rng.randint(1, 60))), tuple(range(rng.randint(1, 60))))
+        for _ in range(500)
+    ]
     batches = token_budget_batches(examples, 400, random.Random(1))
     assert sorted(id(e) for b in batches for e in b) == sorted(id(e) for e in examples)
     for batch in batches:

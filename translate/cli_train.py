@@ -10,7 +10,9 @@ import typer
 
 from translate.textio import InputError
 
-model_app = typer.Typer(help="List and inspect the MarianMT models available offline.", no_args_is_help=True)
+model_app = typer.Typer(
+    help="List and inspect the MarianMT models available offline.", no_args_is_help=True
+)
 
 
 def _fail(message: str) -> typer.Exit:
@@ -26,15 +28,50 @@ def registry_path() -> Path:
 
 
 def train_command(
-    train: Annotated[list[Path], typer.Option("--train", help="Training data: two line-aligned files (source then target), one .tsv or one .tmx. Repeat the option for two files.")],
-    dev: Annotated[list[Path], typer.Option("--dev", help="Development data in the same forms; used to keep the best checkpoint.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to write (the best model; resumable state in OUT/checkpoint).")],
-    init: Annotated[str | None, typer.Option("--init", help="Fine-tune this Marian checkpoint (folder or cached hub id) instead of training from scratch.")] = None,
+    train: Annotated[
+        list[Path],
+        typer.Option(
+            "--train",
+            help="Training data: two line-aligned files (source then target), one .tsv or one .tmx. Repeat the option for two files.",
+        ),
+    ],
+    dev: Annotated[
+        list[Path],
+        typer.Option(
+            "--dev", help="Development data in the same forms; used to keep the best checkpoint."
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Model folder to write (the best model; resumable state in OUT/checkpoint).",
+        ),
+    ],
+    init: Annotated[
+        str | None,
+        typer.Option(
+            "--init",
+            help="Fine-tune this Marian checkpoint (folder or cached hub id) instead of training from scratch.",
+        ),
+    ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT/checkpoint.")] = False,
-    minutes: Annotated[float, typer.Option("--minutes", help="Time budget of this run, in minutes.")] = 60.0,
-    max_steps: Annotated[int, typer.Option("--max-steps", help="Stop after this many updates in all (0 = no limit).")] = 0,
-    vocab_size: Annotated[int, typer.Option("--vocab-size", help="SentencePiece vocabulary size.")] = 8000,
-    separate_vocab: Annotated[bool, typer.Option("--separate-vocab", help="Train source and target SentencePiece models separately.")] = False,
+    minutes: Annotated[
+        float, typer.Option("--minutes", help="Time budget of this run, in minutes.")
+    ] = 60.0,
+    max_steps: Annotated[
+        int, typer.Option("--max-steps", help="Stop after this many updates in all (0 = no limit).")
+    ] = 0,
+    vocab_size: Annotated[
+        int, typer.Option("--vocab-size", help="SentencePiece vocabulary size.")
+    ] = 8000,
+    separate_vocab: Annotated[
+        bool,
+        typer.Option(
+            "--separate-vocab", help="Train source and target SentencePiece models separately."
+        ),
+    ] = False,
     d_model: Annotated[int, typer.Option("--d-model")] = 256,
     encoder_layers: Annotated[int, typer.Option("--encoder-layers")] = 4,
     decoder_layers: Annotated[int, typer.Option("--decoder-layers")] = 2,
@@ -43,13 +80,24 @@ def train_command(
     dropout: Annotated[float, typer.Option("--dropout")] = 0.1,
     label_smoothing: Annotated[float, typer.Option("--label-smoothing")] = 0.1,
     lr: Annotated[float, typer.Option("--lr", help="Peak learning rate.")] = 1e-3,
-    warmup: Annotated[int, typer.Option("--warmup", help="Warm-up updates before the inverse-square-root decay.")] = 500,
-    batch_tokens: Annotated[int, typer.Option("--batch-tokens", help="Padded tokens per batch (longest side × sentences).")] = 2500,
-    eval_every: Annotated[float, typer.Option("--eval-every", help="Minutes between dev evaluations.")] = 20.0,
-    dev_size: Annotated[int, typer.Option("--dev-size", help="Dev sentences used for checkpoint selection.")] = 500,
+    warmup: Annotated[
+        int, typer.Option("--warmup", help="Warm-up updates before the inverse-square-root decay.")
+    ] = 500,
+    batch_tokens: Annotated[
+        int,
+        typer.Option("--batch-tokens", help="Padded tokens per batch (longest side × sentences)."),
+    ] = 2500,
+    eval_every: Annotated[
+        float, typer.Option("--eval-every", help="Minutes between dev evaluations.")
+    ] = 20.0,
+    dev_size: Annotated[
+        int, typer.Option("--dev-size", help="Dev sentences used for checkpoint selection.")
+    ] = 500,
     seed: Annotated[int, typer.Option("--seed")] = 1234,
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda[:N].")] = "auto",
-    threads: Annotated[int, typer.Option("--threads", help="CPU threads (0 = torch's default).")] = 0,
+    threads: Annotated[
+        int, typer.Option("--threads", help="CPU threads (0 = torch's default).")
+    ] = 0,
 ) -> None:
     """Train a MarianMT model from scratch, or fine-tune one with --init.
 
@@ -63,11 +111,25 @@ def train_command(
 
     try:
         config = TrainConfig(
-            vocab_size=vocab_size, joint_vocab=not separate_vocab, d_model=d_model,
-            encoder_layers=encoder_layers, decoder_layers=decoder_layers, attention_heads=heads,
-            ffn_dim=ffn_dim, dropout=dropout, label_smoothing=label_smoothing, peak_lr=lr,
-            warmup_steps=warmup, batch_tokens=batch_tokens, minutes=minutes, max_steps=max_steps,
-            eval_every_minutes=eval_every, dev_size=dev_size, seed=seed, device=device, threads=threads,
+            vocab_size=vocab_size,
+            joint_vocab=not separate_vocab,
+            d_model=d_model,
+            encoder_layers=encoder_layers,
+            decoder_layers=decoder_layers,
+            attention_heads=heads,
+            ffn_dim=ffn_dim,
+            dropout=dropout,
+            label_smoothing=label_smoothing,
+            peak_lr=lr,
+            warmup_steps=warmup,
+            batch_tokens=batch_tokens,
+            minutes=minutes,
+            max_steps=max_steps,
+            eval_every_minutes=eval_every,
+            dev_size=dev_size,
+            seed=seed,
+            device=device,
+            threads=threads,
             init=init,
         )
         corpus = read_parallel(list(train))
@@ -78,7 +140,9 @@ def train_command(
     if resume and not has_checkpoint:
         raise _fail(f"{output}: no checkpoint to resume from (expected {output / CHECKPOINT_DIR})")
     if not resume and has_checkpoint:
-        raise _fail(f"{output}: already holds a training checkpoint; pass --resume to continue it or choose another folder")
+        raise _fail(
+            f"{output}: already holds a training checkpoint; pass --resume to continue it or choose another folder"
+        )
     if not resume and init is not None:
         from translate.models import resolve_model_path
 
@@ -90,17 +154,27 @@ def train_command(
         output.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise _fail(f"{output}: cannot create the output folder ({err.strerror})") from None
-    typer.echo(f"training on {len(corpus)} pairs ({corpus.origin}); dev {len(dev_corpus)} pairs", err=True)
+    typer.echo(
+        f"training on {len(corpus)} pairs ({corpus.origin}); dev {len(dev_corpus)} pairs", err=True
+    )
     logging.getLogger("transformers").setLevel(logging.ERROR)
     try:
-        result = run_training(corpus, dev_corpus, output, config, resume=resume,
-                              progress=lambda line: typer.echo(line, err=True))
+        result = run_training(
+            corpus,
+            dev_corpus,
+            output,
+            config,
+            resume=resume,
+            progress=lambda line: typer.echo(line, err=True),
+        )
     except KeyboardInterrupt:
         typer.echo(f"stopped; continue with: tafsiri train ... -o {output} --resume", err=True)
         raise typer.Exit(130) from None
     except ValueError as err:
         raise _fail(str(err)) from None
-    typer.echo(f"best dev BLEU {result.best_bleu:.2f} chrF {result.best_chrf:.2f}; model in {output}")
+    typer.echo(
+        f"best dev BLEU {result.best_bleu:.2f} chrF {result.best_chrf:.2f}; model in {output}"
+    )
 
 
 def _human(size: int) -> str:
@@ -143,7 +217,14 @@ def resolve_cli_model(name: str) -> Path:
 
 
 @model_app.command("info")
-def info_command(name: Annotated[str, typer.Argument(help="A model name from `tafsiri model list`, a folder, or a cached hub id.")]) -> None:
+def info_command(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="A model name from `tafsiri model list`, a folder, or a cached hub id."
+        ),
+    ],
+) -> None:
     """Show a model's architecture, vocabulary, size and card."""
     from translate.model_catalog import model_details
 
@@ -152,15 +233,19 @@ def info_command(name: Annotated[str, typer.Argument(help="A model name from `ta
     except InputError as err:
         raise _fail(str(err)) from None
     typer.echo(f"path:         {details.path}")
-    typer.echo(f"architecture: {details.model_type}, d_model {details.d_model}, "
-               f"{details.encoder_layers} encoder + {details.decoder_layers} decoder layers, "
-               f"{details.attention_heads} heads, ffn {details.ffn_dim}")
+    typer.echo(
+        f"architecture: {details.model_type}, d_model {details.d_model}, "
+        f"{details.encoder_layers} encoder + {details.decoder_layers} decoder layers, "
+        f"{details.attention_heads} heads, ffn {details.ffn_dim}"
+    )
     typer.echo(f"vocabulary:   {details.vocab_size}")
     typer.echo(f"parameters:   {details.parameters / 1e6:.2f}M")
     typer.echo(f"size:         {_human(details.size_bytes)}")
     if details.training:
-        typer.echo(f"training:     step {details.training.get('step')}, dev BLEU "
-                   f"{details.training.get('dev_bleu', 0):.2f}")
+        typer.echo(
+            f"training:     step {details.training.get('step')}, dev BLEU "
+            f"{details.training.get('dev_bleu', 0):.2f}"
+        )
     if details.card:
         typer.echo("")
         typer.echo(details.card.rstrip())

@@ -36,7 +36,11 @@ class ParallelCorpus:
 def safe_xml_parser() -> etree.XMLParser:
     """An lxml parser that never resolves entities, loads DTDs or touches the network."""
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, dtd_validation=False
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
     )
 
 
@@ -70,7 +74,9 @@ def _text_of(seg: etree._Element) -> str:
     return "".join(parts).strip()
 
 
-def read_tmx_pairs(path: str | os.PathLike[str], source_lang: str, target_lang: str) -> ParallelCorpus:
+def read_tmx_pairs(
+    path: str | os.PathLike[str], source_lang: str, target_lang: str
+) -> ParallelCorpus:
     """Read the ``source_lang``→``target_lang`` pairs of a TMX file (language prefixes match)."""
     tree = parse_xml(path)
     root = tree.getroot()
@@ -103,7 +109,9 @@ def _read_tsv(path: Path) -> ParallelCorpus:
         if not row:
             continue
         if len(row) < 2:
-            raise InputError(f"{path}: line {lineno} has {len(row)} column; expected source<TAB>target")
+            raise InputError(
+                f"{path}: line {lineno} has {len(row)} column; expected source<TAB>target"
+            )
         sources.append(row[0].strip())
         targets.append(row[1].strip())
     return ParallelCorpus(tuple(sources), tuple(targets), str(path))
@@ -144,14 +152,16 @@ def read_parallel(
         elif suffix in {".tsv", ".tab", ".txt"}:
             corpus = _read_tsv(paths[0])
         else:
-            raise InputError(f"{paths[0]}: unknown corpus format (use .tsv, .tmx, or two text files)")
+            raise InputError(
+                f"{paths[0]}: unknown corpus format (use .tsv, .tmx, or two text files)"
+            )
         names = (str(paths[0]), str(paths[0]))
     else:
         raise InputError("give a parallel corpus as two line-aligned files, one .tsv or one .tmx")
     if not corpus.sources:
         raise InputError(f"{corpus.origin}: the corpus is empty")
     if not allow_empty:
-        for i, (src, tgt) in enumerate(zip(corpus.sources, corpus.targets), start=1):
+        for i, (src, tgt) in enumerate(zip(corpus.sources, corpus.targets, strict=False), start=1):
             if not src.strip():
                 raise InputError(f"{names[0]}: line {i} is empty (source side)")
             if not tgt.strip():

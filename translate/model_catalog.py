@@ -14,8 +14,16 @@ from pathlib import Path
 
 from translate.textio import InputError, read_text, write_text_atomic
 
-__all__ = ["ModelEntry", "ModelDetails", "EMBEDDED_DIR", "list_models", "model_details", "register_model",
-           "unregister_model", "lookup_registered"]
+__all__ = [
+    "ModelEntry",
+    "ModelDetails",
+    "EMBEDDED_DIR",
+    "list_models",
+    "model_details",
+    "register_model",
+    "unregister_model",
+    "lookup_registered",
+]
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +59,9 @@ class ModelDetails:
 
 
 def _folder_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and "checkpoint" not in p.parts)
+    return sum(
+        p.stat().st_size for p in path.rglob("*") if p.is_file() and "checkpoint" not in p.parts
+    )
 
 
 def _is_marian(folder: Path) -> bool:
@@ -78,7 +88,9 @@ def register_model(registry: Path, name: str, folder: Path) -> ModelEntry:
     """Remember ``folder`` under ``name`` so that ``--model NAME`` finds it."""
     folder = folder.expanduser().resolve()
     if not _is_marian(folder):
-        raise InputError(f"{folder}: not a MarianMT model folder (no config.json with model_type 'marian')")
+        raise InputError(
+            f"{folder}: not a MarianMT model folder (no config.json with model_type 'marian')"
+        )
     entries = _read_registry(registry)
     entries[name] = str(folder)
     write_text_atomic(registry, json.dumps(entries, indent=2, ensure_ascii=False) + "\n")
@@ -115,13 +127,18 @@ def _hub_cache_models() -> list[ModelEntry]:
             continue
         for revision in repo.revisions:
             if _is_marian(Path(revision.snapshot_path)):
-                entries.append(ModelEntry(repo.repo_id, Path(revision.snapshot_path), "hub-cache",
-                                          repo.size_on_disk))
+                entries.append(
+                    ModelEntry(
+                        repo.repo_id, Path(revision.snapshot_path), "hub-cache", repo.size_on_disk
+                    )
+                )
                 break
     return entries
 
 
-def list_models(registry: Path | None = None, embedded_dir: Path = EMBEDDED_DIR) -> list[ModelEntry]:
+def list_models(
+    registry: Path | None = None, embedded_dir: Path = EMBEDDED_DIR
+) -> list[ModelEntry]:
     """Every model usable offline: embedded first, then the hub cache, then registered folders."""
     entries: list[ModelEntry] = []
     if embedded_dir.is_dir():
@@ -134,7 +151,9 @@ def list_models(registry: Path | None = None, embedded_dir: Path = EMBEDDED_DIR)
         if _is_marian(path):
             entries.append(ModelEntry(name, path, "registered", _folder_size(path)))
         else:
-            log.warning("registered model %s points to %s, which is not a Marian model folder", name, path)
+            log.warning(
+                "registered model %s points to %s, which is not a Marian model folder", name, path
+            )
     return entries
 
 
@@ -144,7 +163,11 @@ def model_details(folder: Path) -> ModelDetails:
     if not config_path.exists():
         raise InputError(f"{folder}: not a model folder (no config.json)")
     config = json.loads(read_text(config_path))
-    d, enc, dec = config.get("d_model", 0), config.get("encoder_layers", 0), config.get("decoder_layers", 0)
+    d, enc, dec = (
+        config.get("d_model", 0),
+        config.get("encoder_layers", 0),
+        config.get("decoder_layers", 0),
+    )
     ffn, vocab = config.get("encoder_ffn_dim", 0), config.get("vocab_size", 0)
     parameters = _count_parameters(folder)
     card = None
@@ -155,9 +178,20 @@ def model_details(folder: Path) -> ModelDetails:
     training = None
     if (folder / "training.json").exists():
         training = json.loads(read_text(folder / "training.json"))
-    return ModelDetails(folder, config.get("model_type", "?"), d, enc, dec,
-                        config.get("encoder_attention_heads", 0), ffn, vocab, parameters,
-                        _folder_size(folder), card, training)
+    return ModelDetails(
+        folder,
+        config.get("model_type", "?"),
+        d,
+        enc,
+        dec,
+        config.get("encoder_attention_heads", 0),
+        ffn,
+        vocab,
+        parameters,
+        _folder_size(folder),
+        card,
+        training,
+    )
 
 
 def _count_parameters(folder: Path) -> int:

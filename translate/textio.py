@@ -14,7 +14,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["InputError", "read_text", "decode_bytes", "read_lines", "atomic_write", "write_text_atomic"]
+__all__ = [
+    "InputError",
+    "read_text",
+    "decode_bytes",
+    "read_lines",
+    "atomic_write",
+    "write_text_atomic",
+]
+
 
 def _current_umask() -> int:
     mask = os.umask(0)
@@ -96,7 +104,9 @@ def read_lines(path: str | os.PathLike[str]) -> list[str]:
 
 
 @contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+def atomic_write(
+    path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8"
+) -> Iterator[IO]:
     """Open a temporary file beside ``path``; rename it over ``path`` only if the block succeeds.
 
     A reader never sees a half-written file, and an interrupted run leaves the old file (or

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from translate.batching import plan_batches
 from translate.corpus import ParallelCorpus
 
 __all__ = ["TrainConfig", "TrainResult", "train", "build_tokenizer_files", "build_marian_config"]
@@ -66,8 +67,19 @@ class TrainConfig:
     init: str | None = None
 
     def __post_init__(self) -> None:
-        positive = ("vocab_size", "d_model", "encoder_layers", "decoder_layers", "attention_heads",
-                    "ffn_dim", "batch_tokens", "max_length", "dev_size", "eval_beam", "log_every")
+        positive = (
+            "vocab_size",
+            "d_model",
+            "encoder_layers",
+            "decoder_layers",
+            "attention_heads",
+            "ffn_dim",
+            "batch_tokens",
+            "max_length",
+            "dev_size",
+            "eval_beam",
+            "log_every",
+        )
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
@@ -159,7 +171,9 @@ def build_tokenizer_files(
     for piece in pieces:
         vocab.setdefault(piece, len(vocab))
     vocab["<pad>"] = len(vocab)
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8")
+    (out / "vocab.json").write_text(
+        json.dumps(vocab, ensure_ascii=False, indent=0), encoding="utf-8"
+    )
     (out / "tokenizer_config.json").write_text(
         json.dumps(
             {
@@ -228,7 +242,9 @@ class _Example:
     tgt: tuple[int, ...]
 
 
-def _encode(tokenizer, texts: list[str], max_length: int, target: bool = False) -> list[tuple[int, ...]]:
+def _encode(
+    tokenizer, texts: list[str], max_length: int, target: bool = False
+) -> list[tuple[int, ...]]:
     kwargs = {"text_target": texts} if target else {"text": texts}
     enc = tokenizer(**kwargs, truncation=True, max_length=max_length)
     return [tuple(ids) for ids in enc["input_ids"]]
@@ -239,22 +255,13 @@ def token_budget_batches(
 ) -> list[list[_Example]]:
     """Group examples of similar length so that padded size stays under ``batch_tokens``.
 
-    Sorting by length keeps padding small; the batch order is shuffled so each epoch sees the
-    lengths mixed.
+    Shuffling before the length sort mixes examples of equal length between epochs; the batch
+    order is shuffled too so each epoch sees the lengths mixed.
     """
-    ordered = sorted(examples, key=lambda e: (max(len(e.src), len(e.tgt)), rng.random()))
-    batches: list[list[_Example]] = []
-    current: list[_Example] = []
-    longest = 0
-    for ex in ordered:
-        size = max(len(ex.src), len(ex.tgt))
-        if current and max(longest, size) * (len(current) + 1) > batch_tokens:
-            batches.append(current)
-            current, longest = [], 0
-        current.append(ex)
-        longest = max(longest, size)
-    if current:
-        batches.append(current)
+    shuffled = list(examples)
+    rng.shuffle(shuffled)
+    lengths = [max(len(e.src), len(e.tgt)) for e in shuffled]
+    batches = [[shuffled[i] for i in batch] for batch in plan_batches(lengths, batch_tokens)]
     rng.shuffle(batches)
     return batches
 
@@ -281,7 +288,9 @@ def _collate(batch: list[_Example], pad: int):
 # Evaluation
 
 
-def _translate_dev(model, tokenizer, sources: list[str], beam: int, device, batch_size: int = 64) -> list[str]:
+def _translate_dev(
+    model, tokenizer, sources: list[str], beam: int, device, batch_size: int = 64
+) -> list[str]:
     import torch
 
     order = sorted(range(len(sources)), key=lambda i: len(sources[i]))
@@ -290,10 +299,15 @@ def _translate_dev(model, tokenizer, sources: list[str], beam: int, device, batc
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            enc = tokenizer([sources[i] for i in idx], return_tensors="pt", padding=True,
-                            truncation=True, max_length=256).to(device)
+            enc = tokenizer(
+                [sources[i] for i in idx],
+                return_tensors="pt",
+                padding=True,
+                truncation=True,
+                max_length=256,
+            ).to(device)
             gen = model.generate(**enc, num_beams=beam)
-            for i, text in zip(idx, tokenizer.batch_decode(gen, skip_special_tokens=True)):
+            for i, text in zip(idx, tokenizer.batch_decode(gen, skip_special_tokens=True), strict=False):
                 out[i] = text
     model.train()
     return out
@@ -378,10 +392,17 @@ def train(
             raise ValueError(f"{ckpt}: no checkpoint to resume from")
         state = torch.load(ckpt / "state.pt", map_location="cpu", weights_only=False)
         saved = TrainConfig(**state["config"])
-        config = replace(saved, minutes=config.minutes, max_steps=config.max_steps,
-                         eval_every_minutes=config.eval_every_minutes, dev_size=config.dev_size,
-                         eval_beam=config.eval_beam, device=config.device, threads=config.threads,
-                         log_every=config.log_every)
+        config = replace(
+            saved,
+            minutes=config.minutes,
+            max_steps=config.max_steps,
+            eval_every_minutes=config.eval_every_minutes,
+            dev_size=config.dev_size,
+            eval_beam=config.eval_beam,
+            device=config.device,
+            threads=config.threads,
+            log_every=config.log_every,
+        )
     cfg = config
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
@@ -398,15 +419,22 @@ def train(
         init_path = resolve_model_path(cfg.init)
         tokenizer = MarianTokenizer.from_pretrained(init_path)
         model = MarianMTModel.from_pretrained(init_path)
-        say(f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)")
+        say(
+            f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)"
+        )
     else:
-        say(f"training SentencePiece ({'joint' if cfg.joint_vocab else 'separate'}, {cfg.vocab_size} pieces)")
-        vocab_size = build_tokenizer_files(list(corpus.sources), list(corpus.targets), ckpt,
-                                           cfg.vocab_size, cfg.joint_vocab)
+        say(
+            f"training SentencePiece ({'joint' if cfg.joint_vocab else 'separate'}, {cfg.vocab_size} pieces)"
+        )
+        vocab_size = build_tokenizer_files(
+            list(corpus.sources), list(corpus.targets), ckpt, cfg.vocab_size, cfg.joint_vocab
+        )
         tokenizer = MarianTokenizer.from_pretrained(ckpt)
         model = MarianMTModel(build_marian_config(cfg, vocab_size))
-        say(f"new MarianMT: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, "
-            f"vocab {vocab_size}, d_model {cfg.d_model}, {cfg.encoder_layers}+{cfg.decoder_layers} layers")
+        say(
+            f"new MarianMT: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, "
+            f"vocab {vocab_size}, d_model {cfg.d_model}, {cfg.encoder_layers}+{cfg.decoder_layers} layers"
+        )
     _set_generation_defaults(model, cfg.eval_beam, 256)
     model.to(device)
     model.train()
@@ -415,12 +443,13 @@ def train(
     say(f"encoding {len(corpus)} training pairs")
     src_ids = _encode(tokenizer, list(corpus.sources), cfg.max_length)
     tgt_ids = _encode(tokenizer, list(corpus.targets), cfg.max_length, target=True)
-    examples = [_Example(s, t) for s, t in zip(src_ids, tgt_ids)]
+    examples = [_Example(s, t) for s, t in zip(src_ids, tgt_ids, strict=False)]
     dev_src = list(dev.sources[: cfg.dev_size])
     dev_ref = list(dev.targets[: cfg.dev_size])
 
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.peak_lr, betas=(0.9, 0.98), eps=1e-9,
-                                  weight_decay=0.0)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=cfg.peak_lr, betas=(0.9, 0.98), eps=1e-9, weight_decay=0.0
+    )
     step, epoch, batch_pos = 0, 0, 0
     curve: list[dict] = []
     best_bleu, best_chrf = -1.0, 0.0
@@ -434,7 +463,9 @@ def train(
         previous_minutes = state["minutes"]
         rng.setstate(state["rng"])
         torch.set_rng_state(state["torch_rng"])
-        say(f"resumed at step {step} (epoch {epoch}, {previous_minutes:.1f} min trained), best dev BLEU {best_bleu:.2f}")
+        say(
+            f"resumed at step {step} (epoch {epoch}, {previous_minutes:.1f} min trained), best dev BLEU {best_bleu:.2f}"
+        )
 
     epoch_rng_state = rng.getstate()
     batches = token_budget_batches(examples, cfg.batch_tokens, rng)
@@ -475,12 +506,20 @@ def train(
         hyps = _translate_dev(model, tokenizer, dev_src, cfg.eval_beam, device)
         bleu, chrf = _score(hyps, dev_ref)
         total_minutes = previous_minutes + elapsed_run()
-        curve.append({"step": step, "epoch": round(epoch + batch_pos / max(len(batches), 1), 3),
-                      "minutes": round(total_minutes, 1), "dev_bleu": round(bleu, 2),
-                      "dev_chrf": round(chrf, 2)})
+        curve.append(
+            {
+                "step": step,
+                "epoch": round(epoch + batch_pos / max(len(batches), 1), 3),
+                "minutes": round(total_minutes, 1),
+                "dev_bleu": round(bleu, 2),
+                "dev_chrf": round(chrf, 2),
+            }
+        )
         improved = bleu > best_bleu
-        say(f"eval step {step}: dev BLEU {bleu:.2f} chrF {chrf:.2f} ({len(dev_src)} sentences, beam "
-            f"{cfg.eval_beam}){' — best so far, saved' if improved else ''}")
+        say(
+            f"eval step {step}: dev BLEU {bleu:.2f} chrF {chrf:.2f} ({len(dev_src)} sentences, beam "
+            f"{cfg.eval_beam}){' — best so far, saved' if improved else ''}"
+        )
         if improved:
             best_bleu, best_chrf = bleu, chrf
 
@@ -489,10 +528,21 @@ def train(
                 model.save_pretrained(tmp)
                 tokenizer.save_pretrained(tmp)
                 _set_generation_defaults(model, cfg.eval_beam, 256)
-                (tmp / "training.json").write_text(json.dumps(
-                    {"config": asdict(cfg), "step": step, "dev_bleu": bleu, "dev_chrf": chrf,
-                     "curve": curve, "train_origin": corpus.origin, "dev_origin": dev.origin},
-                    indent=2), encoding="utf-8")
+                (tmp / "training.json").write_text(
+                    json.dumps(
+                        {
+                            "config": asdict(cfg),
+                            "step": step,
+                            "dev_bleu": bleu,
+                            "dev_chrf": chrf,
+                            "curve": curve,
+                            "train_origin": corpus.origin,
+                            "dev_origin": dev.origin,
+                        },
+                        indent=2,
+                    ),
+                    encoding="utf-8",
+                )
 
             tmp = Path(tempfile.mkdtemp(prefix=".best.", dir=out))
             try:
@@ -528,10 +578,15 @@ def train(
             input_ids, attention, decoder_in, labels = (t.to(device) for t in _collate(batch, pad))
             for group in optimizer.param_groups:
                 group["lr"] = _lr_at(step + 1, cfg)
-            logits = model(input_ids=input_ids, attention_mask=attention,
-                           decoder_input_ids=decoder_in).logits
-            loss = F.cross_entropy(logits.view(-1, logits.size(-1)), labels.view(-1), ignore_index=-100,
-                                   label_smoothing=cfg.label_smoothing)
+            logits = model(
+                input_ids=input_ids, attention_mask=attention, decoder_input_ids=decoder_in
+            ).logits
+            loss = F.cross_entropy(
+                logits.view(-1, logits.size(-1)),
+                labels.view(-1),
+                ignore_index=-100,
+                label_smoothing=cfg.label_smoothing,
+            )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
@@ -542,9 +597,11 @@ def train(
             window_tokens += ntok
             if step % cfg.log_every == 0:
                 rate = window_tokens / max(time.monotonic() - window_start, 1e-9)
-                say(f"step {step} epoch {epoch + batch_pos / len(batches):.2f} loss "
+                say(
+                    f"step {step} epoch {epoch + batch_pos / len(batches):.2f} loss "
                     f"{window_loss / max(window_tokens, 1):.3f} lr {_lr_at(step, cfg):.2e} "
-                    f"{rate:.0f} tgt tok/s {previous_minutes + elapsed_run():.1f} min")
+                    f"{rate:.0f} tgt tok/s {previous_minutes + elapsed_run():.1f} min"
+                )
                 window_loss, window_tokens, window_start = 0.0, 0, time.monotonic()
             if (time.monotonic() - last_eval) / 60 >= cfg.eval_every_minutes:
                 evaluate_and_keep()
@@ -560,7 +617,9 @@ def train(
     say(f"done: {step} steps, {total:.1f} min in all; best dev BLEU {best_bleu:.2f}")
     if interrupted:
         raise KeyboardInterrupt
-    return TrainResult(out, step, epoch + batch_pos / max(len(batches), 1), total, best_bleu, best_chrf, curve)
+    return TrainResult(
+        out, step, epoch + batch_pos / max(len(batches), 1), total, best_bleu, best_chrf, curve
+    )
 
 
 def iter_curve(output_dir: str | Path) -> Iterator[dict]:
