@@ -135,33 +135,33 @@ def read_parallel(
     Raises:
         InputError: unreadable files, different line counts, empty lines, missing columns.
     """
-    paths = [Path(p) for p in paths]
-    if len(paths) == 2:
-        src_lines, tgt_lines = read_lines(paths[0]), read_lines(paths[1])
+    files = [Path(p) for p in paths]
+    if len(files) == 2:
+        src_lines, tgt_lines = read_lines(files[0]), read_lines(files[1])
         if len(src_lines) != len(tgt_lines):
             raise InputError(
-                f"{paths[0]} has {len(src_lines)} lines but {paths[1]} has {len(tgt_lines)}; "
+                f"{files[0]} has {len(src_lines)} lines but {files[1]} has {len(tgt_lines)}; "
                 "line-aligned files must have the same number of lines"
             )
-        corpus = ParallelCorpus(tuple(src_lines), tuple(tgt_lines), f"{paths[0]} + {paths[1]}")
-        names = (str(paths[0]), str(paths[1]))
-    elif len(paths) == 1:
-        suffix = paths[0].suffix.lower()
+        corpus = ParallelCorpus(tuple(src_lines), tuple(tgt_lines), f"{files[0]} + {files[1]}")
+        names = (str(files[0]), str(files[1]))
+    elif len(files) == 1:
+        suffix = files[0].suffix.lower()
         if suffix in {".tmx"}:
-            corpus = read_tmx_pairs(paths[0], source_lang, target_lang)
+            corpus = read_tmx_pairs(files[0], source_lang, target_lang)
         elif suffix in {".tsv", ".tab", ".txt"}:
-            corpus = _read_tsv(paths[0])
+            corpus = _read_tsv(files[0])
         else:
             raise InputError(
-                f"{paths[0]}: unknown corpus format (use .tsv, .tmx, or two text files)"
+                f"{files[0]}: unknown corpus format (use .tsv, .tmx, or two text files)"
             )
-        names = (str(paths[0]), str(paths[0]))
+        names = (str(files[0]), str(files[0]))
     else:
         raise InputError("give a parallel corpus as two line-aligned files, one .tsv or one .tmx")
     if not corpus.sources:
         raise InputError(f"{corpus.origin}: the corpus is empty")
     if not allow_empty:
-        for i, (src, tgt) in enumerate(zip(corpus.sources, corpus.targets, strict=False), start=1):
+        for i, (src, tgt) in enumerate(zip(corpus.sources, corpus.targets, strict=True), start=1):
             if not src.strip():
                 raise InputError(f"{names[0]}: line {i} is empty (source side)")
             if not tgt.strip():

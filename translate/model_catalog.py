@@ -146,8 +146,8 @@ def list_models(
             if _is_marian(folder):
                 entries.append(ModelEntry(folder.name, folder, "embedded", _folder_size(folder)))
     entries.extend(_hub_cache_models())
-    for name, folder in _read_registry(registry).items():
-        path = Path(folder)
+    for name, location in _read_registry(registry).items():
+        path = Path(location)
         if _is_marian(path):
             entries.append(ModelEntry(name, path, "registered", _folder_size(path)))
         else:

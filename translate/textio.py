@@ -118,8 +118,12 @@ def atomic_write(
     try:
         # mkstemp makes the file private (0600); outputs are meant to be shared like any other file.
         os.chmod(tmp, 0o666 & ~_UMASK)
-        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
-        with os.fdopen(fd, mode, **kwargs) as handle:
+        handle_ = (
+            os.fdopen(fd, mode)
+            if "b" in mode
+            else os.fdopen(fd, mode, encoding=encoding, newline="")
+        )
+        with handle_ as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

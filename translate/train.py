@@ -222,6 +222,7 @@ def build_marian_config(cfg: TrainConfig, vocab_size: int):
 
 def _set_generation_defaults(model, beam: int, max_length: int) -> None:
     pad = model.config.pad_token_id
+    assert pad is not None  # set by build_marian_config and every OPUS-MT checkpoint
     gen = model.generation_config
     gen.num_beams = beam
     gen.max_length = max_length
@@ -307,7 +308,9 @@ def _translate_dev(
                 max_length=256,
             ).to(device)
             gen = model.generate(**enc, num_beams=beam)
-            for i, text in zip(idx, tokenizer.batch_decode(gen, skip_special_tokens=True), strict=False):
+            for i, text in zip(
+                idx, tokenizer.batch_decode(gen, skip_special_tokens=True), strict=True
+            ):
                 out[i] = text
     model.train()
     return out
@@ -439,11 +442,12 @@ def train(
     model.to(device)
     model.train()
     pad = model.config.pad_token_id
+    assert pad is not None  # set by build_marian_config and every OPUS-MT checkpoint
 
     say(f"encoding {len(corpus)} training pairs")
     src_ids = _encode(tokenizer, list(corpus.sources), cfg.max_length)
     tgt_ids = _encode(tokenizer, list(corpus.targets), cfg.max_length, target=True)
-    examples = [_Example(s, t) for s, t in zip(src_ids, tgt_ids, strict=False)]
+    examples = [_Example(s, t) for s, t in zip(src_ids, tgt_ids, strict=True)]
     dev_src = list(dev.sources[: cfg.dev_size])
     dev_ref = list(dev.targets[: cfg.dev_size])
 
