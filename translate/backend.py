@@ -22,6 +22,9 @@ class DecodeOptions:
         max_length: the most target tokens per output.
         length_penalty: exponent on length when ranking beams (1.0 = average log-prob).
         batch_tokens: the padded source-token budget of one batch.
+        max_length_ratio: outputs are also capped at ``ratio × source tokens + 10`` (the
+            longest source of the batch), so a model that starts repeating itself stops early
+            instead of running to ``max_length``; 0 turns the cap off.
     """
 
     beam: int = 4
@@ -29,6 +32,7 @@ class DecodeOptions:
     max_length: int = 256
     length_penalty: float = 1.0
     batch_tokens: int = 4096
+    max_length_ratio: float = 2.0
 
     def __post_init__(self) -> None:
         if self.beam < 1:
@@ -37,6 +41,16 @@ class DecodeOptions:
             raise ValueError(f"nbest must be between 1 and beam ({self.beam}), got {self.nbest}")
         if self.max_length < 1 or self.batch_tokens < 1:
             raise ValueError("max_length and batch_tokens must be positive")
+        if self.max_length_ratio < 0:
+            raise ValueError(
+                f"max_length_ratio must be 0 (off) or positive, got {self.max_length_ratio}"
+            )
+
+    def length_limit(self, source_tokens: int) -> int:
+        """The most new tokens for a source of ``source_tokens`` tokens."""
+        if not self.max_length_ratio:
+            return self.max_length
+        return min(self.max_length, int(self.max_length_ratio * source_tokens) + 10)
 
 
 @dataclass(frozen=True)

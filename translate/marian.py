@@ -204,7 +204,7 @@ class MarianBackend:
         gen.length_penalty = options.length_penalty
         gen.do_sample = False
         # max_length counts the decoder start and forced prefix; options.max_length, new tokens.
-        gen.max_length = options.max_length + 1 + prefix_len
+        gen.max_length = options.length_limit(longest) + 1 + prefix_len
         gen.max_new_tokens = None
         gen.output_scores = True
         gen.return_dict_in_generate = True
