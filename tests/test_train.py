@@ -195,3 +195,30 @@ def test_learning_rate_warms_up_then_decays_as_inverse_square_root():
     assert _lr_at(50, cfg) == pytest.approx(5e-4)
     assert _lr_at(100, cfg) == pytest.approx(1e-3)
     assert _lr_at(400, cfg) == pytest.approx(5e-4)
+
+
+def test_a_killed_run_saves_a_checkpoint_that_resumes(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "model"
+    cmd = [sys.executable, "-m", "translate", *_args(out, "--minutes", "10", "--eval-every", "10")]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = ""
+    deadline = time.monotonic() + 120
+    # Wait until updates are being made, then stop it the way a scheduler would.
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        log += line
+        if line.startswith("step "):
+            break
+    proc.send_signal(signal.SIGTERM)
+    log += proc.communicate(timeout=120)[0]
+    assert proc.returncode == 130, log
+    assert "interrupted: saving a checkpoint" in log
+    assert (out / "checkpoint" / "state.pt").exists()
+    resumed = runner.invoke(app, _args(out, "--resume", "--minutes", "0.1", "--eval-every", "5"))
+    assert resumed.exit_code == 0, resumed.output
+    assert "resumed at step" in resumed.output

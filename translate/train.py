@@ -15,9 +15,12 @@ import logging
 import math
 import random
 import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -359,6 +362,27 @@ def _save_atomically(out: Path, save: Callable[[Path], None]) -> None:
         raise
 
 
+@contextmanager
+def _stop_requests() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C or SIGTERM, so the loop stops between updates and saves.
+
+    Stopping between updates (not inside ``optimizer.step``) keeps the checkpoint consistent;
+    the handlers are installed only where Python allows it (the main thread).
+    """
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def train(
     corpus: ParallelCorpus,
     dev: ParallelCorpus,
@@ -569,8 +593,12 @@ def train(
         return cfg.minutes > 0 and elapsed_run() >= cfg.minutes
 
     interrupted = False
-    try:
+    with _stop_requests() as stop:
         while not out_of_budget():
+            if stop.is_set():
+                interrupted = True
+                say("interrupted: saving a checkpoint")
+                break
             if batch_pos >= len(batches):
                 epoch += 1
                 batch_pos = 0
@@ -611,9 +639,6 @@ def train(
                 evaluate_and_keep()
                 save_checkpoint()
                 last_eval = time.monotonic()
-    except KeyboardInterrupt:
-        interrupted = True
-        say("interrupted: saving a checkpoint")
     if not interrupted:
         evaluate_and_keep()
     save_checkpoint()
