@@ -204,7 +204,11 @@ class MarianBackend:
         gen.length_penalty = options.length_penalty
         gen.do_sample = False
         # max_length counts the decoder start and forced prefix; options.max_length, new tokens.
-        gen.max_length = options.length_limit(longest) + 1 + prefix_len
+        # The decoder's position table bounds start token + prefix + new tokens together.
+        gen.max_length = min(
+            options.length_limit(longest) + 1 + prefix_len,
+            self.model.config.max_position_embeddings,
+        )
         gen.max_new_tokens = None
         gen.output_scores = True
         gen.return_dict_in_generate = True
