@@ -222,3 +222,21 @@ def test_a_killed_run_saves_a_checkpoint_that_resumes(tmp_path):
     resumed = runner.invoke(app, _args(out, "--resume", "--minutes", "0.1", "--eval-every", "5"))
     assert resumed.exit_code == 0, resumed.output
     assert "resumed at step" in resumed.output
+
+
+def test_fine_tuning_starts_from_a_named_model(tiny_model_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("TAFSIRI_HOME", str(tmp_path))
+    assert runner.invoke(app, ["model", "add", "tiny", str(tiny_model_dir)]).exit_code == 0
+    out = tmp_path / "tuned"
+    result = runner.invoke(app, _args(out, "--init", "tiny", "--max-steps", "3", "--dev-size", "5"))
+    assert result.exit_code == 0, result.output
+    assert f"fine-tuning {tiny_model_dir.resolve()}" in result.output
+    assert (out / "model.safetensors").exists()
+
+
+def test_fine_tuning_from_an_unknown_model_is_one_clear_error(tmp_path):
+    result = runner.invoke(
+        app, _args(tmp_path / "out", "--init", "no/such-model", "--minutes", "1")
+    )
+    assert result.exit_code == 1
+    assert "no/such-model" in result.output and "--model" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -144,10 +145,9 @@ def train_command(
             f"{output}: already holds a training checkpoint; pass --resume to continue it or choose another folder"
         )
     if not resume and init is not None:
-        from translate.models import resolve_model_path
-
+        # Accept the same names as --model elsewhere (embedded, registered) and train from the folder.
         try:
-            resolve_model_path(init)
+            config = replace(config, init=str(resolve_cli_model(init)))
         except InputError as err:
             raise _fail(str(err)) from None
     try:
