@@ -1,0 +1,55 @@
+"""The compact model shipped inside the package: the README's main command works offline."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from tests.conftest import SEED_ARTICLE
+from translate.cli import app
+from translate.model_catalog import EMBEDDED_DIR, list_models, model_details
+from translate.models import default_model
+
+runner = CliRunner()
+EMBEDDED = EMBEDDED_DIR / "sw-en-compact"
+
+
+def test_the_embedded_model_is_the_default_and_fits_the_size_budget():
+    assert default_model() == EMBEDDED
+    details = model_details(EMBEDDED)
+    assert details.size_bytes <= 40 * 1024 * 1024
+    assert details.card and "CC BY-NC 4.0" in details.card
+    config = json.loads((EMBEDDED / "config.json").read_text())
+    # OPUS-MT layout, which CTranslate2's converter needs: <pad> last, and it starts decoding.
+    assert config["pad_token_id"] == config["decoder_start_token_id"] == config["vocab_size"] - 1
+    assert not (EMBEDDED / "checkpoint").exists(), "no optimizer state ships"
+
+
+def test_model_list_shows_the_embedded_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("TAFSIRI_HOME", str(tmp_path))
+    assert any(e.origin == "embedded" and e.name == "sw-en-compact" for e in list_models())
+    result = runner.invoke(app, ["model", "list"])
+    assert result.exit_code == 0 and "sw-en-compact" in result.output
+
+
+def test_model_info_prints_architecture_and_card():
+    result = runner.invoke(app, ["model", "info", "sw-en-compact"])
+    assert result.exit_code == 0, result.output
+    assert "d_model 256" in result.output and "MAFAND-MT" in result.output
+
+
+def test_the_seed_article_comes_out_in_english_with_no_model_option(monkeypatch, tmp_path):
+    monkeypatch.delenv("TAFSIRI_MODEL", raising=False)
+    monkeypatch.setenv("TAFSIRI_HOME", str(tmp_path))
+    result = runner.invoke(
+        app, ["translate", str(SEED_ARTICLE), "--no-glossary", "-q", "--beam", "1"]
+    )
+    assert result.exit_code == 0, result.output
+    source = SEED_ARTICLE.read_text(encoding="utf-8")
+    english = result.stdout
+    blocks = lambda text: [b for b in text.split("\n\n") if b.strip()]  # noqa: E731
+    assert len(blocks(english)) == len(blocks(source))
+    # Real English, not copied Swahili: common English function words appear.
+    words = english.lower().split()
+    assert sum(w in {"the", "of", "and", "to", "in"} for w in words) >= 20
