@@ -26,7 +26,9 @@ def test_bad_options_are_refused_with_the_allowed_values(kwargs, message):
     [(2.0, 5, 20), (2.0, 200, 256), (1.5, 20, 40), (0, 5, 256)],
 )
 def test_output_length_is_capped_relative_to_the_source(ratio, source_tokens, limit):
-    assert DecodeOptions(max_length=256, max_length_ratio=ratio).length_limit(source_tokens) == limit
+    assert (
+        DecodeOptions(max_length=256, max_length_ratio=ratio).length_limit(source_tokens) == limit
+    )
 
 
 def test_a_model_that_never_stops_is_cut_at_the_source_relative_cap(tiny_model_dir):
