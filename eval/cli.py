@@ -7,14 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
+from translate.cli_support import fail as _fail
 from translate.textio import InputError
 
 __all__ = ["register", "eval_command"]
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(1)
 
 
 def _parse_hyp(spec: str) -> tuple[str, Path]:
@@ -246,7 +242,7 @@ def eval_command(
             n_examples=examples,
         )
     except ValueError as err:
-        raise _fail(str(err)) from None
+        _fail(str(err))
     try:
         loaded = _load(ref, hyp, src, docs, source_lang, target_lang)
         glossary_obj = None
@@ -269,7 +265,7 @@ def eval_command(
             inputs=loaded["inputs"],
         )
     except (InputError, ValueError) as err:
-        raise _fail(str(err)) from None
+        _fail(str(err))
 
     try:
         if json_out is not None:
@@ -281,7 +277,7 @@ def eval_command(
 
             write_html(report, output, title)
     except OSError as err:
-        raise _fail(f"{err.filename or ''}: cannot write the report ({err.strerror})") from None
+        _fail(f"{err.filename or ''}: cannot write the report ({err.strerror})")
 
     if score_only:
         for system in report.systems:

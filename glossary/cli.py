@@ -12,6 +12,7 @@ from glossary.io import FORMATS, default_glossary, export_glossary, load_glossar
 from glossary.lint import lint_file
 from glossary.model import Glossary
 from glossary.score import term_accuracy
+from translate.cli_support import fail as _fail
 from translate.textio import InputError, read_lines, read_text
 
 GlossaryOpt = Annotated[
@@ -28,11 +29,6 @@ ReverseOpt = Annotated[
         "columns when it has them.",
     ),
 ]
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def _glossary(path: Path | None, reverse: bool | None = None) -> Glossary:

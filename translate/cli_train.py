@@ -9,16 +9,12 @@ from typing import Annotated
 
 import typer
 
+from translate.cli_support import fail as _fail
 from translate.textio import InputError
 
 model_app = typer.Typer(
     help="List and inspect the MarianMT models available offline.", no_args_is_help=True
 )
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(1)
 
 
 def registry_path() -> Path:
@@ -136,12 +132,12 @@ def train_command(
         corpus = read_parallel(list(train))
         dev_corpus = read_parallel(list(dev))
     except (InputError, ValueError) as err:
-        raise _fail(str(err)) from None
+        _fail(str(err))
     has_checkpoint = (output / CHECKPOINT_DIR / "state.pt").exists()
     if resume and not has_checkpoint:
-        raise _fail(f"{output}: no checkpoint to resume from (expected {output / CHECKPOINT_DIR})")
+        _fail(f"{output}: no checkpoint to resume from (expected {output / CHECKPOINT_DIR})")
     if not resume and has_checkpoint:
-        raise _fail(
+        _fail(
             f"{output}: already holds a training checkpoint; pass --resume to continue it or choose another folder"
         )
     if not resume and init is not None:
@@ -149,11 +145,11 @@ def train_command(
         try:
             config = replace(config, init=str(resolve_cli_model(init)))
         except InputError as err:
-            raise _fail(str(err)) from None
+            _fail(str(err))
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise _fail(f"{output}: cannot create the output folder ({err.strerror})") from None
+        _fail(f"{output}: cannot create the output folder ({err.strerror})")
     typer.echo(
         f"training on {len(corpus)} pairs ({corpus.origin}); dev {len(dev_corpus)} pairs", err=True
     )
@@ -171,7 +167,7 @@ def train_command(
         typer.echo(f"stopped; continue with: tafsiri train ... -o {output} --resume", err=True)
         raise typer.Exit(130) from None
     except ValueError as err:
-        raise _fail(str(err)) from None
+        _fail(str(err))
     typer.echo(
         f"best dev BLEU {result.best_bleu:.2f} chrF {result.best_chrf:.2f}; model in {output}"
     )
@@ -197,7 +193,7 @@ def list_command() -> None:
     try:
         entries = list_models(registry_path())
     except InputError as err:
-        raise _fail(str(err)) from None
+        _fail(str(err))
     table = Table("name", "origin", "size", "path")
     for entry in entries:
         table.add_row(entry.name, entry.origin, _human(entry.size_bytes), str(entry.path))
@@ -232,7 +228,7 @@ def info_command(
     try:
         details = model_details(resolve_cli_model(name))
     except InputError as err:
-        raise _fail(str(err)) from None
+        _fail(str(err))
     typer.echo(f"path:         {details.path}")
     typer.echo(
         f"architecture: {details.model_type}, d_model {details.d_model}, "
@@ -263,7 +259,7 @@ def add_command(
     try:
         entry = register_model(registry_path(), name, folder)
     except InputError as err:
-        raise _fail(str(err)) from None
+        _fail(str(err))
     typer.echo(f"registered {entry.name} → {entry.path}")
 
 
@@ -275,7 +271,7 @@ def remove_command(name: Annotated[str, typer.Argument(help="A registered model 
     try:
         unregister_model(registry_path(), name)
     except InputError as err:
-        raise _fail(str(err)) from None
+        _fail(str(err))
     typer.echo(f"removed {name}")
 
 

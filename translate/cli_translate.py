@@ -22,6 +22,7 @@ from typing import Annotated, Any
 
 import typer
 
+from translate.cli_support import fail as _fail
 from translate.textio import InputError, decode_bytes, write_text_atomic
 
 __all__ = ["register", "plan_jobs", "Job", "MANIFEST_NAME"]
@@ -208,11 +209,6 @@ def _summary(done: int, skipped: int, segments: int, records: list[Any], glossar
             f"{status['failed']} failed, {status['ambiguous']} ambiguous"
         )
     return line
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def translate_command(
