@@ -83,7 +83,7 @@ class Term:
         alternatives. Use the normal constructor for anything typed by hand.
         """
         term = object.__new__(cls)
-        term.__dict__.update(fields)
+        object.__setattr__(term, "__dict__", fields)  # frozen: assign the fresh dict whole
         return term
 
     @property

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
+import gc
 
 import pytest
 
 from glossary import Glossary, Term, default_glossary, export_glossary, load_glossary
-from glossary.io import glossary_to_text
+from glossary.io import build_glossary, glossary_to_text, read_entries
 from tests.conftest import DATA, SHARED
 from translate.textio import InputError
 
@@ -153,6 +155,45 @@ def test_bad_input_is_one_clear_line(tmp_path, name, text, message):
     assert message in str(err.value)
     assert str(path) in str(err.value)
     assert "\n" not in str(err.value)
+
+
+def test_loading_builds_the_same_terms_as_the_entries_lint_reads(tmp_path):
+    # load_glossary goes straight from rows to terms; lint reads Entry objects. Both must
+    # agree on every cell: decomposed accents, whitespace runs, alternatives, short rows.
+    text = (
+        "sw\ten\tpos\tnote\tcase_sensitive\talternatives\tid\n"
+        "Waziri wa Mambo ya Nje\tForeign  Minister | Minister of Foreign Affairs\ttitle\n"
+        "Ufaransa\tFrance\tPROPN\t  Paris \n"
+        "UN\tUN\tacronym\t\tyes\tUnited Nations\t7\n"
+        "Bi. Sa\u0301da\tMs  Saada\t\t\t\t|Saada\n"
+        "   \t\t\n"
+        "  # indented comment\n"
+    )
+    path = write(tmp_path, "g.tsv", text)
+    loaded = load_glossary(path)
+    entries, reversed_ = read_entries(path)
+    assert not reversed_
+    assert loaded.terms == build_glossary(entries, str(path)).terms
+    assert [t.line for t in loaded] == [2, 3, 4, 5]
+    assert loaded.terms[0].en == ("Foreign Minister", "Minister of Foreign Affairs")
+    assert loaded.terms[1].pos == "proper noun" and loaded.terms[1].note == "Paris"
+    assert loaded.terms[2].en == ("UN", "United Nations") and loaded.terms[2].case_sensitive
+    assert loaded.terms[3].sw == "Bi. Sáda" and loaded.terms[3].en == ("Ms Saada", "Saada")
+
+
+@pytest.mark.parametrize("text", ["sw\ten\nUbelgiji\tBelgium\n", "sw\ten\nUbelgiji\t\n"])
+def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path, text):
+    path = write(tmp_path, "g.tsv", text)
+    assert gc.isenabled()
+    with contextlib.suppress(InputError):
+        load_glossary(path)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_glossary(write(tmp_path, "ok.tsv", "sw\ten\nMisri\tEgypt\n"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_conflict_disambiguated_by_note_or_pos_loads(tmp_path):
