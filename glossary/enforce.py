@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from glossary.match import TermMatch, locate_targets
 from glossary.model import Glossary
@@ -104,10 +104,10 @@ class _State:
     first: str
     text: str
     stage: str = "model"
-    first_hits: list | None = None
-    forced: set[int] | None = None
+    first_hits: list = field(default_factory=list)
+    forced: set[int] = field(default_factory=set)
     locked_chars: int = 0
-    given_up: set[int] | None = None
+    given_up: set[int] = field(default_factory=set)
 
 
 def _hits(text: str, matches: Sequence[TermMatch]) -> list[tuple[int, int, str] | None]:
@@ -175,8 +175,6 @@ def _choose(hyps, matches: Sequence[TermMatch]) -> str | None:
 
 def _force(backend: Backend, pending: list[_State], options: DecodeOptions) -> None:
     one = replace(options, nbest=1)
-    for s in pending:
-        s.forced, s.given_up = set(), set()
     rounds = max(len(s.matches) for s in pending)
     for _ in range(rounds):
         batch: list[tuple[_State, int, str]] = []
