@@ -1,4 +1,4 @@
-"""`tafsiri train` and `tafsiri model list|info|add|remove`."""
+"""`tafsiri train` and `tafsiri model list|info|add|remove|average`."""
 
 from __future__ import annotations
 
@@ -273,6 +273,24 @@ def remove_command(name: Annotated[str, typer.Argument(help="A registered model 
     except InputError as err:
         _fail(str(err))
     typer.echo(f"removed {name}")
+
+
+@model_app.command("average")
+def average_command(
+    checkpoints: Annotated[
+        list[Path],
+        typer.Argument(help="Two or more model folders from one training run (same vocabulary)."),
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to write.")],
+) -> None:
+    """Average the weights of several checkpoints of one run into a new model folder."""
+    from translate.averaging import average_checkpoints
+
+    try:
+        out = average_checkpoints(checkpoints, output)
+    except InputError as err:
+        _fail(str(err))
+    typer.echo(f"averaged {len(checkpoints)} checkpoints → {out}")
 
 
 def register(app: typer.Typer) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import codecs
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -21,6 +22,7 @@ __all__ = [
     "read_lines",
     "atomic_write",
     "write_text_atomic",
+    "replace_folder",
 ]
 
 
@@ -140,3 +142,25 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8, newlines as given)."""
     with atomic_write(path) as handle:
         handle.write(text)
+
+
+def replace_folder(out: Path, save: Callable[[Path], None]) -> None:
+    """Fill a fresh temporary folder with ``save`` and swap it in for ``out``.
+
+    ``out`` is either the old folder or the complete new one, never a mix: an interrupted
+    save (Ctrl-C, a full disk) leaves the old folder untouched.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        save(tmp)
+        old = out.with_name(f".{out.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        if old.exists():
+            shutil.rmtree(old)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from translate.batching import plan_batches
 from translate.corpus import ParallelCorpus
+from translate.textio import replace_folder
 
 __all__ = ["TrainConfig", "TrainResult", "train", "build_tokenizer_files", "build_marian_config"]
 
@@ -345,23 +346,6 @@ def _resolve_device(name: str):
     return torch.device(name)
 
 
-def _save_atomically(out: Path, save: Callable[[Path], None]) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        save(tmp)
-        old = out.with_name(f".{out.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-        if old.exists():
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 @contextmanager
 def _stop_requests() -> Iterator[threading.Event]:
     """An event set by Ctrl-C or SIGTERM, so the loop stops between updates and saves.
@@ -527,7 +511,7 @@ def train(
                 tmp / "state.pt",
             )
 
-        _save_atomically(ckpt, write)
+        replace_folder(ckpt, write)
 
     def evaluate_and_keep() -> None:
         nonlocal best_bleu, best_chrf
