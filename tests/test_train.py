@@ -54,7 +54,9 @@ def _args(out: Path, *extra: str, train=TRAIN, dev=DEV) -> list[str]:
 @pytest.fixture(scope="module")
 def two_minute_run(tmp_path_factory) -> tuple[Path, object]:
     out = tmp_path_factory.mktemp("train") / "model"
-    result = runner.invoke(app, _args(out, "--minutes", "2", "--eval-every", "1"))
+    result = runner.invoke(
+        app, _args(out, "--minutes", "2", "--eval-every", "1", "--keep-snapshots", "2")
+    )
     return out, result
 
 
@@ -76,6 +78,25 @@ def test_a_two_minute_run_writes_a_folder_that_loads_and_translates(two_minute_r
     training = json.loads((out / "training.json").read_text())
     assert training["curve"], "the dev curve is recorded with the model"
     assert (out / "checkpoint" / "state.pt").exists()
+
+
+def test_snapshots_keep_the_last_evaluations_for_averaging(two_minute_run, tmp_path):
+    out, result = two_minute_run
+    assert result.exit_code == 0, result.output
+    # One evaluation a minute plus the final one: more than two happened, two are kept.
+    snapshots = sorted((out / "snapshots").glob("step-*"))
+    assert len(snapshots) == 2
+    assert not any((s / "state.pt").exists() for s in snapshots), "weights only"
+    averaged = runner.invoke(
+        app, ["model", "average", *map(str, snapshots), "-o", str(tmp_path / "avg")]
+    )
+    assert averaged.exit_code == 0, averaged.output
+    translated = runner.invoke(
+        app,
+        ["translate", "-", "--model", str(tmp_path / "avg"), "--no-glossary", "-q"],
+        input="Rais alizungumza na waandishi wa habari.\n",
+    )
+    assert translated.exit_code == 0, translated.output
 
 
 def test_resume_continues_from_the_checkpoint(two_minute_run):

@@ -11,6 +11,10 @@ import typer
 
 from translate.cli_support import fail as _fail
 from translate.textio import InputError
+from translate.train import TrainConfig
+
+# The recipe's defaults live in TrainConfig alone; the options below show them.
+_RECIPE = TrainConfig()
 
 model_app = typer.Typer(
     help="List and inspect the MarianMT models available offline.", no_args_is_help=True
@@ -56,45 +60,54 @@ def train_command(
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUT/checkpoint.")] = False,
     minutes: Annotated[
         float, typer.Option("--minutes", help="Time budget of this run, in minutes.")
-    ] = 60.0,
+    ] = _RECIPE.minutes,
     max_steps: Annotated[
         int, typer.Option("--max-steps", help="Stop after this many updates in all (0 = no limit).")
-    ] = 0,
+    ] = _RECIPE.max_steps,
     vocab_size: Annotated[
         int, typer.Option("--vocab-size", help="SentencePiece vocabulary size.")
-    ] = 8000,
+    ] = _RECIPE.vocab_size,
     separate_vocab: Annotated[
         bool,
         typer.Option(
             "--separate-vocab", help="Train source and target SentencePiece models separately."
         ),
     ] = False,
-    d_model: Annotated[int, typer.Option("--d-model")] = 256,
-    encoder_layers: Annotated[int, typer.Option("--encoder-layers")] = 4,
-    decoder_layers: Annotated[int, typer.Option("--decoder-layers")] = 2,
-    heads: Annotated[int, typer.Option("--heads")] = 4,
-    ffn_dim: Annotated[int, typer.Option("--ffn-dim")] = 1024,
-    dropout: Annotated[float, typer.Option("--dropout")] = 0.1,
-    label_smoothing: Annotated[float, typer.Option("--label-smoothing")] = 0.1,
-    lr: Annotated[float, typer.Option("--lr", help="Peak learning rate.")] = 1e-3,
+    d_model: Annotated[int, typer.Option("--d-model")] = _RECIPE.d_model,
+    encoder_layers: Annotated[int, typer.Option("--encoder-layers")] = _RECIPE.encoder_layers,
+    decoder_layers: Annotated[int, typer.Option("--decoder-layers")] = _RECIPE.decoder_layers,
+    heads: Annotated[int, typer.Option("--heads")] = _RECIPE.attention_heads,
+    ffn_dim: Annotated[int, typer.Option("--ffn-dim")] = _RECIPE.ffn_dim,
+    dropout: Annotated[float, typer.Option("--dropout")] = _RECIPE.dropout,
+    label_smoothing: Annotated[float, typer.Option("--label-smoothing")] = _RECIPE.label_smoothing,
+    lr: Annotated[float, typer.Option("--lr", help="Peak learning rate.")] = _RECIPE.peak_lr,
     warmup: Annotated[
         int, typer.Option("--warmup", help="Warm-up updates before the inverse-square-root decay.")
-    ] = 500,
+    ] = _RECIPE.warmup_steps,
     batch_tokens: Annotated[
         int,
         typer.Option("--batch-tokens", help="Padded tokens per batch (longest side × sentences)."),
-    ] = 2500,
+    ] = _RECIPE.batch_tokens,
     eval_every: Annotated[
         float, typer.Option("--eval-every", help="Minutes between dev evaluations.")
-    ] = 20.0,
+    ] = _RECIPE.eval_every_minutes,
     dev_size: Annotated[
         int, typer.Option("--dev-size", help="Dev sentences used for checkpoint selection.")
-    ] = 500,
-    seed: Annotated[int, typer.Option("--seed")] = 1234,
-    device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda[:N].")] = "auto",
+    ] = _RECIPE.dev_size,
+    keep_snapshots: Annotated[
+        int,
+        typer.Option(
+            "--keep-snapshots",
+            help="Keep the weights of the last N evaluations in OUT/snapshots (for `tafsiri model average`).",
+        ),
+    ] = _RECIPE.keep_snapshots,
+    seed: Annotated[int, typer.Option("--seed")] = _RECIPE.seed,
+    device: Annotated[
+        str, typer.Option("--device", help="auto, cpu or cuda[:N].")
+    ] = _RECIPE.device,
     threads: Annotated[
         int, typer.Option("--threads", help="CPU threads (0 = torch's default).")
-    ] = 0,
+    ] = _RECIPE.threads,
 ) -> None:
     """Train a MarianMT model from scratch, or fine-tune one with --init.
 
@@ -103,7 +116,7 @@ def train_command(
     import logging
 
     from translate.corpus import read_parallel
-    from translate.train import CHECKPOINT_DIR, TrainConfig
+    from translate.train import CHECKPOINT_DIR
     from translate.train import train as run_training
 
     try:
@@ -123,6 +136,7 @@ def train_command(
             minutes=minutes,
             max_steps=max_steps,
             eval_every_minutes=eval_every,
+            keep_snapshots=keep_snapshots,
             dev_size=dev_size,
             seed=seed,
             device=device,

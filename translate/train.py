@@ -5,7 +5,9 @@ The output folder is laid out like an OPUS-MT checkpoint, so ``MarianMTModel`` /
 ``</s>`` is id 0, ``<unk>`` id 1, and ``<pad>`` is the last id and the decoder start token.
 
 Resumable state (weights, optimizer, step, RNG) lives in ``OUT/checkpoint/``; the best model
-by dev BLEU lives in ``OUT/`` itself. Only ``OUT/`` minus ``checkpoint/`` is meant to ship.
+by dev BLEU lives in ``OUT/`` itself; with ``keep_snapshots`` the weights of the last few
+evaluations stay in ``OUT/snapshots/step-NNNNNNN/`` for checkpoint averaging. Only ``OUT/``
+minus ``checkpoint/`` and ``snapshots/`` is meant to ship.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ __all__ = ["TrainConfig", "TrainResult", "train", "build_tokenizer_files", "buil
 log = logging.getLogger(__name__)
 
 CHECKPOINT_DIR = "checkpoint"
+SNAPSHOT_DIR = "snapshots"
 SPECIAL_PIECES = ("</s>", "<unk>")
 
 
@@ -55,13 +58,14 @@ class TrainConfig:
     dropout: float = 0.1
     label_smoothing: float = 0.1
     peak_lr: float = 1e-3
-    warmup_steps: int = 1000
-    batch_tokens: int = 4096
+    warmup_steps: int = 500
+    batch_tokens: int = 2500
     max_length: int = 128
     clip_norm: float = 1.0
     minutes: float = 60.0
     max_steps: int = 0
-    eval_every_minutes: float = 15.0
+    eval_every_minutes: float = 20.0
+    keep_snapshots: int = 0
     dev_size: int = 500
     eval_beam: int = 1
     seed: int = 1234
@@ -91,6 +95,8 @@ class TrainConfig:
             raise ValueError(f"d_model ({self.d_model}) must be divisible by attention_heads")
         if not 0 <= self.dropout < 1 or not 0 <= self.label_smoothing < 1:
             raise ValueError("dropout and label_smoothing must be in [0, 1)")
+        if self.keep_snapshots < 0:
+            raise ValueError(f"keep_snapshots must be 0 or more, got {self.keep_snapshots}")
         if self.minutes <= 0 and self.max_steps <= 0:
             raise ValueError("give a time budget (minutes > 0) or max_steps > 0")
         if self.device not in {"auto", "cpu", "cuda"} and not self.device.startswith("cuda:"):
@@ -408,6 +414,7 @@ def train(
             minutes=config.minutes,
             max_steps=config.max_steps,
             eval_every_minutes=config.eval_every_minutes,
+            keep_snapshots=config.keep_snapshots,
             dev_size=config.dev_size,
             eval_beam=config.eval_beam,
             device=config.device,
@@ -512,6 +519,23 @@ def train(
             )
 
         replace_folder(ckpt, write)
+        if cfg.keep_snapshots:
+            save_snapshot()
+
+    def save_snapshot() -> None:
+        # Weights only (no optimizer state): inputs for `tafsiri model average`.
+        snapshots = out / SNAPSHOT_DIR
+        snapshots.mkdir(exist_ok=True)
+
+        def write(tmp: Path) -> None:
+            _set_generation_defaults(model, 4, 256)
+            model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
+            _set_generation_defaults(model, cfg.eval_beam, 256)
+
+        replace_folder(snapshots / f"step-{step:07d}", write)
+        for stale in sorted(snapshots.glob("step-*"))[: -cfg.keep_snapshots]:
+            shutil.rmtree(stale)
 
     def evaluate_and_keep() -> None:
         nonlocal best_bleu, best_chrf
