@@ -252,7 +252,13 @@ def info_command(
     typer.echo(f"vocabulary:   {details.vocab_size}")
     typer.echo(f"parameters:   {details.parameters / 1e6:.2f}M")
     typer.echo(f"size:         {_human(details.size_bytes)}")
-    if details.training:
+    averaged = (details.training or {}).get("averaged")
+    if averaged:
+        steps = ", ".join(str(s) for s in averaged.get("steps", []))
+        typer.echo(
+            f"training:     average of steps {steps}, dev BLEU {averaged.get('dev_bleu', 0):.2f}"
+        )
+    elif details.training:
         typer.echo(
             f"training:     step {details.training.get('step')}, dev BLEU "
             f"{details.training.get('dev_bleu', 0):.2f}"
