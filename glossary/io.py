@@ -237,11 +237,15 @@ def _table_entries(table: _Table) -> list[Entry]:
     for lineno, row in table.rows:
         # Trailing empty optional cells are often left out: a short row is fine.
         cells = {c: v for c, v in zip(columns, row, strict=False) if c is not None}
-        alternatives = cells.pop("alternatives", "")
-        if alternatives.strip():
-            cells["en"] = f"{cells.get('en', '')}{SEPARATOR}{alternatives}"
+        if "alternatives" in cells:
+            cells["en"] = _with_alternatives(cells.get("en", ""), cells.pop("alternatives"))
         entries.append(Entry(lineno, cells))
     return entries
+
+
+def _with_alternatives(en: str, alternatives: str) -> str:
+    """The ``en`` cell with an extra ``alternatives`` column's renderings appended."""
+    return f"{en}{SEPARATOR}{alternatives}" if alternatives.strip() else en
 
 
 def _swap(column: str | None) -> str | None:
@@ -441,10 +445,7 @@ def _row_term(row: list[str], layout: _Layout, line: int, kind: str, origin: str
     """
     i_sw, i_en, i_sw_pl, i_en_pl, i_note, i_pos, i_case, i_forbidden, i_alt = layout
     sw = " ".join(row[i_sw].split())
-    en_cell = row[i_en]
-    if row[i_alt].strip():
-        en_cell = f"{en_cell}{SEPARATOR}{row[i_alt]}"
-    en = _alternatives(en_cell)
+    en = _alternatives(_with_alternatives(row[i_en], row[i_alt]))
     if not sw or not en:
         if not sw:
             raise InputError(f"{origin}: {kind} {line}: empty 'sw' cell")
@@ -518,7 +519,7 @@ def _collect(terms_in: Iterable[Term], origin: str, merge_duplicates: bool) -> G
     terms: list[Term] = []
     seen: dict[tuple[str, str, str], int] = {}
     for term in terms_in:
-        key = (term.sw.casefold(), term.pos, term.note.casefold())
+        key = (_key(term.sw), term.pos, term.note.casefold())
         index = seen.setdefault(key, len(terms))
         if index == len(terms):
             terms.append(term)

@@ -61,27 +61,24 @@ def average_checkpoints(folders: Sequence[str | Path], output: str | Path) -> Pa
             if a.exists() != b.exists() or (a.exists() and a.read_bytes() != b.read_bytes()):
                 raise InputError(f"{path}: {name} differs from {first}'s (another vocabulary)")
 
-    total: dict[str, torch.Tensor] = {}
-    dtypes: dict[str, torch.dtype] = {}
-    last: dict[str, torch.Tensor] = {}
+    sums: dict[str, torch.Tensor] = {}
+    latest: dict[str, torch.Tensor] = {}
     for path in paths:
         weights = load_file(path / WEIGHTS)
-        if total and weights.keys() != total.keys():
+        if latest and weights.keys() != latest.keys():
             raise InputError(f"{path}: its parameters differ from {first}'s")
         for name, tensor in weights.items():
-            if name in total and tensor.shape != total[name].shape:
+            if name in latest and tensor.shape != latest[name].shape:
                 raise InputError(f"{path}: parameter {name} has shape {tuple(tensor.shape)}")
-            if not tensor.is_floating_point():
-                last[name] = tensor  # counters and the like: keep the latest
-                total.setdefault(name, tensor)
-                continue
-            dtypes[name] = tensor.dtype
-            # Sum in float64 so the mean of many float32 checkpoints loses nothing.
-            summed = tensor.to(torch.float64)
-            total[name] = total[name] + summed if name in total else summed
+            latest[name] = tensor
+            if tensor.is_floating_point():
+                # Sum in float64 so the mean of many float32 checkpoints loses nothing.
+                summed = tensor.to(torch.float64)
+                sums[name] = sums[name] + summed if name in sums else summed
+    # Tensors that are not floating point (counters and the like) come from the last checkpoint.
     averaged = {
-        name: last[name] if name in last else (tensor / len(paths)).to(dtypes[name]).contiguous()
-        for name, tensor in total.items()
+        name: (sums[name] / len(paths)).to(tensor.dtype).contiguous() if name in sums else tensor
+        for name, tensor in latest.items()
     }
 
     def write(tmp: Path) -> None:

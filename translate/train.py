@@ -522,18 +522,19 @@ def train(
         if cfg.keep_snapshots:
             save_snapshot()
 
+    def save_model(tmp: Path) -> None:
+        """Weights, tokenizer and the decoding settings a shipped model uses (beam 4)."""
+        _set_generation_defaults(model, 4, 256)
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+        _set_generation_defaults(model, cfg.eval_beam, 256)
+
     def save_snapshot() -> None:
         # Weights only (no optimizer state): inputs for `tafsiri model average`.
         snapshots = out / SNAPSHOT_DIR
         snapshots.mkdir(exist_ok=True)
 
-        def write(tmp: Path) -> None:
-            _set_generation_defaults(model, 4, 256)
-            model.save_pretrained(tmp)
-            tokenizer.save_pretrained(tmp)
-            _set_generation_defaults(model, cfg.eval_beam, 256)
-
-        replace_folder(snapshots / f"step-{step:07d}", write)
+        replace_folder(snapshots / f"step-{step:07d}", save_model)
         for stale in sorted(snapshots.glob("step-*"))[: -cfg.keep_snapshots]:
             shutil.rmtree(stale)
 
@@ -560,10 +561,7 @@ def train(
             best_bleu, best_chrf = bleu, chrf
 
             def write_best(tmp: Path) -> None:
-                _set_generation_defaults(model, 4, 256)
-                model.save_pretrained(tmp)
-                tokenizer.save_pretrained(tmp)
-                _set_generation_defaults(model, cfg.eval_beam, 256)
+                save_model(tmp)
                 (tmp / "training.json").write_text(
                     json.dumps(
                         {
