@@ -29,71 +29,17 @@ from dataclasses import dataclass, field, replace
 from glossary.match import TermMatch, locate_targets
 from glossary.model import Glossary
 from translate.backend import Backend, DecodeOptions
+from translate.hooks import STATUSES, HookResult, SpanOutcome
 
 __all__ = ["STATUSES", "TermOutcome", "EnforcedTranslation", "enforce_terms", "summarize"]
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("model", "nbest", "forced", "failed", "ambiguous")
+# The outcome types are the engine's (translate.hooks): one record format for every hook.
+TermOutcome = SpanOutcome
+EnforcedTranslation = HookResult
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NAME_FOLLOWS = re.compile(r"[ \t]+[A-ZÀ-Þ]")
-
-
-@dataclass(frozen=True)
-class TermOutcome:
-    """What happened to one glossary occurrence in one translation.
-
-    Attributes:
-        sw: the glossary entry (or entries, " | "-joined, when ambiguous).
-        source: the occurrence as written in the source.
-        start: its character offset in the source.
-        end: offset just past it.
-        number: "singular", "plural" or "unknown".
-        expected: the accepted English renderings, preferred first.
-        status: one of :data:`STATUSES`.
-        found: the rendering found in the translation (None when missing).
-        reason: why it is failed or ambiguous ("" otherwise).
-    """
-
-    sw: str
-    source: str
-    start: int
-    end: int
-    number: str
-    expected: tuple[str, ...]
-    status: str
-    found: str | None = None
-    reason: str = ""
-
-    def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {self.status!r}")
-
-    @property
-    def ok(self) -> bool:
-        """The term's English is in the translation."""
-        return self.found is not None
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "sw": self.sw,
-            "source": self.source,
-            "start": self.start,
-            "end": self.end,
-            "number": self.number,
-            "expected": list(self.expected),
-            "status": self.status,
-            "found": self.found,
-            "reason": self.reason,
-        }
-
-
-@dataclass(frozen=True)
-class EnforcedTranslation:
-    """A translation and the outcome of every glossary occurrence in its source."""
-
-    text: str
-    terms: tuple[TermOutcome, ...] = ()
 
 
 @dataclass
@@ -316,7 +262,7 @@ def summarize(results: Sequence[EnforcedTranslation]) -> dict[str, int]:
     """Counts for an end-of-run summary: found (all occurrences) and one count per status."""
     counts = {"found": 0, **{status: 0 for status in STATUSES}}
     for result in results:
-        for term in result.terms:
+        for term in result.outcomes:
             counts["found"] += 1
             counts[term.status] += 1
     return counts

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from glossary.match import Matcher, TermMatch
+    from translate.backend import Backend, DecodeOptions
+    from translate.hooks import HookResult
 
 __all__ = ["Term", "Glossary", "POS_VALUES", "ANIMATE_POS"]
 
@@ -144,3 +146,14 @@ class Glossary:
     def match(self, text: str) -> list[TermMatch]:
         """Find glossary terms in Swahili ``text`` (see :meth:`glossary.match.Matcher.match`)."""
         return self.matcher.match(text)
+
+    def decode(
+        self, backend: Backend, texts: Sequence[str], options: DecodeOptions
+    ) -> list[HookResult]:
+        """The engine's decoder hook (:class:`translate.hooks.DecoderHook`): enforce the terms.
+
+        See :func:`glossary.enforce.enforce_terms`.
+        """
+        from glossary.enforce import enforce_terms
+
+        return enforce_terms(backend, list(texts), options, self)

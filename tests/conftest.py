@@ -20,6 +20,12 @@ def _read(name: str) -> list[str]:
     return (DATA / name).read_text(encoding="utf-8").splitlines()
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """CTranslate2 conversions go to a per-session folder, never the user's cache."""
+    monkeypatch.setenv("TAFSIRI_CACHE", str(tmp_path_factory.getbasetemp() / "tafsiri-cache"))
+
+
 @pytest.fixture(scope="session")
 def train_pairs() -> tuple[list[str], list[str]]:
     """500 real MAFAND-MT training pairs (Swahili, English)."""

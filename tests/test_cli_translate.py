@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import DATA, SEED_ARTICLE
 from translate.cli import app
-from translate.cli_translate import MANIFEST_NAME
+from translate.jobs import MANIFEST_NAME
 
 runner = CliRunner()
 
@@ -137,8 +137,9 @@ def test_a_5mb_article_streams_through(tiny_model_dir, tmp_path, monkeypatch):
 
     class Upper:
         name, max_input_tokens, device = "upper", 512, "cpu"
+        fingerprint, description = "0000", "upper-casing stand-in"
 
-        def __init__(self, model, device="auto"):
+        def __init__(self, model, **settings):
             self.model_id = str(model)
 
         def count_tokens(self, texts):
@@ -153,6 +154,7 @@ def test_a_5mb_article_streams_through(tiny_model_dir, tmp_path, monkeypatch):
     (tmp_path / "big.txt").write_text(big, encoding="utf-8")
     out = tmp_path / "out"
     args = [str(tmp_path / "big.txt"), "-o", str(out), "--model", str(tiny_model_dir)]
+    args += ["--backend", "transformers"]
     result = run([*args, "--no-glossary"])
     assert result.exit_code == 0, result.output
     english = (out / "big.txt").read_text(encoding="utf-8")
@@ -297,7 +299,7 @@ def test_unknown_model_fails_at_once(tmp_path, model, message):
 
 
 def test_no_model_and_no_embedded_model(tmp_path, monkeypatch):
-    monkeypatch.setattr("translate.models.EMBEDDED_MODEL", tmp_path / "missing")
+    monkeypatch.setattr("translate.model_catalog.EMBEDDED_MODEL", tmp_path / "missing")
     monkeypatch.delenv("TAFSIRI_MODEL", raising=False)
     (tmp_path / "a.txt").write_text("Habari.\n", encoding="utf-8")
     result = run([str(tmp_path / "a.txt"), "--no-glossary"])

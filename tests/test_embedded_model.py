@@ -8,8 +8,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import SEED_ARTICLE
 from translate.cli import app
-from translate.model_catalog import EMBEDDED_DIR, list_models, model_details
-from translate.models import default_model
+from translate.model_catalog import EMBEDDED_DIR, default_model, list_models, model_details
 
 runner = CliRunner()
 EMBEDDED = EMBEDDED_DIR / "sw-en-compact"

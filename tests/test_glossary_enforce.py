@@ -24,6 +24,9 @@ class FakeBackend:
     model_id: str = "fake"
     name: str = "fake"
     max_input_tokens: int = 512
+    device: str = "cpu"
+    fingerprint: str = "fake"
+    description: str = "fake"
 
     def count_tokens(self, texts):
         return [len(t.split()) + 1 for t in texts]
@@ -54,7 +57,7 @@ G = Glossary(
 
 
 def statuses(result):
-    return [t.status for t in result.terms]
+    return [t.status for t in result.outcomes]
 
 
 def test_term_already_there_is_model_and_decoded_once():
@@ -106,14 +109,14 @@ def test_sentence_initial_term_is_capitalised_proper_nouns_keep_case():
     fake = FakeBackend({src: ["Talks began."] * 4})
     (r,) = enforce_terms(fake, [src], OPTS, G)
     assert r.text.startswith("Political consultations")
-    assert r.terms[0].status == "forced"
+    assert r.outcomes[0].status == "forced"
 
 
 def test_plural_source_forces_plural_target():
     src = "mikutano ilifanyika."
     fake = FakeBackend({src: ["Gatherings took place."] * 4})
     (r,) = enforce_terms(fake, [src], OPTS, G)
-    assert r.terms[0].number == "plural"
+    assert r.outcomes[0].number == "plural"
     assert r.text.startswith("Meetings")
 
 
@@ -122,7 +125,7 @@ def test_forcing_that_does_not_survive_is_flagged_failed():
     fake = FakeBackend({src: ["It agreed."] * 4}, keep_prefix=False)
     (r,) = enforce_terms(fake, [src], OPTS, G)
     assert statuses(r) == ["failed"]
-    assert r.terms[0].reason and r.terms[0].found is None
+    assert r.outcomes[0].reason and r.outcomes[0].found is None
 
 
 def test_ambiguous_term_accepts_any_reading_and_is_never_forced():
@@ -132,7 +135,7 @@ def test_ambiguous_term_accepts_any_reading_and_is_never_forced():
     missing = FakeBackend({src: ["The envoy said."] * 4})
     (r,) = enforce_terms(missing, [src], OPTS, G)
     assert statuses(r) == ["ambiguous"]
-    assert "Ubalozi" in r.terms[0].reason
+    assert "Ubalozi" in r.outcomes[0].reason
     assert r.text == "The envoy said."
     assert all(c[2] is None for c in missing.calls)
 
@@ -149,7 +152,7 @@ def test_texts_without_terms_are_identical_and_not_redecoded():
     )
     results = enforce_terms(fake, src, OPTS, G)
     assert [results[0].text, results[2].text] == ["Good morning.", "It rained yesterday."]
-    assert results[0].terms == () and results[2].terms == ()
+    assert results[0].outcomes == () and results[2].outcomes == ()
     assert fake.calls[0][0] == src  # the first pass is the plain pass, same batch
     assert all(plain[0] not in c[0] and plain[1] not in c[0] for c in fake.calls[1:])
 
@@ -169,7 +172,7 @@ def test_greedy_options_skip_nbest():
 def test_outcome_dict_and_summary():
     src = "Ubelgiji na Balozi."
     (r,) = enforce_terms(FakeBackend({src: ["Belgium and someone."]}), [src], OPTS, G)
-    d = r.terms[0].to_dict()
+    d = r.outcomes[0].to_dict()
     assert d["status"] in STATUSES and d["expected"] == ["Belgium"] and d["found"] == "Belgium"
     assert summarize([r]) == {
         "found": 2,
@@ -198,8 +201,8 @@ def test_tiny_model_puts_every_matched_term_in_the_output(tiny_model_dir, seed_a
     results = enforce_terms(backend, sentences, options, glossary)
     assert len(results) == len(sentences)
     for sentence, result in zip(sentences, results, strict=True):
-        assert len(result.terms) == len(glossary.match(sentence))
-        for term in result.terms:
+        assert len(result.outcomes) == len(glossary.match(sentence))
+        for term in result.outcomes:
             if term.status == "ambiguous":
                 continue
             assert term.status in {"model", "nbest", "forced"}, (sentence, result.text, term)
@@ -212,4 +215,4 @@ def test_generic_title_before_a_name_is_written_as_a_title():
     fake = FakeBackend({src: ["Yesterday, Samia said."] * 4})
     (r,) = enforce_terms(fake, [src], OPTS, g)
     assert r.text.startswith("Yesterday, President ")
-    assert r.terms[0].found == "President"
+    assert r.outcomes[0].found == "President"

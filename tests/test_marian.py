@@ -9,7 +9,7 @@ import pytest
 
 from translate.backend import Backend, DecodeOptions
 from translate.batching import plan_batches
-from translate.marian import MarianBackend, resolve_device
+from translate.marian import MarianBackend
 from translate.textio import InputError
 
 FAST = DecodeOptions(beam=1, max_length=8)
@@ -144,19 +144,3 @@ def test_broken_checkpoint_is_one_clear_error(tmp_path, tiny_model_dir):
     (broken / "model.safetensors").unlink()
     with pytest.raises(InputError, match="cannot be loaded"):
         MarianBackend(broken, device="cpu")
-
-
-@pytest.mark.parametrize("device", ["tpu", "cuda:x", "gpu"])
-def test_bad_device_names_list_the_choices(device):
-    with pytest.raises(ValueError, match="auto, cpu, cuda or cuda:N"):
-        resolve_device(device)
-
-
-def test_auto_device_picks_cuda_only_when_present():
-    import torch
-
-    expected = "cuda" if torch.cuda.is_available() else "cpu"
-    assert resolve_device("auto") == expected
-    if not torch.cuda.is_available():
-        with pytest.raises(ValueError, match="CUDA is not available"):
-            resolve_device("cuda")

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-import types
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
 from tests.conftest import DATA
 from translate.backend import DecodeOptions, Hypothesis
+from translate.hooks import HookResult, SpanOutcome
 from translate.longsplit import join_pieces, split_long
 from translate.pipeline import RECORD_SCHEMA, DocumentTranslation, Translator
 from translate.textio import InputError
@@ -31,7 +30,8 @@ class RecordingBackend:
         self.inner = inner
         self.model_id, self.name = inner.model_id, inner.name
         self.max_input_tokens = inner.max_input_tokens
-        self.device = "cpu"
+        self.device, self.fingerprint = inner.device, inner.fingerprint
+        self.description = f"recording {inner.description}"
         self.sent: list[str] = []
         self.batches = 0
 
@@ -220,7 +220,7 @@ def test_jsonl_records_cover_the_source_and_carry_settings(translator, seed_arti
         assert r["schema"] == RECORD_SCHEMA
         assert r["document"] == "seed.txt"
         assert seed_article[r["start"] : r["end"]] == r["source"]
-        assert r["backend"] == "transformers"
+        assert r["backend"] == translator.backend.name == "ct2"  # auto: the model converts
         assert r["model"] == translator.info.model
         assert r["decode"]["beam"] == 1 and r["decode"]["max_segment_tokens"] == 200
         assert r["terms"] == [] and r["glossary"] is None
@@ -246,37 +246,76 @@ def test_markdown_markup_is_kept_out_of_the_model(recording):
 # -- glossary hook ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FakeOutcome:
-    term: str
-    status: str
+@dataclass
+class TaggingHook:
+    """A decoder hook that remembers its calls and reports one outcome per text."""
 
-    def to_dict(self):
-        return {"term": self.term, "status": self.status}
+    checksum: str = "abc123"
+    calls: list = field(default_factory=list)
+
+    def decode(self, backend, texts, options):
+        self.calls.append((list(texts), options))
+        hyps = backend.translate_batch(list(texts), options)
+        outcome = SpanOutcome("Rais", "Rais", 0, 4, "singular", ("president",), "forced")
+        return [HookResult(h[0].text, (outcome,)) for h in hyps]
 
 
-def test_glossary_goes_through_enforce_terms_and_lands_in_records(recording, monkeypatch):
+def test_the_hook_decodes_every_batch_and_its_outcomes_land_in_records(recording):
     tr, rec = recording
-    calls = []
-
-    def enforce_terms(backend, texts, options, glossary):
-        calls.append((list(texts), options, glossary))
-        hyps = backend.translate_batch(texts, options)
-        return [
-            types.SimpleNamespace(text=h[0].text, terms=(FakeOutcome("Rais", "forced"),))
-            for h in hyps
-        ]
-
-    module = types.ModuleType("glossary.enforce")
-    module.enforce_terms = enforce_terms
-    monkeypatch.setitem(sys.modules, "glossary.enforce", module)
-    glossary = types.SimpleNamespace(checksum="sha256:abc")
-    gtr = Translator(rec, options=FAST, glossary=glossary)
+    hook = TaggingHook()
+    gtr = Translator(rec, options=FAST, glossary=hook)
     doc = gtr.translate_document("Rais amewasili.\n\nWaziri ameondoka.\n")
-    assert calls and all(c[2] is glossary for c in calls)
+    assert sorted(t for texts, _ in hook.calls for t in texts) == [
+        "Rais amewasili.",
+        "Waziri ameondoka.",
+    ]
     records = doc.records("d")
-    assert all(r["glossary"] == "sha256:abc" for r in records)
-    assert all(r["terms"] == [{"term": "Rais", "status": "forced"}] for r in records)
+    assert all(r["glossary"] == "abc123" for r in records)
+    assert all(r["terms"][0]["status"] == "forced" for r in records)
+    assert all(r["terms"][0]["kind"] == "term" for r in records)
+
+
+def test_options_and_hook_can_change_per_call_on_one_handle(recording):
+    tr, rec = recording
+    hook = TaggingHook()
+    gtr = Translator(rec, options=FAST, glossary=hook)
+    wide = DecodeOptions(beam=2, max_length=8)
+    plain = gtr.translate_document("Rais amewasili.\n", options=wide, glossary=None)
+    assert not hook.calls, "glossary=None must bypass the handle's hook"
+    assert plain.info.decode == wide and plain.info.glossary is None
+    assert all(r["terms"] == [] for r in plain.records())
+    other = TaggingHook(checksum="other")
+    swapped = gtr.translate_document("Rais amewasili.\n", glossary=other)
+    assert other.calls and not hook.calls and swapped.info.glossary == "other"
+    default = gtr.translate_document("Rais amewasili.\n")
+    assert hook.calls and default.info.decode == FAST and default.info.glossary == "abc123"
+    assert gtr.info.decode == FAST, "per-call settings never change the handle"
+
+
+def test_something_that_is_not_a_hook_is_refused(recording):
+    tr, _ = recording
+    with pytest.raises(ValueError, match="decoder hook"):
+        Translator(tr.backend, glossary=object())
+    with pytest.raises(ValueError, match="decoder hook"):
+        tr.translate_document("Habari.", glossary="glossary.tsv")
+
+
+def test_alternatives_are_distinct_and_best_first(translator):
+    alts = translator.alternatives("Rais amewasili Dodoma leo.", n=3)
+    assert 1 <= len(alts) <= 3
+    assert len({a.text for a in alts}) == len(alts)
+    assert [a.score for a in alts] == sorted((a.score for a in alts), reverse=True)
+    assert translator.alternatives("2024", n=3) == [Hypothesis("2024", 0.0)]
+
+
+def test_signature_names_what_changes_the_output(translator):
+    sig = translator.info.signature()
+    fields = dict(part.split(":", 1) for part in sig.split("|"))
+    assert fields["beam"] == str(FAST.beam) and fields["backend"] == translator.info.backend
+    assert fields["fp"] == translator.backend.fingerprint and fields["gloss"] == "none"
+    assert "tafsiri" in fields
+    records = translator.translate_document("Habari.\n").records("d")
+    assert records[0]["signature"] == sig
 
 
 # -- construction -----------------------------------------------------------------------------
@@ -288,7 +327,7 @@ def test_unknown_backend_lists_the_choices(tiny_model_dir):
 
 
 def test_no_model_and_no_embedded_model_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setattr("translate.models.EMBEDDED_MODEL", tmp_path / "missing")
+    monkeypatch.setattr("translate.model_catalog.EMBEDDED_MODEL", tmp_path / "missing")
     with pytest.raises(InputError, match="--model FOLDER"):
         Translator()
 
@@ -308,6 +347,7 @@ def test_translate_file_reads_bom_and_utf16(translator, tmp_path):
 def test_hypothesis_from_fake_backend_is_used_verbatim():
     class Echo:
         model_id, name, max_input_tokens = "echo", "echo", 100
+        device, fingerprint, description = "nowhere", "0000", "echo"
 
         def count_tokens(self, texts):
             return [len(t.split()) + 1 for t in texts]
@@ -317,4 +357,4 @@ def test_hypothesis_from_fake_backend_is_used_verbatim():
 
     doc = Translator(Echo()).translate_document("Habari.\n\nAsante sana.\n")
     assert doc.text == "HABARI.\n\nASANTE SANA.\n"
-    assert doc.info.backend == "echo" and doc.info.device == "unknown"
+    assert doc.info.backend == "echo" and doc.info.device == "nowhere"

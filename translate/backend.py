@@ -1,15 +1,40 @@
-"""The back-end protocol: a batch of texts and decode options in, n-best hypotheses out.
+"""The back-end protocol and registry: a batch of texts and decode options in, n-best out.
 
 Everything else (batching by token budget, long-sentence splitting, glossary enforcement,
-caching) wraps a back end; back ends hold no module state.
+caching) wraps a back end; back ends hold no module state. :func:`load_backend` builds one by
+name from :data:`BACKENDS`, a table of lazily imported classes (like sacreBLEU's tokenizer
+table), so torch, transformers and CTranslate2 are imported only by the back end that needs them.
 """
 
 from __future__ import annotations
 
+import importlib
+import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-__all__ = ["DecodeOptions", "Hypothesis", "Backend"]
+__all__ = [
+    "DecodeOptions",
+    "Hypothesis",
+    "Backend",
+    "BACKENDS",
+    "BACKEND_CHOICES",
+    "load_backend",
+    "default_threads",
+    "quiet_waits",
+]
+
+log = logging.getLogger(__name__)
+
+#: name → "module:Class"; imported on first use.
+BACKENDS = {
+    "transformers": "translate.marian:MarianBackend",
+    "ct2": "translate.ct2:CT2Backend",
+}
+#: What ``load_backend`` and ``--backend`` accept: a registered name, or ``auto``.
+BACKEND_CHOICES = ("auto", *BACKENDS)
 
 
 @dataclass(frozen=True)
@@ -25,6 +50,8 @@ class DecodeOptions:
         max_length_ratio: outputs are also capped at ``ratio × source tokens + 10`` (the
             longest source of the batch), so a model that starts repeating itself stops early
             instead of running to ``max_length``; 0 turns the cap off.
+        repetition_penalty: > 1 discourages tokens already generated (1 = off).
+        no_repeat_ngram_size: forbid repeating any n-gram of this size (0 = off).
     """
 
     beam: int = 4
@@ -33,6 +60,8 @@ class DecodeOptions:
     length_penalty: float = 1.0
     batch_tokens: int = 4096
     max_length_ratio: float = 2.0
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
 
     def __post_init__(self) -> None:
         if self.beam < 1:
@@ -44,6 +73,14 @@ class DecodeOptions:
         if self.max_length_ratio < 0:
             raise ValueError(
                 f"max_length_ratio must be 0 (off) or positive, got {self.max_length_ratio}"
+            )
+        if self.repetition_penalty <= 0:
+            raise ValueError(
+                f"repetition_penalty must be positive (1 = off), got {self.repetition_penalty}"
+            )
+        if self.no_repeat_ngram_size < 0:
+            raise ValueError(
+                f"no_repeat_ngram_size must be 0 (off) or positive, got {self.no_repeat_ngram_size}"
             )
 
     def length_limit(self, source_tokens: int) -> int:
@@ -63,11 +100,23 @@ class Hypothesis:
 
 @runtime_checkable
 class Backend(Protocol):
-    """What the pipeline needs from a model runtime (transformers now, CTranslate2 later)."""
+    """What the pipeline needs from a model runtime.
+
+    Attributes:
+        model_id: the model as it was asked for (folder, name or hub id).
+        name: the registry name (``"transformers"``, ``"ct2"``).
+        device: the device actually used (``"cpu"``, ``"cuda:0"`` …).
+        fingerprint: a short hash of the model files, so changed weights are noticed.
+        max_input_tokens: the longest source the model accepts, ``</s>`` included.
+        description: what runs, for summaries (e.g. ``"ct2 int8 on cpu, 2 threads"``).
+    """
 
     model_id: str
     name: str
+    device: str
+    fingerprint: str
     max_input_tokens: int
+    description: str
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Source-side token counts (with </s>), for batching and long-sentence splitting."""
@@ -84,3 +133,98 @@ class Backend(Protocol):
         Returns ``options.nbest`` hypotheses per input, best first.
         """
         ...
+
+
+def default_threads() -> int:
+    """Threads a back end uses when none are asked for: the cores this process may use, ≤ 4.
+
+    Small MarianMT models gain little past four threads, and on a shared machine every extra
+    thread is one more that can be descheduled while the others wait for it.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def quiet_waits() -> None:
+    """Make OpenMP worker threads sleep, not spin, while they wait (unless the user chose).
+
+    torch and CTranslate2 both run on GNU OpenMP, whose idle threads spin for a while by
+    default. On a machine where another process holds a core, a spinning thread burns the time
+    slice its descheduled partner needs, and a 2-thread decode becomes several times slower
+    than a 1-thread one (measured in ``benchmarks/contention.py``). The variable is read when
+    the OpenMP library loads, so this must run before torch or CTranslate2 is imported; it
+    changes nothing for a user who set ``OMP_WAIT_POLICY`` themselves.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _backend_class(name: str) -> type:
+    if name not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKEND_CHOICES)}, got {name!r}")
+    module, cls = BACKENDS[name].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
+def load_backend(
+    name: str,
+    model: str | Path,
+    *,
+    device: str = "auto",
+    threads: int = 0,
+    compute_type: str = "default",
+    cache_dir: Path | None = None,
+) -> Backend:
+    """Build the back end ``name`` for ``model``.
+
+    Args:
+        name: ``"transformers"``, ``"ct2"``, or ``"auto"``: CTranslate2 when the model
+            converts (or already is a CTranslate2 model), else transformers; the log and the
+            back end's ``description`` say which was used and why.
+        model: a model folder (or a hub id already in the local cache).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+        threads: CPU threads (0 = :func:`default_threads`).
+        compute_type: CTranslate2's quantization (``"default"``: int8 on CPU, float16 on GPU);
+            the transformers back end runs float32 and refuses anything else.
+        cache_dir: where CTranslate2 keeps converted models (default ``~/.cache/tafsiri``).
+
+    Raises:
+        ValueError: an unknown back end, device or compute type.
+        InputError: the model cannot be found or loaded.
+    """
+    if threads < 0:
+        raise ValueError(f"threads must be 0 (default) or positive, got {threads}")
+    quiet_waits()
+    if name == "transformers" or name not in ("auto", "ct2"):
+        # transformers runs float32 only; "default" means exactly that for it.
+        return _backend_class(name)(
+            model, device=device, threads=threads, compute_type=compute_type
+        )
+    if name == "ct2":
+        return _backend_class("ct2")(
+            model, device=device, threads=threads, compute_type=compute_type, cache_dir=cache_dir
+        )
+    try:
+        ct2 = _backend_class("ct2")
+    except ImportError as err:
+        log.info("ctranslate2 is not installed (%s); using transformers", err)
+    else:
+        from translate.ct2 import NotConvertible
+
+        try:
+            return ct2(
+                model,
+                device=device,
+                threads=threads,
+                compute_type=compute_type,
+                cache_dir=cache_dir,
+            )
+        except NotConvertible as err:
+            log.info("%s; using transformers instead", err)
+    # Under auto a CTranslate2 quantization does not apply to the fallback.
+    fallback = compute_type if compute_type in ("default", "float32") else "default"
+    return _backend_class("transformers")(
+        model, device=device, threads=threads, compute_type=fallback
+    )

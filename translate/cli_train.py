@@ -1,14 +1,14 @@
-"""`tafsiri train` and `tafsiri model list|info|add|remove|average`."""
+"""`tafsiri train` and `tafsiri model list|info|add|remove|average|convert|import`."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from translate.cli_support import cache_dir, registry_path, tafsiri_home
 from translate.cli_support import fail as _fail
 from translate.textio import InputError
 from translate.train import TrainConfig
@@ -19,13 +19,6 @@ _RECIPE = TrainConfig()
 model_app = typer.Typer(
     help="List and inspect the MarianMT models available offline.", no_args_is_help=True
 )
-
-
-def registry_path() -> Path:
-    """Where registered model folders are remembered (``$TAFSIRI_HOME/models.json``)."""
-    home = os.environ.get("TAFSIRI_HOME")
-    base = Path(home) if home else Path.home() / ".config" / "tafsiri"
-    return base / "models.json"
 
 
 def train_command(
@@ -215,16 +208,10 @@ def list_command() -> None:
 
 
 def resolve_cli_model(name: str) -> Path:
-    """A ``--model`` value as a folder: registered names, embedded names, folders, cached hub ids."""
-    from translate.model_catalog import EMBEDDED_DIR, lookup_registered
-    from translate.models import resolve_model_path
+    """A ``--model`` value as a folder (see :func:`translate.model_catalog.resolve_model`)."""
+    from translate.model_catalog import resolve_model
 
-    registered = lookup_registered(registry_path(), name)
-    if registered is not None:
-        return resolve_model_path(registered)
-    if "/" not in name and (EMBEDDED_DIR / name / "config.json").exists():
-        return EMBEDDED_DIR / name
-    return resolve_model_path(name)
+    return resolve_model(name, registry_path())
 
 
 @model_app.command("info")
@@ -311,6 +298,69 @@ def average_command(
     except InputError as err:
         _fail(str(err))
     typer.echo(f"averaged {len(checkpoints)} checkpoints → {out}")
+
+
+@model_app.command("convert")
+def convert_command(
+    name: Annotated[
+        str, typer.Argument(help="A model name from `tafsiri model list`, a folder or a hub id.")
+    ],
+    quantization: Annotated[
+        str,
+        typer.Option("--quantization", help="int8, int8_float32, float16 or float32."),
+    ] = "int8",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write the conversion here (e.g. MODEL/ct2-int8 to ship it with the model) "
+            "instead of the cache.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Convert even if current.")] = False,
+) -> None:
+    """Convert a MarianMT model for the CTranslate2 back end (cached; reused while current)."""
+    from translate.ct2 import convert_model
+
+    try:
+        folder = resolve_cli_model(name)
+        if output is not None:
+            conversion = convert_model(folder, quantization, cache_dir(), force=True, out=output)
+        else:
+            conversion = convert_model(folder, quantization, cache_dir(), force=force)
+    except (InputError, ValueError) as err:
+        _fail(str(err))
+    verb = "reused" if conversion.reused else "converted"
+    typer.echo(f"{verb} {name} ({conversion.quantization}) → {conversion.path}")
+
+
+@model_app.command("import")
+def import_command(
+    path: Annotated[
+        Path, typer.Argument(help="A Marian-native OPUS-MT release: its .zip or unpacked folder.")
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Name for --model (default: the zip's or folder's name)."),
+    ] = None,
+    quantization: Annotated[
+        str, typer.Option("--quantization", help="int8, int8_float32, float16 or float32.")
+    ] = "int8",
+) -> None:
+    """Import a Marian-native OPUS-MT release (decoder.yml + .npz), converted with CTranslate2.
+
+    The model is stored under $TAFSIRI_HOME/models/NAME and registered for --model.
+    """
+    from translate.model_catalog import register_model
+    from translate.opusmt import import_release
+
+    try:
+        model = import_release(path, tafsiri_home() / "models", name, quantization)
+        register_model(registry_path(), model.name, model.path)
+    except (InputError, ValueError) as err:
+        _fail(str(err))
+    typer.echo(f"imported {path} as {model.name} ({model.quantization}) → {model.path}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,6 +1,6 @@
 """The transformers back end: MarianMT checkpoints run with ``MarianMTModel.generate``.
 
-Loading goes through :func:`translate.models.resolve_model_path` and always passes
+Loading goes through :func:`translate.model_catalog.resolve_model_path` and always passes
 ``local_files_only=True``: a model that is not on disk is an error naming it, never a download.
 torch and transformers are imported here, not at package import, so ``tafsiri --help`` is fast.
 """
@@ -8,53 +8,20 @@ torch and transformers are imported here, not at package import, so ``tafsiri --
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 import warnings
 from pathlib import Path
 from typing import Any
 
-from translate.backend import DecodeOptions, Hypothesis
+from translate.backend import DecodeOptions, Hypothesis, default_threads, quiet_waits
 from translate.batching import plan_batches
-from translate.models import resolve_model_path
+from translate.devices import resolve_device
+from translate.model_catalog import fingerprint, is_ct2_model, resolve_model_path
 from translate.textio import InputError
 
-__all__ = ["MarianBackend", "resolve_device"]
+__all__ = ["MarianBackend"]
 
 log = logging.getLogger(__name__)
-
-DEVICE_CHOICES = "auto, cpu, cuda or cuda:N"
-
-
-def resolve_device(device: str) -> str:
-    """Turn ``"auto"`` into ``"cuda"`` when a GPU is present, else ``"cpu"``; check the others.
-
-    Raises:
-        ValueError: an unknown device name, or CUDA asked for where there is none.
-    """
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cpu":
-        return device
-    if device == "cuda" or (device.startswith("cuda:") and device[5:].isdigit()):
-        if not torch.cuda.is_available():
-            raise ValueError(
-                f"device {device!r} asked for, but CUDA is not available here; use cpu or auto"
-            )
-        return device
-    raise ValueError(f"device must be {DEVICE_CHOICES}, got {device!r}")
-
-
-def _fingerprint(folder: Path) -> str:
-    """A short hash of what identifies the weights on disk (config, file sizes and times)."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.iterdir()):
-        if path.is_file():
-            stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:16]
 
 
 class MarianBackend:
@@ -63,6 +30,9 @@ class MarianBackend:
     Args:
         model: a checkpoint folder or a hub id already in the local cache.
         device: ``"auto"`` (CUDA if present, else CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
+        threads: torch's CPU threads (0 = :func:`translate.backend.default_threads`). torch
+            has one thread pool per process, so this sets it for the whole process.
+        compute_type: ``"default"`` or ``"float32"`` (this back end runs float32 only).
 
     Attributes:
         model_id: the name the model was asked for by (folder path or hub id).
@@ -79,13 +49,42 @@ class MarianBackend:
 
     name = "transformers"
 
-    def __init__(self, model: str | Path, device: str = "auto") -> None:
-        self.device = resolve_device(device)
+    def __init__(
+        self,
+        model: str | Path,
+        *,
+        device: str = "auto",
+        threads: int = 0,
+        compute_type: str = "default",
+    ) -> None:
+        if compute_type not in ("default", "float32"):
+            raise ValueError(
+                f"the transformers back end runs float32; compute type {compute_type!r} needs "
+                "--backend ct2"
+            )
+        if threads < 0:
+            raise ValueError(f"threads must be 0 (default) or positive, got {threads}")
         folder = resolve_model_path(model)
+        has_weights = any((folder / n).exists() for n in ("model.safetensors", "pytorch_model.bin"))
+        if is_ct2_model(folder) and not has_weights:
+            raise InputError(
+                f"model {model}: a CTranslate2 model (no transformers weights); use --backend ct2"
+            )
+        quiet_waits()
+        import torch
+
+        self.device = resolve_device(device, torch.cuda.device_count())
         self.model_id = str(model)
         self.path = folder
-        import torch
+        self.threads = threads or default_threads()
+        if self.device == "cpu":
+            torch.set_num_threads(self.threads)
         from transformers import MarianMTModel, MarianTokenizer
+        from transformers.utils import logging as hf_logging
+
+        # Our progress bar is the one the user sees; transformers' "Loading weights" bar and
+        # its load report are noise (and print raw escape codes when interrupted).
+        hf_logging.disable_progress_bar()
 
         try:
             with warnings.catch_warnings():
@@ -104,7 +103,9 @@ class MarianBackend:
         if self.tokenizer.model_max_length and self.tokenizer.model_max_length < 10**9:
             limits.append(int(self.tokenizer.model_max_length))
         self.max_input_tokens = min(limits)
-        self.fingerprint = _fingerprint(folder)
+        self.fingerprint = fingerprint(folder)
+        where = f"cpu, {self.threads} threads" if self.device == "cpu" else self.device
+        self.description = f"transformers float32 on {where}"
         self._pad = self.model.config.pad_token_id
         self._start = self.model.generation_config.decoder_start_token_id
         if self._start is None:
@@ -202,6 +203,8 @@ class MarianBackend:
         gen.num_beams = options.beam
         gen.num_return_sequences = options.nbest
         gen.length_penalty = options.length_penalty
+        gen.repetition_penalty = options.repetition_penalty
+        gen.no_repeat_ngram_size = options.no_repeat_ngram_size
         gen.do_sample = False
         # max_length counts the decoder start and forced prefix; options.max_length, new tokens.
         # The decoder's position table bounds start token + prefix + new tokens together.

@@ -1,4 +1,10 @@
-"""Which MarianMT models this machine has: the embedded one, the offline hub cache, registered folders.
+"""Model names and the catalogue: the embedded model, the offline hub cache, registered folders.
+
+This is the one place where a ``--model`` value becomes a folder (:func:`resolve_model`):
+registered names first, then embedded names, then folders, then hub ids already in the local
+Hugging Face cache. Nothing is ever downloaded. A folder is either a transformers MarianMT
+checkpoint (``config.json`` with ``model_type`` ``marian``) or a CTranslate2 model
+(``model.bin``, e.g. an imported Marian-native OPUS-MT release).
 
 The registry of user folders is a small JSON file whose location the caller chooses (the CLI
 uses ``$TAFSIRI_HOME/models.json``, default ``~/.config/tafsiri``); nothing here reads the
@@ -7,6 +13,7 @@ environment.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -18,6 +25,12 @@ __all__ = [
     "ModelEntry",
     "ModelDetails",
     "EMBEDDED_DIR",
+    "EMBEDDED_MODEL",
+    "default_model",
+    "resolve_model",
+    "resolve_model_path",
+    "is_ct2_model",
+    "fingerprint",
     "list_models",
     "model_details",
     "register_model",
@@ -28,6 +41,72 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 EMBEDDED_DIR = Path(__file__).parent / "embedded"
+# The compact model shipped in the package (made by `tafsiri train`).
+EMBEDDED_MODEL = EMBEDDED_DIR / "sw-en-compact"
+
+
+def default_model() -> Path:
+    """The embedded compact model's folder, used when no model is named.
+
+    Raises:
+        InputError: this install has no embedded model.
+    """
+    if (EMBEDDED_MODEL / "config.json").exists():
+        return EMBEDDED_MODEL
+    raise InputError(
+        f"no embedded model in this install ({EMBEDDED_MODEL} is missing); pass --model FOLDER "
+        "or set TAFSIRI_MODEL"
+    )
+
+
+def is_ct2_model(folder: Path) -> bool:
+    """Whether ``folder`` is a CTranslate2 model (converted weights in ``model.bin``)."""
+    return (folder / "model.bin").is_file()
+
+
+def resolve_model_path(name: str | Path) -> Path:
+    """Return a local folder holding the checkpoint ``name``, never downloading anything.
+
+    Raises:
+        InputError: not a model folder, and not a hub id in the local cache.
+    """
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "config.json").exists() and not is_ct2_model(path):
+            raise InputError(f"{path}: not a model folder (no config.json)")
+        return path
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        return Path(snapshot_download(str(name), local_files_only=True))
+    except (LocalEntryNotFoundError, ValueError, OSError):
+        raise InputError(
+            f"model {name!r} is not a folder and not in the local Hugging Face cache; "
+            "download it on a connected machine (huggingface-cli download ...) "
+            "or pass --model FOLDER"
+        ) from None
+
+
+def resolve_model(name: str | Path | None, registry: Path | None = None) -> Path:
+    """A ``--model`` value as a folder: registered names, embedded names, folders, cached hub ids.
+
+    Args:
+        name: what the user gave; ``None`` is the embedded default model.
+        registry: the registered-models file (``None``: no registered names).
+
+    Raises:
+        InputError: nothing of that name on this machine.
+    """
+    if name is None:
+        return default_model()
+    text = str(name)
+    registered = lookup_registered(registry, text)
+    if registered is not None:
+        return resolve_model_path(registered)
+    if "/" not in text and (EMBEDDED_DIR / text / "config.json").exists():
+        return EMBEDDED_DIR / text
+    return resolve_model_path(name)
 
 
 @dataclass(frozen=True)
@@ -58,6 +137,37 @@ class ModelDetails:
     training: dict | None
 
 
+def fingerprint(folder: Path) -> str:
+    """A short hash of what identifies a model on disk, the same on every copy of it.
+
+    Small files (configs, vocabularies, SentencePiece models) are hashed whole; weight files by
+    their size and their first and last MiB, which every training update changes. Times are
+    left out so that a fresh clone of the same model has the same fingerprint, and so are the
+    files that do not change a translation (model card, training log, sub-folders such as a
+    shipped CTranslate2 conversion).
+    """
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or path.name.startswith(".") or path.name in _NOT_THE_MODEL:
+            continue
+        if path.suffix.lower() == ".md":
+            continue
+        size = path.stat().st_size
+        digest.update(f"{path.name}:{size}\n".encode())
+        with path.open("rb") as handle:
+            if size <= 4 * _MIB:
+                digest.update(handle.read())
+            else:
+                digest.update(handle.read(_MIB))
+                handle.seek(size - _MIB)
+                digest.update(handle.read(_MIB))
+    return digest.hexdigest()[:16]
+
+
+_MIB = 1 << 20
+_NOT_THE_MODEL = frozenset({"training.json", "tafsiri-ct2.json", "LICENSE", "LICENSE.txt"})
+
+
 def _folder_size(path: Path) -> int:
     return sum(
         p.stat().st_size for p in path.rglob("*") if p.is_file() and "checkpoint" not in p.parts
@@ -65,6 +175,9 @@ def _folder_size(path: Path) -> int:
 
 
 def _is_marian(folder: Path) -> bool:
+    """A transformers MarianMT checkpoint, or a CTranslate2 model (an imported release)."""
+    if is_ct2_model(folder):
+        return True
     config = folder / "config.json"
     try:
         return json.loads(config.read_text(encoding="utf-8")).get("model_type") == "marian"

@@ -3,16 +3,18 @@
 :class:`Translator` is the one model handle. It segments a document
 (:func:`translate.segment.segment_document`), splits over-long segments
 (:mod:`translate.longsplit`), sorts the work by length into batches under the token budget,
-sends each batch to the back end (through glossary enforcement when a glossary is set), and
-rebuilds the document with its whitespace layout intact. Results are frozen dataclasses;
-:meth:`DocumentTranslation.records` gives the JSONL segment records (schema
-:data:`RECORD_SCHEMA`, documented in ``docs/pipeline.md``).
+sends each batch to the back end (through a decoder hook such as a glossary, when one is set),
+and rebuilds the document with its whitespace layout intact. Results are frozen dataclasses;
+:meth:`DocumentTranslation.records` gives the JSONL segment records (:mod:`translate.records`,
+documented in ``docs/pipeline.md``).
+
+One handle serves many requests: decode options and the hook can be given per call, so a
+server keeps one model loaded and translates with different beams or glossaries.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -20,26 +22,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.backend import Backend, DecodeOptions
+from translate.backend import Backend, DecodeOptions, Hypothesis, load_backend
 from translate.batching import plan_batches
+from translate.hooks import DecoderHook, SpanOutcome
 from translate.longsplit import join_pieces, split_long
+from translate.records import RECORD_SCHEMA, SegmentRecord, record_dict, to_jsonl
 from translate.segment import Segment, rebuild, segment_document
 from translate.textio import read_text
 
 __all__ = [
     "RECORD_SCHEMA",
-    "BACKENDS",
+    "KEEP",
     "Translator",
     "TranslationInfo",
     "SegmentRecord",
     "DocumentTranslation",
     "markdown_segments",
+    "tafsiri_version",
 ]
 
 log = logging.getLogger(__name__)
 
-RECORD_SCHEMA = "tafsiri.segment/1"
-BACKENDS = ("transformers",)
+
+class _Keep:
+    """The type of :data:`KEEP`."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+#: Per-call ``glossary=KEEP`` (the default) uses the handle's own hook; ``None`` uses none.
+KEEP = _Keep()
 # Quality drops well before MarianMT's 512-position limit; longer segments are split.
 DEFAULT_MAX_SEGMENT_TOKENS = 200
 
@@ -52,12 +65,13 @@ class TranslationInfo:
 
     Attributes:
         model: the model id as given (folder path or hub id).
-        backend: the back-end name (``"transformers"``).
+        backend: the back-end name (``"transformers"``, ``"ct2"``).
         device: the device the back end runs on.
         decode: the decode options used.
         max_segment_tokens: the token cap above which segments were split.
-        glossary: the glossary checksum, or ``None`` without a glossary.
+        glossary: the decoder hook's checksum (the glossary's), or ``None`` without one.
         fingerprint: a hash of the model files (changes when the weights change).
+        description: what ran, in words (``"ct2 int8 on cpu, 2 threads"``).
     """
 
     model: str
@@ -67,56 +81,45 @@ class TranslationInfo:
     max_segment_tokens: int
     glossary: str | None = None
     fingerprint: str | None = None
+    description: str = ""
 
     def decode_settings(self) -> dict[str, Any]:
         """The decode settings as written into each JSONL record."""
         return {**dataclasses.asdict(self.decode), "max_segment_tokens": self.max_segment_tokens}
 
+    def signature(self) -> str:
+        """A sacreBLEU-style signature: everything that changes the output, in one line.
 
-@dataclass(frozen=True)
-class SegmentRecord:
-    """One translated segment.
+        Example: ``tafsiri:0.1.0|model:sw-en-compact|fp:1a2b…|backend:ct2|beam:4|…|gloss:none``.
+        Threads and device are left out: they change speed, not the words.
+        """
+        d = self.decode
+        model = Path(self.model).name if "/" in self.model or "\\" in self.model else self.model
+        parts = [
+            f"tafsiri:{tafsiri_version()}",
+            f"model:{model}",
+            f"fp:{self.fingerprint or 'none'}",
+            f"backend:{self.backend}",
+            f"beam:{d.beam}",
+            f"lp:{d.length_penalty:g}",
+            f"maxlen:{d.max_length}",
+            f"ratio:{d.max_length_ratio:g}",
+            f"rep:{d.repetition_penalty:g}",
+            f"norepeat:{d.no_repeat_ngram_size}",
+            f"seg:{self.max_segment_tokens}",
+            f"gloss:{self.glossary[:12] if self.glossary else 'none'}",
+        ]
+        return "|".join(parts)
 
-    Attributes:
-        paragraph: 0-based paragraph index in the document.
-        index: 0-based segment index within the paragraph.
-        start: source character offset of the segment's first character.
-        end: source character offset one past its last character.
-        source: the source text, ``document[start:end]``.
-        translation: the English text that replaced it.
-        pieces: how many pieces the segment was split into (1 = not split; 0 = not sent to
-            the model because it holds no letters, e.g. ``"***"`` or ``"2024"``).
-        terms: glossary outcomes (objects with ``to_dict()`` and ``status``), empty without a
-            glossary.
-    """
 
-    paragraph: int
-    index: int
-    start: int
-    end: int
-    source: str
-    translation: str
-    pieces: int = 1
-    terms: tuple[Any, ...] = ()
+def tafsiri_version() -> str:
+    """The installed distribution's version (``"unknown"`` when run from a bare checkout)."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    def to_dict(self, document: str, info: TranslationInfo) -> dict[str, Any]:
-        """The JSONL record of this segment (see ``docs/pipeline.md``)."""
-        return {
-            "schema": RECORD_SCHEMA,
-            "document": document,
-            "paragraph": self.paragraph,
-            "segment": self.index,
-            "start": self.start,
-            "end": self.end,
-            "source": self.source,
-            "translation": self.translation,
-            "pieces": self.pieces,
-            "model": info.model,
-            "backend": info.backend,
-            "decode": info.decode_settings(),
-            "terms": [t.to_dict() for t in self.terms],
-            "glossary": info.glossary,
-        }
+    try:
+        return version("tafsiri")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 @dataclass(frozen=True)
@@ -137,20 +140,20 @@ class DocumentTranslation:
 
     def records(self, document: str = "") -> list[dict[str, Any]]:
         """The JSONL records of all segments, ``document`` naming the document."""
-        return [s.to_dict(document, self.info) for s in self.segments]
+        return [record_dict(s, document, self.info) for s in self.segments]
 
     def to_jsonl(self, document: str = "") -> str:
         """All records as JSON Lines (one per segment, each ending in a newline)."""
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in self.records(document))
+        return to_jsonl(self.records(document))
 
 
 @dataclass(frozen=True)
 class _Unit:
-    """What translating one text gave: its translation, piece count and glossary outcomes."""
+    """What translating one text gave: its translation, piece count and span outcomes."""
 
     translation: str
     pieces: int
-    terms: tuple[Any, ...] = field(default=())
+    terms: tuple[SpanOutcome, ...] = field(default=())
 
 
 # Block markers that are markup, not text: headings, quotes, list bullets and numbers.
@@ -192,14 +195,24 @@ class Translator:
     """The one model handle: translate texts, documents and files.
 
     Args:
-        model: a model folder, a hub id in the local cache, or a ready :class:`Backend`
-            (useful for wrapping one). ``None`` uses the embedded compact model.
+        model: a model folder, a name (embedded or registered, see
+            :mod:`translate.model_catalog`), a hub id in the local cache, or a ready
+            :class:`Backend` (useful for wrapping one). ``None`` uses the embedded compact
+            model.
+        backend: the runtime: ``"auto"`` (CTranslate2 when the model converts, else
+            transformers), ``"transformers"`` or ``"ct2"``; see
+            :func:`translate.backend.load_backend`.
         device: ``"auto"`` (CUDA when present), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``.
-        backend: the runtime; only ``"transformers"`` for now.
-        glossary: a :class:`glossary.Glossary` to enforce, or ``None`` for none.
-        options: decode options (beam, n-best, lengths, batch token budget).
+        threads: CPU threads for the back end (0 = its default, see
+            :func:`translate.backend.default_threads`).
+        compute_type: CTranslate2 quantization (``"default"``: int8 on CPU).
+        glossary: a decoder hook (a :class:`glossary.Glossary`) used by default, or ``None``.
+        options: default decode options (beam, n-best, lengths, batch token budget).
         max_segment_tokens: segments longer than this (or than the model's own input limit,
             whichever is smaller) are split at safe points and translated in pieces.
+        registry: the registered-models file used to resolve names (the CLI passes
+            ``$TAFSIRI_HOME/models.json``); ``None`` resolves embedded names and folders only.
+        cache_dir: where CTranslate2 conversions are cached (default ``~/.cache/tafsiri``).
 
     Raises:
         InputError: the model is missing or unreadable.
@@ -214,54 +227,89 @@ class Translator:
         self,
         model: str | Path | Backend | None = None,
         *,
+        backend: str = "auto",
         device: str = "auto",
-        backend: str = "transformers",
-        glossary: Any = None,
+        threads: int = 0,
+        compute_type: str = "default",
+        glossary: DecoderHook | None = None,
         options: DecodeOptions | None = None,
         max_segment_tokens: int = DEFAULT_MAX_SEGMENT_TOKENS,
+        registry: Path | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
         if max_segment_tokens < 8:
             raise ValueError(f"max_segment_tokens must be at least 8, got {max_segment_tokens}")
+        _check_hook(glossary)
         self.options = options if options is not None else DecodeOptions()
         self.glossary = glossary
+        self.max_segment_tokens = max_segment_tokens
         if isinstance(model, (str, Path)) or model is None:
-            if backend not in BACKENDS:
-                raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
-            from translate.marian import MarianBackend
-            from translate.models import default_model
+            from translate.model_catalog import resolve_model
 
-            self.backend: Backend = MarianBackend(
-                model if model is not None else default_model(), device
+            folder = resolve_model(model, registry)
+            self.backend: Backend = load_backend(
+                backend,
+                folder,
+                device=device,
+                threads=threads,
+                compute_type=compute_type,
+                cache_dir=cache_dir,
             )
-        else:
+        elif isinstance(model, Backend):
             self.backend = model
+        else:
+            raise ValueError(
+                f"model must be a folder, a model name, None or a Backend (with model_id, name, "
+                f"device, fingerprint, max_input_tokens, description, count_tokens and "
+                f"translate_batch), got {type(model).__name__}"
+            )
         self.max_tokens = min(self.backend.max_input_tokens, max_segment_tokens)
-        self.info = TranslationInfo(
-            model=self.backend.model_id,
-            backend=self.backend.name,
-            device=str(getattr(self.backend, "device", "unknown")),
-            decode=self.options,
-            max_segment_tokens=max_segment_tokens,
-            glossary=getattr(glossary, "checksum", None) if glossary is not None else None,
-            fingerprint=getattr(self.backend, "fingerprint", None),
+        self.info = self._info(self.options, glossary)
+
+    def _info(self, options: DecodeOptions, hook: DecoderHook | None) -> TranslationInfo:
+        backend = self.backend
+        return TranslationInfo(
+            model=backend.model_id,
+            backend=backend.name,
+            device=backend.device,
+            decode=options,
+            max_segment_tokens=self.max_segment_tokens,
+            glossary=hook.checksum if hook is not None else None,
+            fingerprint=backend.fingerprint,
+            description=backend.description,
         )
+
+    def _resolve(
+        self, options: DecodeOptions | None, glossary: DecoderHook | None | _Keep
+    ) -> tuple[DecodeOptions, DecoderHook | None]:
+        hook = self.glossary if isinstance(glossary, _Keep) else glossary
+        _check_hook(hook)
+        return (options if options is not None else self.options), hook
+
+    def info_for(
+        self, options: DecodeOptions | None = None, glossary: DecoderHook | None | _Keep = KEEP
+    ) -> TranslationInfo:
+        """The :class:`TranslationInfo` a call with these per-call settings would report."""
+        return self._info(*self._resolve(options, glossary))
 
     # -- the core: texts in, units out ---------------------------------------------------
 
-    def _run(self, texts: list[str]) -> list[tuple[str, tuple[Any, ...]]]:
-        """Send one batch to the back end (or through glossary enforcement)."""
-        if self.glossary is None:
-            hyps = self.backend.translate_batch(texts, self.options)
+    def _run(
+        self, texts: list[str], options: DecodeOptions, hook: DecoderHook | None
+    ) -> list[tuple[str, tuple[SpanOutcome, ...]]]:
+        """Send one batch to the back end, or through the decoder hook."""
+        if hook is None:
+            hyps = self.backend.translate_batch(texts, options)
             return [(h[0].text, ()) for h in hyps]
-        from glossary.enforce import enforce_terms
+        return [(r.text, tuple(r.outcomes)) for r in hook.decode(self.backend, texts, options)]
 
-        enforced = enforce_terms(self.backend, texts, self.options, self.glossary)
-        return [(e.text, tuple(e.terms)) for e in enforced]
+    def _pieces(
+        self, texts: Sequence[str]
+    ) -> tuple[list[list[tuple[int, int]]], list[tuple[int, str]], list[int]]:
+        """Split ``texts`` into model inputs: (spans per text, (owner, piece) work, lengths).
 
-    def _translate_units(
-        self, texts: Sequence[str], progress: Progress | None = None
-    ) -> list[_Unit]:
-        # Work list: (owner text index, piece text); texts without letters skip the model.
+        Texts without letters get no spans: they are copied, not translated.
+        """
         spans: list[list[tuple[int, int]]] = [[] for _ in texts]
         todo = [i for i, t in enumerate(texts) if _has_letters(t)]
         counts = self.backend.count_tokens([texts[i] for i in todo])
@@ -280,18 +328,30 @@ class Translator:
             for piece, m in zip(pieces, self.backend.count_tokens(pieces), strict=True):
                 work.append((i, piece))
                 work_len.append(m)
-        outputs: list[list[tuple[str, tuple[Any, ...]] | None]] = [[None] * len(s) for s in spans]
+        return spans, work, work_len
+
+    def _translate_units(
+        self,
+        texts: Sequence[str],
+        options: DecodeOptions,
+        hook: DecoderHook | None,
+        progress: Progress | None = None,
+    ) -> list[_Unit]:
+        spans, work, work_len = self._pieces(texts)
+        outputs: list[list[tuple[str, tuple[SpanOutcome, ...]] | None]] = [
+            [None] * len(s) for s in spans
+        ]
         slot = [0] * len(work)
         seen = [0] * len(texts)
         for k, (i, _) in enumerate(work):
             slot[k] = seen[i]
             seen[i] += 1
         remaining = [len(s) for s in spans]
-        done_without_model = len(texts) - len(todo)
+        done_without_model = sum(1 for s in spans if not s)
         if progress and done_without_model:
             progress(done_without_model)
-        for batch in plan_batches(work_len, self.options.batch_tokens):
-            results = self._run([work[k][1] for k in batch])
+        for batch in plan_batches(work_len, options.batch_tokens):
+            results = self._run([work[k][1] for k in batch], options, hook)
             finished = 0
             for k, result in zip(batch, results, strict=True):
                 i = work[k][0]
@@ -313,21 +373,62 @@ class Translator:
 
     # -- public API ----------------------------------------------------------------------
 
-    def translate_texts(self, texts: Sequence[str], progress: Progress | None = None) -> list[str]:
+    def translate_texts(
+        self,
+        texts: Sequence[str],
+        options: DecodeOptions | None = None,
+        glossary: DecoderHook | None | _Keep = KEEP,
+        *,
+        progress: Progress | None = None,
+    ) -> list[str]:
         """Translate each text as one unit (no sentence segmentation; long ones are split).
 
         Args:
             texts: source texts; texts without letters are returned unchanged.
+            options: decode options for this call (default: the handle's).
+            glossary: the decoder hook for this call (default :data:`KEEP`: the handle's;
+                ``None``: none).
             progress: called with the number of texts just finished, as batches complete.
 
         Returns:
             One translation per text, in order.
         """
-        return [u.translation for u in self._translate_units(list(texts), progress)]
+        opts, hook = self._resolve(options, glossary)
+        return [u.translation for u in self._translate_units(list(texts), opts, hook, progress)]
+
+    def alternatives(
+        self, text: str, n: int = 5, options: DecodeOptions | None = None
+    ) -> list[Hypothesis]:
+        """The model's ``n`` best translations of one segment, best first (no hook applied).
+
+        The beam is widened to ``n`` when the options' beam is smaller. A segment too long for
+        the model is translated piece by piece and only the best joined text is returned.
+
+        Raises:
+            ValueError: ``n`` < 1.
+        """
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        opts = options if options is not None else self.options
+        opts = dataclasses.replace(opts, beam=max(opts.beam, n), nbest=n)
+        if not _has_letters(text):
+            return [Hypothesis(text, 0.0)]
+        spans, work, _ = self._pieces([text])
+        if len(work) > 1:
+            best = self._translate_units([text], dataclasses.replace(opts, nbest=1), None)[0]
+            return [Hypothesis(best.translation, 0.0)]
+        (hyps,) = self.backend.translate_batch([work[0][1]], opts)
+        unique: dict[str, Hypothesis] = {}
+        for hyp in hyps:
+            unique.setdefault(hyp.text, hyp)
+        return list(unique.values())
 
     def translate_document(
         self,
         text: str,
+        options: DecodeOptions | None = None,
+        glossary: DecoderHook | None | _Keep = KEEP,
+        *,
         progress: Progress | None = None,
         markdown: bool = False,
         segments: Sequence[Segment] | None = None,
@@ -336,6 +437,9 @@ class Translator:
 
         Args:
             text: the whole article (paragraphs separated by blank lines).
+            options: decode options for this call (default: the handle's).
+            glossary: the decoder hook for this call (default :data:`KEEP`: the handle's;
+                ``None``: none).
             progress: called with the number of segments just finished.
             markdown: keep Markdown markup (headings, bullets, code blocks) out of translation.
             segments: the segments of ``text`` when already computed by :meth:`segment`.
@@ -343,10 +447,11 @@ class Translator:
         Returns:
             The translation, its segment records and the settings used.
         """
+        opts, hook = self._resolve(options, glossary)
         if segments is None:
             segments = self.segment(text, markdown)
         # model_text: hard-wrapped line breaks and zero-width characters become plain spaces.
-        units = self._translate_units([s.model_text for s in segments], progress)
+        units = self._translate_units([s.model_text for s in segments], opts, hook, progress)
         records = tuple(
             SegmentRecord(
                 s.paragraph, s.index, s.start, s.end, s.text, u.translation, u.pieces, u.terms
@@ -354,10 +459,16 @@ class Translator:
             for s, u in zip(segments, units, strict=True)
         )
         english = rebuild(text, list(segments), [u.translation for u in units])
-        return DocumentTranslation(text, english, records, self.info)
+        return DocumentTranslation(text, english, records, self._info(opts, hook))
 
     def translate_file(
-        self, path: str | Path, progress: Progress | None = None, markdown: bool | None = None
+        self,
+        path: str | Path,
+        options: DecodeOptions | None = None,
+        glossary: DecoderHook | None | _Keep = KEEP,
+        *,
+        progress: Progress | None = None,
+        markdown: bool | None = None,
     ) -> DocumentTranslation:
         """Read ``path`` (UTF-8, UTF-8/UTF-16 with BOM) and translate it as a document.
 
@@ -368,10 +479,20 @@ class Translator:
         """
         path = Path(path)
         md = path.suffix.lower() == ".md" if markdown is None else markdown
-        return self.translate_document(read_text(path), progress, md)
+        return self.translate_document(
+            read_text(path), options, glossary, progress=progress, markdown=md
+        )
 
     @staticmethod
     def segment(text: str, markdown: bool = False) -> list[Segment]:
         """The segments :meth:`translate_document` translates (before long-sentence splitting)."""
         segments = segment_document(text)
         return markdown_segments(text, segments) if markdown else list(segments)
+
+
+def _check_hook(hook: object) -> None:
+    if hook is not None and not isinstance(hook, DecoderHook):
+        raise ValueError(
+            f"glossary must be a decoder hook (an object with .decode() and .checksum, such as "
+            f"glossary.Glossary) or None, got {type(hook).__name__}"
+        )

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from translate.batching import plan_batches
 from translate.corpus import ParallelCorpus
+from translate.devices import check_device_name
 from translate.textio import replace_folder
 
 __all__ = ["TrainConfig", "TrainResult", "train", "build_tokenizer_files", "build_marian_config"]
@@ -99,8 +100,7 @@ class TrainConfig:
             raise ValueError(f"keep_snapshots must be 0 or more, got {self.keep_snapshots}")
         if self.minutes <= 0 and self.max_steps <= 0:
             raise ValueError("give a time budget (minutes > 0) or max_steps > 0")
-        if self.device not in {"auto", "cpu", "cuda"} and not self.device.startswith("cuda:"):
-            raise ValueError(f"device must be auto, cpu or cuda[:N], got {self.device!r}")
+        check_device_name(self.device)
 
 
 @dataclass
@@ -345,11 +345,9 @@ def _lr_at(step: int, cfg: TrainConfig) -> float:
 def _resolve_device(name: str):
     import torch
 
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError("device cuda was asked for but no CUDA GPU is available")
-    return torch.device(name)
+    from translate.devices import resolve_device
+
+    return torch.device(resolve_device(name, torch.cuda.device_count()))
 
 
 @contextmanager
@@ -432,7 +430,7 @@ def train(
         tokenizer = MarianTokenizer.from_pretrained(ckpt)
         model = MarianMTModel.from_pretrained(ckpt)
     elif cfg.init:
-        from translate.models import resolve_model_path
+        from translate.model_catalog import resolve_model_path
 
         init_path = resolve_model_path(cfg.init)
         tokenizer = MarianTokenizer.from_pretrained(init_path)

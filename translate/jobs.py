@@ -1,0 +1,255 @@
+"""Batch jobs: which document goes where, and the manifest that makes a rerun resume.
+
+:func:`plan_jobs` turns inputs (files, folders, ``-``) into :class:`Job` s with their output
+paths. :class:`Manifest` remembers, per output, the input checksum and a key of the settings
+that produced it (:class:`RunSettings`), so a rerun skips what is complete and redoes what
+changed. The key is computed from the model's files, not from a loaded model: checking a
+finished batch costs no model load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from translate.backend import DecodeOptions
+from translate.records import RECORD_SCHEMA
+from translate.textio import InputError, write_text_atomic
+
+__all__ = [
+    "FORMATS",
+    "INPUT_SUFFIXES",
+    "MANIFEST_NAME",
+    "STDIN_NAME",
+    "Job",
+    "plan_jobs",
+    "check_writable",
+    "RunSettings",
+    "Manifest",
+]
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("txt", "md", "jsonl")
+INPUT_SUFFIXES = (".txt", ".md")
+# Written in the output folder after each document: input checksum + settings per output.
+MANIFEST_NAME = ".tafsiri-manifest.json"
+STDIN_NAME = "stdin"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to translate.
+
+    Attributes:
+        source: the input file, or ``None`` for stdin.
+        document: the document id written into JSONL records (path relative to the input).
+        target: the output file, or ``None`` for stdout.
+        fmt: ``"txt"``, ``"md"`` or ``"jsonl"``.
+    """
+
+    source: Path | None
+    document: str
+    target: Path | None
+    fmt: str
+
+
+def _format_for(path: Path, fmt: str | None) -> str:
+    if fmt is not None:
+        return fmt
+    return "md" if path.suffix.lower() == ".md" else "txt"
+
+
+def _target(out: Path, rel: Path, fmt: str) -> Path:
+    return out / (rel.with_suffix(".jsonl") if fmt == "jsonl" else rel)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def plan_jobs(inputs: list[str], out: Path | None, fmt: str | None) -> list[Job]:
+    """Turn the command's INPUT arguments into documents and output paths.
+
+    A file ``dir/a.txt`` goes to ``OUT/a.txt``; a folder ``D`` is searched recursively for
+    ``*.txt`` and ``*.md`` (hidden names skipped) and ``D/x/b.md`` goes to ``OUT/x/b.md``; with
+    ``--format jsonl`` the suffix becomes ``.jsonl``. ``-`` reads stdin. Without ``-o`` a single
+    document goes to stdout.
+
+    Raises:
+        InputError: a missing path, an empty folder, two inputs with the same output, an
+            output that would overwrite its input, or several documents without ``-o``.
+    """
+    jobs: list[Job] = []
+    if "-" in inputs:
+        if len(inputs) > 1:
+            raise InputError("-: stdin cannot be combined with other inputs")
+        chosen = fmt or "txt"
+        target = None if out is None else out / f"{STDIN_NAME}.{chosen}"
+        return [Job(None, STDIN_NAME, target, chosen)]
+    for arg in inputs:
+        path = Path(arg)
+        if path.is_dir():
+            jobs.extend(_folder_jobs(path, out, fmt))
+        elif path.is_file():
+            chosen = _format_for(path, fmt)
+            target = None if out is None else _target(out, Path(path.name), chosen)
+            jobs.append(Job(path, path.name, target, chosen))
+        elif path.exists():
+            raise InputError(f"{path}: not a regular file or folder")
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    if out is None and len(jobs) > 1:
+        raise InputError(
+            f"{len(jobs)} documents to translate: pass -o OUT (a folder) for the outputs"
+        )
+    seen: dict[Path, Path] = {}
+    for job in jobs:
+        if job.target is None or job.source is None:
+            continue
+        key = job.target.resolve()
+        if key == job.source.resolve():
+            raise InputError(
+                f"{job.source}: the output would overwrite the input; choose another -o"
+            )
+        if key in seen:
+            raise InputError(
+                f"{job.source}: same output {job.target} as {seen[key]}; translate them separately"
+            )
+        seen[key] = job.source
+    return jobs
+
+
+def _folder_jobs(path: Path, out: Path | None, fmt: str | None) -> list[Job]:
+    candidates = sorted(
+        p
+        for p in path.rglob("*")
+        if p.suffix.lower() in INPUT_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+    found = [p for p in candidates if not (out is not None and _inside(p, out))]
+    if not found:
+        if candidates and out is not None and _inside(out, path) and _inside(path, out):
+            raise InputError(f"{path}: the output folder is the input folder; choose another -o")
+        if candidates:
+            raise InputError(
+                f"{path}: every .txt or .md file in it is inside the output folder {out}; "
+                "choose another -o"
+            )
+        raise InputError(f"{path}: folder holds no .txt or .md files")
+    jobs = []
+    for p in found:
+        rel = p.relative_to(path)
+        chosen = _format_for(p, fmt)
+        target = None if out is None else _target(out, rel, chosen)
+        jobs.append(Job(p, rel.as_posix(), target, chosen))
+    return jobs
+
+
+def check_writable(out: Path) -> None:
+    """Create the output folder if needed and prove a file can be written there.
+
+    Raises:
+        InputError: the path is a file, a parent is not a folder, or writing is refused.
+    """
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".tafsiri-probe."):
+            pass
+    except FileExistsError:
+        raise InputError(f"{out}: exists and is not a folder") from None
+    except NotADirectoryError:
+        raise InputError(f"{out}: a parent of the output folder is not a folder") from None
+    except OSError as err:
+        raise InputError(
+            f"{out}: cannot write to the output folder ({err.strerror or err})"
+        ) from None
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything that decides an output's content, known before any model is loaded.
+
+    Attributes:
+        model: the model folder.
+        fingerprint: :func:`translate.model_catalog.fingerprint` of that folder.
+        backend: the back end asked for (``auto`` resolves the same way for the same model).
+        compute_type: the quantization asked for.
+        decode: the decode options.
+        max_segment_tokens: the long-segment split threshold.
+        glossary: the decoder hook's checksum, or ``None``.
+    """
+
+    model: str
+    fingerprint: str
+    backend: str
+    compute_type: str
+    decode: DecodeOptions
+    max_segment_tokens: int
+    glossary: str | None
+
+    def key(self, fmt: str) -> str:
+        """A short hash of the settings and the output format."""
+        settings = {
+            "schema": RECORD_SCHEMA,
+            **asdict(self),
+            "model": Path(self.model).name,
+            "format": fmt,
+        }
+        blob = json.dumps(settings, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class Manifest:
+    """The resume manifest of one output folder (``OUT/.tafsiri-manifest.json``)."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.path = out / MANIFEST_NAME
+        self._outputs = self._load()
+
+    def _load(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            log.warning(
+                "%s: unreadable manifest ignored; every document will be translated", self.path
+            )
+            return {}
+        outputs = data.get("outputs", {}) if isinstance(data, dict) else {}
+        return outputs if isinstance(outputs, dict) else {}
+
+    def _rel(self, target: Path) -> str:
+        return target.relative_to(self.out).as_posix()
+
+    def is_complete(self, target: Path, checksum: str, key: str) -> bool:
+        """Whether ``target`` exists and was made from this input with these settings."""
+        entry = self._outputs.get(self._rel(target))
+        return (
+            target.exists()
+            and isinstance(entry, dict)
+            and entry.get("input") == checksum
+            and entry.get("settings") == key
+        )
+
+    def record(self, target: Path, checksum: str, key: str, signature: str) -> None:
+        """Note ``target`` as complete and write the manifest atomically."""
+        self._outputs[self._rel(target)] = {
+            "input": checksum,
+            "settings": key,
+            "signature": signature,
+        }
+        body = json.dumps({"version": 1, "outputs": self._outputs}, indent=1, sort_keys=True)
+        write_text_atomic(self.path, body + "\n")
