@@ -2,8 +2,8 @@
 
 This was ``eval.stats`` until the tests were vectorised; :func:`eval.stats.paired_tests` must give
 exactly its numbers (``tests/test_eval_stats.py`` and ``benchmarks/eval_speed.py`` check it). It
-is about ten times slower: each resample is gathered segment by segment, and every system call
-resamples the baseline again.
+is about four times slower (see ``docs/eval.md``): each resample is gathered row by row, and
+every system's call resamples and scores the baseline again.
 
 sacrebleu's ``PairedTest`` extracts every system's statistics again for each test and takes its
 seed from the ``SACREBLEU_SEED`` environment variable. We call the same test functions it calls
