@@ -40,7 +40,11 @@ class Histogram:
 
 @dataclass(frozen=True)
 class SegmentView:
-    """One segment with everything side by side."""
+    """One segment with everything side by side.
+
+    ``index`` is the 0-based position in the test set; :attr:`number` the 1-based segment number
+    that people see (HTML report, JSON ``segment``, input error messages).
+    """
 
     index: int
     doc: str | None
@@ -49,6 +53,10 @@ class SegmentView:
     hypotheses: Mapping[str, str]
     scores: Mapping[str, float]  # system → per-segment score of the analysis metric
     spread: float  # best minus worst system score on this segment
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
 
 
 @dataclass(frozen=True)

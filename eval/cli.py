@@ -23,6 +23,13 @@ def _parse_hyp(spec: str) -> tuple[str, Path]:
     return Path(spec).stem, Path(spec)
 
 
+def _parse_compare(spec: str) -> tuple[str, str]:
+    names = [name.strip() for name in spec.split(",")]
+    if len(names) != 2 or not all(names):
+        raise ValueError(f"--compare {spec!r}: expected two system names as A,B")
+    return names[0], names[1]
+
+
 def _load(
     refs: list[Path],
     hyps: list[str],
@@ -145,6 +152,13 @@ def _print_table(report: Any) -> None:
     )
     for m in report.metrics:
         console.print(f"[dim]{escape(m.name)}: {escape(m.signature)}[/dim]")
+    pc = report.comparison
+    if pc is not None:
+        console.print(
+            f"compare {escape(pc.a)} vs {escape(pc.b)}: {pc.n_differ} segments differ; "
+            f"better segment {escape(report.metric(pc.metric).name)}: {escape(pc.b)} "
+            f"{pc.n_b_better}, {escape(pc.a)} {pc.n_a_better}, same {pc.n_same_score}"
+        )
     for system in report.systems:
         if system.terms is not None:
             shown = ", ".join(
@@ -210,6 +224,15 @@ def eval_command(
     examples: Annotated[
         int, typer.Option("--examples", help="Segments listed per analysis ranking.")
     ] = 10,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare",
+            metavar="A,B",
+            help="Two systems for the pairwise view: the segments where they differ, with a "
+            "word diff. Default: the baseline and the best other system.",
+        ),
+    ] = None,
     source_lang: Annotated[
         str, typer.Option("--src-lang", help="Source language (TMX, .docs.tsv).")
     ] = "sw",
@@ -240,6 +263,7 @@ def eval_command(
             n_ar=ar_trials,
             seed=seed,
             n_examples=examples,
+            compare=_parse_compare(compare) if compare is not None else None,
         )
     except ValueError as err:
         _fail(str(err))

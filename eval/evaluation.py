@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eval.analysis import Analysis, analyse
+from eval.compare import PairComparison, compare_pair, default_pair
 from eval.metrics import HIGHER_IS_BETTER, MetricOptions, MetricSet, SystemStats
 from eval.stats import DEFAULT_SEED, paired_tests
 
@@ -43,7 +44,9 @@ class EvalOptions:
         length_edges: length bucket boundaries in words (compare-mt's defaults).
         analysis_metric: the metric that ranks segments; ``None``: chrF if computed (more
             stable per sentence than BLEU), else the first metric.
-        n_examples: how many segments each ranking lists.
+        n_examples: how many segments each ranking lists (the pairwise view too).
+        compare: the two systems of the pairwise view ``(A, B)``; ``None``: the baseline and the
+            best other system by corpus score of the analysis metric (no view with one system).
     """
 
     metric_options: MetricOptions = field(default_factory=MetricOptions)
@@ -55,6 +58,7 @@ class EvalOptions:
     length_edges: tuple[int, ...] = (10, 20, 30, 40, 50)
     analysis_metric: str | None = None
     n_examples: int = 10
+    compare: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.n_bootstrap < 0 or self.n_bootstrap == 1:
@@ -80,6 +84,12 @@ class EvalOptions:
             )
         if self.n_examples < 0:
             raise ValueError(f"n_examples must be 0 or more, not {self.n_examples}")
+        if self.compare is not None and (
+            len(self.compare) != 2 or self.compare[0] == self.compare[1]
+        ):
+            raise ValueError(
+                f"compare must name two different systems (A, B), not {self.compare!r}"
+            )
 
     @property
     def ranking_metric(self) -> str:
@@ -163,6 +173,7 @@ class EvalReport:
     analysis: Analysis
     inputs: tuple[InputInfo, ...] = ()
     sacrebleu_version: str = ""
+    comparison: PairComparison | None = None
 
     @property
     def n_segments(self) -> int:
@@ -223,7 +234,8 @@ def evaluate(
         The report.
 
     Raises:
-        ValueError: no systems, mismatched lengths, empty references, or an unknown baseline.
+        ValueError: no systems, mismatched lengths, empty references, or an unknown baseline or
+            compared system.
     """
     import sacrebleu
 
@@ -252,6 +264,9 @@ def evaluate(
         raise ValueError(f"baseline {baseline!r} is not a system; systems are {', '.join(names)}")
     names.remove(baseline)
     names.insert(0, baseline)
+    for name in options.compare or ():
+        if name not in systems:
+            raise ValueError(f"compare: {name!r} is not a system; systems are {', '.join(names)}")
     hyps_by_name = {name: tuple(systems[name]) for name in names}
 
     metric_set = MetricSet(refs, options.metric_options)
@@ -333,6 +348,25 @@ def evaluate(
         options.n_examples,
     )
 
+    metric = options.ranking_metric
+    higher = HIGHER_IS_BETTER[metric]
+    pair = options.compare or default_pair(
+        names, {name: float(corpus[name][metric].score) for name in names}, higher
+    )
+    comparison = None
+    if pair is not None:
+        comparison = compare_pair(
+            pair,
+            hyps_by_name,
+            {name: segment_scores[name][metric] for name in pair},
+            refs,
+            list(sources) if sources is not None else None,
+            [str(d) for d in doc_ids] if doc_ids is not None else None,
+            metric,
+            higher,
+            options.n_examples,
+        )
+
     infos = []
     for key in keys:
         sig = metric_set.metrics[key].get_signature()
@@ -366,6 +400,7 @@ def evaluate(
         analysis=analysis,
         inputs=tuple(inputs),
         sacrebleu_version=sacrebleu.__version__,
+        comparison=comparison,
     )
 
 

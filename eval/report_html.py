@@ -54,6 +54,9 @@ figure.chart figcaption { color: var(--muted); font-size: 12px; }
 .seg header { background: var(--soft); padding: 6px 10px; font-size: 12px; color: var(--muted); }
 .seg table { margin: 0; } .seg td:first-child { width: 180px; color: var(--muted); white-space: nowrap; }
 .note { color: var(--muted); font-size: 12px; }
+del { background: #ffebe9; color: #82071e; text-decoration: line-through; }
+ins { background: #dafbe1; color: #116329; text-decoration: none; }
+.gain { font-weight: 600; } .gain.up { color: #116329; } .gain.down { color: #82071e; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 """
 
@@ -311,10 +314,67 @@ def _segments(report: EvalReport, views: Sequence[Any], section_id: str) -> str:
             )
         doc = f" · document {_e(v.doc)}" if v.doc is not None else ""
         blocks.append(
-            f'<div class="seg"><header>Segment {v.index + 1}{doc} · spread {_fmt(v.spread, 1)}</header>'
+            f'<div class="seg"><header>Segment {v.number}{doc} · spread {_fmt(v.spread, 1)}</header>'
             f"<table>{''.join(rows)}</table></div>"
         )
     return f'<div id="{section_id}">{"".join(blocks)}</div>'
+
+
+def _diff_side(diff: Sequence[Any], side: str) -> str:
+    # A's line marks what B dropped or replaced (<del>); B's line what it added instead (<ins>).
+    tag = "del" if side == "a" else "ins"
+    parts = []
+    for d in diff:
+        words = d.a if side == "a" else d.b
+        if not words:
+            continue
+        parts.append(_e(words) if d.op == "equal" else f"<{tag}>{_e(words)}</{tag}>")
+    return " ".join(parts) if parts else '<span class="note">(empty)</span>'
+
+
+def _comparison(report: EvalReport) -> str:
+    pc = report.comparison
+    if pc is None:
+        return ""
+    metric = report.metric(pc.metric).name
+    better = "higher" if pc.higher_is_better else "lower"
+    summary = (
+        f"{pc.n_differ} of {report.n_segments} segments differ; on those, {_e(pc.b)} has the "
+        f"better segment {_e(metric)} ({better} is better) in {pc.n_b_better}, {_e(pc.a)} in "
+        f"{pc.n_a_better}, the same score in {pc.n_same_score}. Largest changes first; "
+        f"<del>struck</del> words are in {_e(pc.a)} only, <ins>marked</ins> words in {_e(pc.b)} only."
+    )
+    blocks = []
+    for seg in pc.segments:
+        gain = seg.difference if pc.higher_is_better else -seg.difference
+        direction = "up" if gain > 0 else "down" if gain < 0 else "same"
+        rows = []
+        if seg.source is not None:
+            rows.append(f"<tr><td>Source</td><td>{_e(seg.source)}</td></tr>")
+        for k, ref in enumerate(seg.references, start=1):
+            label = "Reference" if len(seg.references) == 1 else f"Reference {k}"
+            rows.append(f"<tr><td>{label}</td><td>{_e(ref)}</td></tr>")
+        for side, name, score in (("a", pc.a, seg.a_score), ("b", pc.b, seg.b_score)):
+            rows.append(
+                f'<tr class="side-{side}"><td>{_e(name)} <span class="note">{_e(metric)} {_fmt(score, 1)}</span></td>'
+                f"<td>{_diff_side(seg.diff, side)}</td></tr>"
+            )
+        doc = f" · document {_e(seg.doc)}" if seg.doc is not None else ""
+        blocks.append(
+            f'<div class="seg"><header>Segment {seg.number}{doc} · {_e(metric)} {_fmt(seg.a_score, 1)} → {_fmt(seg.b_score, 1)} '
+            f'<span class="gain {direction}">({seg.difference:+.1f})</span></header>'
+            f"<table>{''.join(rows)}</table></div>"
+        )
+    if blocks:
+        listing = "".join(blocks)
+    elif pc.n_differ:
+        listing = '<p class="note">No segments listed (--examples 0).</p>'
+    else:
+        listing = '<p class="note">The two systems give the same output for every segment.</p>'
+    return (
+        f'<h3 id="compare-heading">{_e(pc.a)} vs {_e(pc.b)}: where they differ (segment {_e(metric)})</h3>'
+        f'<p class="note" id="compare-summary">{summary}</p><div id="compare">{listing}</div>'
+    )
 
 
 def _inputs(report: EvalReport) -> str:
@@ -380,6 +440,7 @@ def render_html(report: EvalReport, title: str = "Translation evaluation report"
         '<figure class="chart" id="chart-histogram">',
         _chart_histogram(report),
         f"<figcaption>Number of segments per ten-point band of segment-level {_e(metric_name)}.</figcaption></figure>",
+        _comparison(report),
         f"<h3>Where the systems differ most (segment {_e(metric_name)})</h3>",
         _segments(report, an.most_different, "most-different"),
         f"<h3>Worst segments (lowest mean segment {_e(metric_name)})</h3>",

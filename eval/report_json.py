@@ -23,6 +23,33 @@ def _interval(mean: float | None, ci: float | None) -> list[float] | None:
     return [mean - ci, mean + ci]
 
 
+def _comparison(report: EvalReport) -> dict[str, Any] | None:
+    pc = report.comparison
+    if pc is None:
+        return None
+    return {
+        "a": pc.a,
+        "b": pc.b,
+        "metric": pc.metric,
+        "higher_is_better": pc.higher_is_better,
+        "segments_differing": pc.n_differ,
+        "b_better": pc.n_b_better,
+        "a_better": pc.n_a_better,
+        "same_score": pc.n_same_score,
+        "segments": [
+            {
+                "index": seg.index,
+                "segment": seg.number,
+                "doc": seg.doc,
+                "scores": {"a": seg.a_score, "b": seg.b_score},
+                "difference": seg.difference,
+                "diff": [{"op": d.op, "a": d.a, "b": d.b} for d in seg.diff],
+            }
+            for seg in pc.segments
+        ],
+    }
+
+
 def report_to_dict(report: EvalReport) -> dict[str, Any]:
     """The report as plain JSON-ready data."""
     opts = report.options
@@ -56,6 +83,7 @@ def report_to_dict(report: EvalReport) -> dict[str, Any]:
         segments.append(
             {
                 "index": i,
+                "segment": i + 1,
                 "doc": report.doc_ids[i] if report.doc_ids is not None else None,
                 "source": report.sources[i] if report.sources is not None else None,
                 "references": [stream[i] for stream in report.references],
@@ -69,7 +97,13 @@ def report_to_dict(report: EvalReport) -> dict[str, Any]:
     an = report.analysis
 
     def view(v: Any) -> dict[str, Any]:
-        return {"index": v.index, "doc": v.doc, "spread": v.spread, "scores": dict(v.scores)}
+        return {
+            "index": v.index,
+            "segment": v.number,
+            "doc": v.doc,
+            "spread": v.spread,
+            "scores": dict(v.scores),
+        }
 
     return {
         "schema": SCHEMA,
@@ -114,6 +148,7 @@ def report_to_dict(report: EvalReport) -> dict[str, Any]:
             {
                 "doc": d.doc,
                 "segments": list(d.segments),
+                "segment_numbers": [i + 1 for i in d.segments],
                 "scores": {k: dict(v) for k, v in d.scores.items()},
             }
             for d in report.documents
@@ -141,6 +176,7 @@ def report_to_dict(report: EvalReport) -> dict[str, Any]:
             ],
             "most_different": [view(v) for v in an.most_different],
             "worst": [view(v) for v in an.worst],
+            "compare": _comparison(report),
         },
         "segments": segments,
     }

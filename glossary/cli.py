@@ -94,6 +94,27 @@ def match(
         )
 
 
+def _lines(n: int) -> str:
+    return f"{n} line" if n == 1 else f"{n} lines"
+
+
+def _misaligned(counts: list[tuple[Path, int]]) -> str | None:
+    """One line naming the file whose line count is the odd one out; ``None`` when aligned."""
+    if len({n for _, n in counts}) == 1:
+        return None
+    for k, (path, n) in enumerate(counts):
+        others = counts[:k] + counts[k + 1 :]
+        # The others agree with each other and this one does not: it is the odd one out.
+        if len({m for _, m in others}) == 1 and n != others[0][1]:
+            agreeing = " and ".join(str(p) for p, _ in others)
+            return (
+                f"{path}: {_lines(n)}, but {agreeing} have {others[0][1]}; "
+                "the files must be line-aligned"
+            )
+    listed = ", ".join(f"{p} has {_lines(n)}" for p, n in counts)
+    return f"{listed}; the files must be line-aligned"
+
+
 def score(
     sources: Annotated[Path, typer.Option("--src", "-s", help="Swahili sources, one per line.")],
     hypotheses: Annotated[Path, typer.Option("--hyp", "-y", help="Translations, one per line.")],
@@ -107,11 +128,9 @@ def score(
     except InputError as err:
         _fail(str(err))
         return
-    if not len(src) == len(hyp) == len(ref):
-        _fail(
-            f"{hypotheses}: {len(hyp)} lines, but {sources} has {len(src)} and {references} "
-            f"has {len(ref)}; the files must be line-aligned"
-        )
+    problem = _misaligned([(sources, len(src)), (hypotheses, len(hyp)), (references, len(ref))])
+    if problem:
+        _fail(problem)
     result = term_accuracy(src, hyp, ref, gloss)
     typer.echo(json.dumps({**result.to_dict(), "glossary": gloss.checksum}, indent=1))
 

@@ -171,6 +171,11 @@ def test_glossary_adds_term_accuracy_per_system(tmp_path):
         (["--hyp", "A={A}", "--docs", "{short}"], "short.txt: 3 document ids"),
         (["--hyp", "A={A}", "--glossary", "{glossary}"], "--glossary needs the source text"),
         (["--hyp", "=x"], "expected NAME=FILE"),
+        (["--hyp", "A={A}", "--hyp", "B={B}", "--compare", "A"], "expected two system names"),
+        (["--hyp", "A={A}", "--hyp", "B={B}", "--compare", "A,B,C"], "expected two system"),
+        (["--hyp", "A={A}", "--hyp", "B={B}", "--compare", "A,"], "expected two system names"),
+        (["--hyp", "A={A}", "--hyp", "B={B}", "--compare", "A,A"], "two different systems"),
+        (["--hyp", "A={A}", "--hyp", "B={B}", "--compare", "A,Z"], "compare: 'Z' is not a system"),
     ],
 )
 def test_user_mistakes_are_one_line_errors_and_write_nothing(tmp_path, args, message):
@@ -217,3 +222,32 @@ def test_several_references_score_like_sacrebleu_multi_reference(tmp_path):
         sacrebleu.corpus_ter(_lines(A), refs).score,
     ]
     assert result.stdout.split() == [f"{x:.4f}" for x in expected]
+
+
+@pytest.mark.parametrize(
+    ("compare", "pair"),
+    [
+        # Default: the baseline against the best other system (B beats C on chrF++).
+        ([], ["A", "B"]),
+        (["--compare", "C,A"], ["C", "A"]),
+        (["--compare", " B , C "], ["B", "C"]),
+    ],
+)
+def test_compare_picks_the_pair_of_the_pairwise_view(tmp_path, compare, pair):
+    out = tmp_path / "r.json"
+    hyps = ["--hyp", f"A={A}", "--hyp", f"B={B}", "--hyp", f"C={DATA / 'eval_sysC200.en'}"]
+    args = ["eval", "--ref", str(REF), *hyps, *compare, "--json", str(out), "--examples", "4"]
+    result = runner.invoke(app, [*args, "--bootstrap", "0", "--ar-trials", "0"])
+    assert result.exit_code == 0, result.output
+    view = json.loads(out.read_text(encoding="utf-8"))["analysis"]["compare"]
+    assert [view["a"], view["b"]] == pair
+    assert f"compare {pair[0]} vs {pair[1]}: {view['segments_differing']} segments differ" in (
+        result.stdout
+    )
+    assert len(view["segments"]) == 4
+    a, b = _lines(DATA / f"eval_sys{pair[0]}200.en"), _lines(DATA / f"eval_sys{pair[1]}200.en")
+    for seg in view["segments"]:
+        i = seg["index"]
+        assert seg["segment"] == i + 1 and a[i] != b[i]
+        assert " ".join(d["a"] for d in seg["diff"] if d["a"]) == " ".join(a[i].split())
+        assert " ".join(d["b"] for d in seg["diff"] if d["b"]) == " ".join(b[i].split())

@@ -135,6 +135,25 @@ def test_report_renders_in_headless_chromium_without_console_errors(tmp_path, re
             for chart in ("#chart-scores svg", "#chart-buckets svg", "#chart-histogram svg"):
                 box = pg.locator(chart).bounding_box()
                 assert box is not None and box["width"] > 300 and box["height"] > 100
+            # The pairwise view: baseline against the best other system, diffs highlighted.
+            heading = pg.locator("#compare-heading").inner_text()
+            assert heading.startswith(f"A vs {EVIL}: where they differ")
+            blocks = pg.locator("#compare .seg")
+            assert blocks.count() == report.options.n_examples
+            first = blocks.first
+            assert first.is_visible()
+            marks = first.locator("del, ins")
+            assert marks.count() >= 1 and marks.first.is_visible()
+            colours = {
+                pg.locator(f"#compare {tag}").first.evaluate(
+                    "e => getComputedStyle(e).backgroundColor"
+                )
+                for tag in ("del", "ins")
+                if pg.locator(f"#compare {tag}").count()
+            }
+            assert colours and "rgba(0, 0, 0, 0)" not in colours
+            number = report.comparison.segments[0].number
+            assert first.locator("header").inner_text().startswith(f"Segment {number} ")
             # The malicious system name is shown as text, never run.
             assert EVIL in pg.locator("#scores").inner_text()
             pg.screenshot(path=str(tmp_path / "report.png"), full_page=True)
@@ -170,3 +189,44 @@ def test_missing_chromium_fails_on_ci_and_skips_only_locally(monkeypatch, ci, ou
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome):
         module._chromium_or_skip()
+
+
+def test_pairwise_view_escapes_text_and_marks_words_only_in_one_system():
+    refs = ["the cat sat on the mat", "a dog barked", "all the same"]
+    systems = {
+        "plain": ["the cat sat on the mat", "a dog barked", "all the same"],
+        "<b>x</b>": ["the <i>cat</i> sat on mat & rug", "a dog barked", "all the same"],
+    }
+    report = evaluate(refs, systems, options=EvalOptions(n_bootstrap=0, n_ar=0))
+    page = render_html(report)
+    view = page[page.index('id="compare-heading"') : page.index('id="most-different"')]
+    assert "plain vs &lt;b&gt;x&lt;/b&gt;: where they differ" in view
+    assert "<b>x</b>" not in view and "<i>" not in view
+    # A's line strikes what B dropped or replaced; B's line marks what B put instead.
+    assert "<td>the <del>cat</del> sat on <del>the</del> mat</td>" in view
+    assert "<td>the <ins>&lt;i&gt;cat&lt;/i&gt;</ins> sat on mat <ins>&amp; rug</ins></td>" in view
+    assert view.count('<div class="seg">') == 1 and "Segment 1 " in view
+    assert "1 of 3 segments differ" in view
+
+
+def test_segment_numbers_are_one_based_in_html_and_json(report, page):
+    from eval.report_json import report_to_dict
+
+    data = report_to_dict(report)
+    assert [s["segment"] for s in data["segments"]] == list(range(1, report.n_segments + 1))
+    assert [s["index"] for s in data["segments"]] == list(range(report.n_segments))
+    analysis = data["analysis"]
+    for section, views in (
+        ("worst", analysis["worst"]),
+        ("most-different", analysis["most_different"]),
+        ("compare", analysis["compare"]["segments"]),
+    ):
+        block = page[page.index(f'<div id="{section}">') :]
+        block = block[: block.index("<h3") if "<h3" in block else len(block)]
+        shown = [int(n) for n in re.findall(r"<header>Segment (\d+)", block)]
+        assert shown == [v["segment"] for v in views] and shown
+        assert all(v["segment"] == v["index"] + 1 for v in views)
+    # Segment 1 is the one emptied in every system: the worst, and shown as "Segment 1".
+    assert analysis["worst"][0]["segment"] == 1
+    for doc in data["documents"]:
+        assert doc["segment_numbers"] == [i + 1 for i in doc["segments"]]

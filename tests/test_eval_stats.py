@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from eval import EvalOptions, evaluate
@@ -191,3 +192,93 @@ def test_sacrebleu_command_is_available():
         shutil.which("sacrebleu")
         or subprocess.run([*SACREBLEU, "--version"], capture_output=True).returncode == 0
     )
+
+
+def _reference_and_vectorised(refs, systems, metric_options, n_bootstrap, n_ar, seed):
+    from eval.metrics import MetricSet
+    from eval.stats import paired_tests
+    from eval.stats_reference import paired_tests_reference
+
+    metric_set = MetricSet(refs, metric_options)
+    entries = [
+        (name, hyps, {key: metric_set.extract(key, hyps) for key in metric_set.keys})
+        for name, hyps in systems.items()
+    ]
+    args = (metric_set, entries, n_bootstrap, n_ar, seed)
+    return paired_tests_reference(*args), paired_tests(*args)
+
+
+@pytest.mark.parametrize(
+    ("case", "n_bootstrap", "n_ar", "seed"),
+    [
+        ("default", 300, 300, 12345),
+        ("default", 257, 0, 7),
+        ("default", 0, 211, 99),
+        ("plain-chrf-lowercase", 200, 200, 3),
+        ("bleu-tok-none", 150, 150, 12345),
+        # TER's reference length is the mean over two references: fractional statistics, the
+        # resample-by-resample sums.
+        ("two-references", 200, 200, 12345),
+    ],
+)
+def test_vectorised_tests_equal_sacrebleus_own_test_functions_exactly(
+    files, case, n_bootstrap, n_ar, seed
+):
+    from eval import MetricOptions
+
+    refs = [_lines(files["ref"])]
+    options = {
+        "plain-chrf-lowercase": MetricOptions(chrf_word_order=0, lowercase=True),
+        "bleu-tok-none": MetricOptions(metrics=("bleu", "ter"), bleu_tokenize="none"),
+    }.get(case, MetricOptions())
+    if case == "two-references":
+        refs.append(_lines(DATA / "eval_sysC200.en"))
+    systems = {s: _lines(files[s]) for s in ("A", "close", "B")}
+    reference, vectorised = _reference_and_vectorised(
+        refs, systems, options, n_bootstrap, n_ar, seed
+    )
+    # Exact equality of every float, None where a test is off.
+    assert vectorised == reference
+    baseline = vectorised["A"]
+    assert all(r.p_bootstrap is None and r.p_ar is None for r in baseline.values())
+    assert all((r.mean is None) == (n_bootstrap == 0) for r in vectorised["B"].values())
+    assert all((r.p_ar is None) == (n_ar == 0) for r in vectorised["B"].values())
+
+
+def _sacrebleu_sums(stats: np.ndarray, indices: np.ndarray) -> np.ndarray:
+    # What _paired_bs_test computes for every resample.
+    stats32 = np.array(stats, dtype="float32")
+    return np.stack([s.sum(0) for s in stats32[indices]])
+
+
+@pytest.mark.parametrize(
+    ("label", "values"),
+    [
+        ("counts", lambda rng: rng.integers(0, 50, size=(400, 6))),
+        ("fractional", lambda rng: rng.integers(0, 50, size=(400, 2)) / 3),
+        # Sums beyond 2**24: float32 rounds, so only sacreBLEU's own order gives its numbers.
+        ("huge counts", lambda rng: rng.integers(40_000, 60_000, size=(400, 3))),
+        ("zeros", lambda rng: np.zeros((400, 4))),
+        ("one segment", lambda rng: np.array([[3.0, 5.0]])),
+    ],
+)
+def test_resample_sums_equal_sacrebleus_float32_sums_bit_for_bit(label, values):
+    from eval.stats import bootstrap_indices, resample_counts, resample_sums
+
+    stats = np.asarray(values(np.random.default_rng(1)), dtype=np.float64)
+    indices = bootstrap_indices(len(stats), 500, 12345)
+    got = resample_sums(stats, indices, resample_counts(indices))
+    expected = _sacrebleu_sums(stats, indices)
+    assert got.dtype == expected.dtype == np.float32
+    assert np.array_equal(got, expected)
+    assert resample_counts(indices).sum(axis=1).tolist() == [len(stats)] * 500
+
+
+@pytest.mark.parametrize("seed", [1, 12345])
+def test_draws_are_sacrebleus(seed):
+    from eval.stats import ar_selectors, bootstrap_indices
+
+    rng = np.random.default_rng(seed)
+    assert np.array_equal(bootstrap_indices(50, 20, seed), rng.choice(50, size=(20, 50)))
+    rng = np.random.default_rng(seed)
+    assert np.array_equal(ar_selectors(50, 20, seed), rng.integers(2, size=(20, 50), dtype=bool))

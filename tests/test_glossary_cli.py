@@ -135,3 +135,28 @@ def test_score_misaligned_files(tmp_path):
     )
     assert result.exit_code == 1
     assert "line-aligned" in result.output
+
+
+@pytest.mark.parametrize(
+    ("counts", "message"),
+    [
+        # The odd file is named, whichever it is (the message used to blame --hyp always).
+        ((2, 2, 3), "{t}/ref.txt: 3 lines, but {t}/src.txt and {t}/hyp.txt have 2;"),
+        ((2, 1, 2), "{t}/hyp.txt: 1 line, but {t}/src.txt and {t}/ref.txt have 2;"),
+        ((4, 2, 2), "{t}/src.txt: 4 lines, but {t}/hyp.txt and {t}/ref.txt have 2;"),
+        ((1, 2, 3), "{t}/src.txt has 1 line, {t}/hyp.txt has 2 lines, {t}/ref.txt has 3 lines;"),
+    ],
+)
+def test_score_names_the_misaligned_file(tmp_path, counts, message):
+    paths = {}
+    for role, n in zip(("src", "hyp", "ref"), counts, strict=True):
+        paths[role] = tmp_path / f"{role}.txt"
+        paths[role].write_text("".join(f"line {i}\n" for i in range(n)), encoding="utf-8")
+    result = runner.invoke(
+        app,
+        ["glossary", "score", "-s", str(paths["src"]), "-y", str(paths["hyp"])]
+        + ["-r", str(paths["ref"])],
+    )
+    assert result.exit_code == 1
+    expected = f"error: {message.format(t=tmp_path)} the files must be line-aligned"
+    assert result.output.strip().splitlines() == [expected]
