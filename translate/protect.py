@@ -637,7 +637,8 @@ def _build_saa(match: re.Match[str], text: str) -> _Result:
     hour, minute = int(hour_text), int(minute_text or 0)
     if hour > 23 or minute > 59:
         return _MASK
-    if hour >= 13 or (hour == 0 and minute_text):  # a 24-hour clock: no Swahili reading
+    # A 24-hour clock has no Swahili reading: hours past 12, or a leading zero ("saa 09:30").
+    if hour >= 13 or (minute_text and hour_text.startswith("0")):
         written = f"{hour_text}:{minute_text}" if minute_text else None
         return _span("time", match, _time_forms(hour, minute, written), f"{hour:02d}:{minute:02d}")
     if not period or hour == 0:
