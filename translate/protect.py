@@ -452,8 +452,8 @@ def _build_money(match: re.Match[str], text: str) -> _Result:
     groups = match.groupdict()
     code = _currency_code(groups.get("cur"), groups.get("sym"), groups.get("q2"))
     currency = T.CURRENCIES[code]
+    # Every template for the number as written first, then the other forms of the number.
     expected = (t.format(n=b) for b in amount.forms for t in currency.templates)
-    # Order: every template for the preferred number form first, then the other forms.
     return _span("money", match, expected, f"{amount.value} {code}")
 
 
@@ -629,7 +629,7 @@ def _swahili_hour(hour: int, period: str) -> int | None:
 
 
 def _build_saa(match: re.Match[str], text: str) -> _Result:
-    """ "saa ..." clock times. Spelled hours and bare "saa N" are masked: see docs/protect.md."""
+    """Clock times after "saa". Spelled hours and a bare "saa N" are masked (docs/protect.md)."""
     hour_text, minute_text = match.group("h"), match.group("min")
     period = (match.group("p") or "").lower()
     if hour_text is None:
@@ -738,6 +738,8 @@ def _build_verbatim(kind: str) -> _Builder:
 
 @dataclass(frozen=True)
 class _Detector:
+    """One row of the table: pattern, builder, tie-break rank and trigger."""
+
     pattern: re.Pattern[str]
     build: _Builder
     rank: int
