@@ -130,6 +130,23 @@ def translate_command(
             min=0,
         ),
     ] = 0,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Encoding of legacy input files, e.g. cp1252 (default: UTF-8, or UTF-16 with BOM).",
+        ),
+    ] = None,
+    any_suffix: Annotated[
+        bool,
+        typer.Option("--any-suffix", help="Translate named files whatever their suffix."),
+    ] = False,
+    fail_fast: Annotated[
+        bool,
+        typer.Option(
+            "--fail-fast", help="Stop at the first unreadable document instead of skipping it."
+        ),
+    ] = False,
 ) -> None:
     """Translate Swahili articles into English, keeping their paragraph and line layout."""
     from translate.backend import BACKEND_CHOICES
@@ -150,14 +167,11 @@ def translate_command(
 
     try:
         check_device_name(device)
-        jobs = plan_jobs(inputs, output, fmt)
+        jobs = plan_jobs(inputs, output, fmt, any_suffix)
         if output is not None:
             check_writable(output)
-        texts: list[tuple[str, str]] = []
-        for job in jobs:
-            data = sys.stdin.buffer.read() if job.source is None else _read_bytes(job.source)
-            name = "<stdin>" if job.source is None else str(job.source)
-            texts.append((decode_bytes(data, name), hashlib.sha256(data).hexdigest()))
+        if encoding is not None:
+            decode_bytes(b"", "--encoding", encoding)
         options = DecodeOptions(beam=beam, max_length=max_length, batch_tokens=batch_tokens)
         glossary = _load_glossary(glossary_file, no_glossary)
         folder = resolve_model(model or os.environ.get("TAFSIRI_MODEL") or None, registry_path())
@@ -172,7 +186,8 @@ def translate_command(
         )
     except (InputError, ValueError) as err:
         _fail(str(err))
-    _Run(jobs, texts, settings, output, quiet).go(
+    run = _Run(jobs, settings, output, quiet, encoding, fail_fast)
+    run.go(
         lambda: _translator(
             folder, backend, device, threads, compute_type, glossary, options, max_segment_tokens
         )
@@ -214,34 +229,66 @@ def _read_bytes(path: Path) -> bytes:
 
 
 class _Run:
-    """One invocation's jobs: skip the complete ones, translate the rest, write, summarise."""
+    """One invocation's jobs: skip the complete ones, translate the rest, write, summarise.
+
+    Documents are read when they are translated and dropped after they are written, so a
+    large batch needs no more memory than its largest document. Each one is read once
+    beforehand too, for its checksum and to report an unreadable file before the model loads.
+    """
 
     def __init__(
         self,
         jobs: list[Any],
-        texts: list[tuple[str, str]],
         settings: Any,
         output: Path | None,
         quiet: bool,
+        encoding: str | None,
+        fail_fast: bool,
     ) -> None:
         from translate.jobs import Manifest
 
-        self.jobs, self.texts, self.settings = jobs, texts, settings
-        self.output, self.quiet = output, quiet
+        self.jobs, self.settings, self.output, self.quiet = jobs, settings, output, quiet
+        self.encoding, self.fail_fast = encoding, fail_fast
         self.manifest = Manifest(output) if output is not None else None
+        self.stdin: str | None = None
+        self.failed = 0
 
-    def _pending(self) -> tuple[list[int], int]:
+    def _text(self, job: Any) -> tuple[str, str]:
+        """The document's text and the checksum of its bytes."""
+        if job.source is None:
+            data = sys.stdin.buffer.read()
+            return decode_bytes(data, "<stdin>", self.encoding), hashlib.sha256(data).hexdigest()
+        data = _read_bytes(job.source)
+        return decode_bytes(data, str(job.source), self.encoding), hashlib.sha256(data).hexdigest()
+
+    def _skip(self, err: InputError) -> None:
+        if self.fail_fast or len(self.jobs) == 1:
+            _fail(str(err))
+        typer.echo(f"error: {err} (skipped)", err=True)
+        self.failed += 1
+
+    def _pending(self) -> tuple[list[tuple[Any, str, int]], int]:
+        from translate.pipeline import Translator
+
         pending, skipped = [], 0
-        for n, job in enumerate(self.jobs):
+        for job in self.jobs:
+            try:
+                text, checksum = self._text(job)
+            except InputError as err:
+                self._skip(err)
+                continue
+            if job.source is None:
+                self.stdin = text
             key = self.settings.key(job.fmt)
             if (
                 job.target is not None
                 and self.manifest is not None
-                and self.manifest.is_complete(job.target, self.texts[n][1], key)
+                and self.manifest.is_complete(job.target, checksum, key)
             ):
                 skipped += 1
             else:
-                pending.append(n)
+                segments = len(Translator.segment(text, job.fmt == "md"))
+                pending.append((job, checksum, segments))
         return pending, skipped
 
     def go(self, make_translator: Any) -> None:
@@ -261,8 +308,15 @@ class _Run:
             glossary_on = self.settings.glossary is not None
             description = translator.info.description if translator else None
             typer.echo(_summary(done, skipped, records, glossary_on, description), err=True)
+        if self.failed:
+            _fail(
+                f"{_n(self.failed, 'document')} could not be read and "
+                f"{'was' if self.failed == 1 else 'were'} skipped (see above)"
+            )
 
-    def _translate(self, translator: Any, pending: list[int], records: list[Any]) -> int:
+    def _translate(
+        self, translator: Any, pending: list[tuple[Any, str, int]], records: list[Any]
+    ) -> int:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -272,9 +326,6 @@ class _Run:
             TimeRemainingColumn,
         )
 
-        segmented = {
-            n: translator.segment(self.texts[n][0], self.jobs[n].fmt == "md") for n in pending
-        }
         console = Console(stderr=True)
         progress = Progress(
             TextColumn("{task.description}"),
@@ -288,17 +339,21 @@ class _Run:
         done = 0
         try:
             with progress:
-                task = progress.add_task("translating", total=sum(map(len, segmented.values())))
-                for n in pending:
-                    job = self.jobs[n]
+                task = progress.add_task("translating", total=sum(p[2] for p in pending))
+                for job, checksum, _ in pending:
                     progress.update(task, description=job.document)
+                    try:
+                        text = self.stdin if job.source is None else self._text(job)[0]
+                    except InputError as err:  # changed since it was checked
+                        self._skip(err)
+                        continue
+                    assert text is not None
                     result = translator.translate_document(
-                        self.texts[n][0],
-                        progress=lambda k: progress.advance(task, k),
+                        text,
                         markdown=job.fmt == "md",
-                        segments=segmented[n],
+                        progress=lambda k: progress.advance(task, k),
                     )
-                    self._write(job, self.texts[n][1], result)
+                    self._write(job, checksum, result)
                     records.extend(result.segments)
                     done += 1
         except KeyboardInterrupt:

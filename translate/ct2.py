@@ -177,7 +177,7 @@ def convert_model(
             shutil.copy2(folder / name, tmp / name)
         manifest = {
             **wanted,
-            "source": str(folder),
+            "source": folder.name,
             "versions": versions,
             "suppress": ["<pad>"],
             "max_input_tokens": _max_positions(folder),
@@ -330,6 +330,11 @@ class CT2Backend:
         except (RuntimeError, ValueError) as err:
             raise InputError(f"model {model}: CTranslate2 cannot load it ({err})") from None
         self.compute_type = self.translator.compute_type
+        # Models converted from Marian itself append </s> in CTranslate2; ours add it here.
+        config = (
+            json.loads(read_text(path / "config.json")) if (path / "config.json").exists() else {}
+        )
+        self._eos = [] if config.get("add_source_eos") else ["</s>"]
         self._source = spm.SentencePieceProcessor(model_file=str(path / "source.spm"))
         self._target = spm.SentencePieceProcessor(model_file=str(path / "target.spm"))
         where = f"cpu, {self.threads} threads" if self.device == "cpu" else self.device
@@ -339,7 +344,7 @@ class CT2Backend:
     # -- tokens ----------------------------------------------------------------------------
 
     def _pieces(self, text: str) -> list[str]:
-        return [*self._source.encode(text, out_type=str), "</s>"]
+        return [*self._source.encode(text, out_type=str), *self._eos]
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Source-side token counts, ``</s>`` included."""
@@ -396,9 +401,12 @@ class CT2Backend:
                 length_penalty=options.length_penalty,
                 repetition_penalty=options.repetition_penalty,
                 no_repeat_ngram_size=options.no_repeat_ngram_size,
-                # Both back ends stop at the same length: the prefix, then the new-token cap.
-                max_decoding_length=min(
-                    options.length_limit(longest) + longest_prefix, self.max_input_tokens
+                # Both back ends stop at the same length: the prefix, then the new-token cap,
+                # less the last position, where transformers forces </s> (Marian checkpoints
+                # set forced_eos_token_id) and CTranslate2 would emit one more word.
+                max_decoding_length=max(
+                    1,
+                    min(options.length_limit(longest) + longest_prefix, self.max_input_tokens) - 1,
                 ),
                 max_input_length=0,
                 suppress_sequences=self._suppress,

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 
 FORMATS = ("txt", "md", "jsonl")
 INPUT_SUFFIXES = (".txt", ".md")
+# Named files may also carry the language code, as parallel corpora do (test.sw, train.swa).
+NAMED_SUFFIXES = (*INPUT_SUFFIXES, ".sw", ".swa")
 # Written in the output folder after each document: input checksum + settings per output.
 MANIFEST_NAME = ".tafsiri-manifest.json"
 STDIN_NAME = "stdin"
@@ -77,17 +79,22 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
-def plan_jobs(inputs: list[str], out: Path | None, fmt: str | None) -> list[Job]:
+def plan_jobs(
+    inputs: list[str], out: Path | None, fmt: str | None, any_suffix: bool = False
+) -> list[Job]:
     """Turn the command's INPUT arguments into documents and output paths.
 
     A file ``dir/a.txt`` goes to ``OUT/a.txt``; a folder ``D`` is searched recursively for
     ``*.txt`` and ``*.md`` (hidden names skipped) and ``D/x/b.md`` goes to ``OUT/x/b.md``; with
     ``--format jsonl`` the suffix becomes ``.jsonl``. ``-`` reads stdin. Without ``-o`` a single
-    document goes to stdout.
+    document goes to stdout. A file named explicitly must end in ``.txt``, ``.md`` or ``.sw`` unless
+    ``any_suffix`` is set: a ``.jsonl`` or ``.docx`` passed by mistake would otherwise be
+    translated as Swahili text.
 
     Raises:
-        InputError: a missing path, an empty folder, two inputs with the same output, an
-            output that would overwrite its input, or several documents without ``-o``.
+        InputError: a missing path, an empty folder, a file with another suffix, two inputs
+            with the same output, an output that would overwrite its input, or several
+            documents without ``-o``.
     """
     jobs: list[Job] = []
     if "-" in inputs:
@@ -101,6 +108,11 @@ def plan_jobs(inputs: list[str], out: Path | None, fmt: str | None) -> list[Job]
         if path.is_dir():
             jobs.extend(_folder_jobs(path, out, fmt))
         elif path.is_file():
+            if not any_suffix and path.suffix.lower() not in NAMED_SUFFIXES:
+                raise InputError(
+                    f"{path}: not a .txt, .md or .sw file; pass --any-suffix to translate it "
+                    "as plain text anyway"
+                )
             chosen = _format_for(path, fmt)
             target = None if out is None else _target(out, Path(path.name), chosen)
             jobs.append(Job(path, path.name, target, chosen))

@@ -42,16 +42,23 @@ class InputError(ValueError):
     """A user's file cannot be used; the message is one line naming the file and the problem."""
 
 
-def decode_bytes(data: bytes, name: str) -> str:
+def decode_bytes(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode UTF-8 (optionally with BOM) or UTF-16 with BOM; refuse binary data.
 
     Args:
         data: the raw file content.
         name: how to name the file in error messages.
+        encoding: a legacy encoding to use instead (``"cp1252"``, ``"latin-1"`` …), for
+            archives that predate UTF-8; a BOM still wins.
 
     Raises:
-        InputError: binary content or invalid UTF-8, with the byte offset of the first bad byte.
+        InputError: binary content, invalid UTF-8 (or invalid in ``encoding``), or an unknown
+            encoding, with the byte offset of the first bad byte.
     """
+    if encoding is not None and not data.startswith(
+        (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    ):
+        return _decode_legacy(data, name, encoding)
     if data.startswith(codecs.BOM_UTF8):
         body, offset = data[len(codecs.BOM_UTF8) :], len(codecs.BOM_UTF8)
         encoding = "utf-8"
@@ -70,9 +77,26 @@ def decode_bytes(data: bytes, name: str) -> str:
     except UnicodeDecodeError as err:
         raise InputError(
             f"{name}: not valid UTF-8 at byte {err.start + offset} "
-            f"(0x{body[err.start]:02x}); save it as UTF-8"
+            f"(0x{body[err.start]:02x}); save it as UTF-8, or name its encoding with "
+            "--encoding (e.g. cp1252)"
         ) from None
     return text
+
+
+def _decode_legacy(data: bytes, name: str, encoding: str) -> str:
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+    nul = data.find(b"\x00")
+    if nul != -1 and "16" not in encoding and "32" not in encoding:
+        raise InputError(f"{name}: looks like a binary file (NUL byte at offset {nul})")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        raise InputError(
+            f"{name}: not valid {encoding} at byte {err.start} (0x{data[err.start]:02x})"
+        ) from None
 
 
 def read_text(path: str | os.PathLike[str]) -> str:

@@ -1,0 +1,110 @@
+"""The tafsiri.segment/1 records: what the writer writes, the reader reads back and checks."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from translate.backend import DecodeOptions
+from translate.hooks import SpanOutcome
+from translate.pipeline import TranslationInfo
+from translate.records import RECORD_SCHEMA, SegmentRecord, read_records, record_dict, to_jsonl
+from translate.textio import InputError
+
+INFO = TranslationInfo(
+    model="models/sw-en",
+    backend="ct2",
+    device="cpu",
+    decode=DecodeOptions(beam=4),
+    max_segment_tokens=200,
+    glossary="abc",
+    fingerprint="f00d",
+)
+TERM = SpanOutcome("Ubelgiji", "Ubelgiji", 3, 11, "singular", ("Belgium",), "forced", "Belgium")
+
+
+def _records() -> list[dict]:
+    segments = [
+        SegmentRecord(0, 0, 0, 14, "Habari za leo.", "News today.", 1, ()),
+        SegmentRecord(1, 0, 16, 40, "Na Ubelgiji ilikubali.", "And Belgium agreed.", 1, (TERM,)),
+    ]
+    return [record_dict(s, "a.txt", INFO) for s in segments]
+
+
+def test_what_is_written_reads_back_the_same(tmp_path):
+    path = tmp_path / "run.jsonl"
+    path.write_text(to_jsonl(_records()), encoding="utf-8")
+    first, second = read_records(path)
+    assert (first.document, first.line, second.line) == ("a.txt", 1, 2)
+    assert second.segment.terms == (TERM,)
+    assert second.segment.translation == "And Belgium agreed."
+    assert first.signature == INFO.signature() and first.backend == "ct2"
+    assert first.decode["beam"] == 4 and first.decode["max_segment_tokens"] == 200
+
+
+def test_records_from_before_kind_and_signature_still_read(tmp_path):
+    old = _records()[1]
+    del old["signature"]
+    for term in old["terms"]:
+        del term["kind"]
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    (record,) = read_records(path)
+    assert record.signature is None and record.segment.terms[0].kind == "term"
+
+
+def _mutate(record: dict, change: str) -> dict:
+    if change == "schema":
+        record["schema"] = "other.tool/3"
+    elif change == "no schema":
+        del record["schema"]
+    elif change == "offsets":
+        record["start"], record["end"] = 10, 2
+    elif change == "bool":
+        record["pieces"] = True
+    elif change == "translation":
+        record["translation"] = None
+    elif change == "term":
+        record["terms"] = [{"sw": "x"}]
+    elif change == "status":
+        record["terms"][0]["status"] = "guessed"
+    return record
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("schema", "schema 'other.tool/3'"),
+        ("no schema", "no schema field"),
+        ("offsets", "bad offsets"),
+        ("bool", '"pieces" is missing or not a int'),
+        ("translation", '"translation" is missing or not a str'),
+        ("term", "terms[0]"),
+        ("status", "status must be one of"),
+    ],
+)
+def test_foreign_or_malformed_lines_are_refused_naming_file_and_line(tmp_path, change, message):
+    good, bad = _records()
+    path = tmp_path / "run.jsonl"
+    path.write_text(to_jsonl([good, _mutate(bad, change)]), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_records(path)
+    assert str(err.value).startswith(f"{path}: line 2 is not a tafsiri record")
+    assert message in str(err.value)
+
+
+@pytest.mark.parametrize("line", ["{not json", "[1, 2]", '"text"'])
+def test_lines_that_are_not_objects_are_refused(tmp_path, line):
+    path = tmp_path / "x.jsonl"
+    path.write_text(to_jsonl(_records()[:1]) + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"x.jsonl: line 2 "):
+        read_records(path)
+
+
+def test_blank_lines_are_skipped_and_the_schema_constant_is_written(tmp_path):
+    path = tmp_path / "run.jsonl"
+    path.write_text("\n" + to_jsonl(_records()) + "\n\n", encoding="utf-8")
+    records = read_records(path)
+    assert [r.line for r in records] == [2, 3]
+    assert all(r["schema"] == RECORD_SCHEMA for r in _records())
