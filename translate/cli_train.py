@@ -22,13 +22,6 @@ model_app = typer.Typer(
 
 
 def train_command(
-    train: Annotated[
-        list[Path],
-        typer.Option(
-            "--train",
-            help="Training data: two line-aligned files (source then target), one .tsv or one .tmx. Repeat the option for two files.",
-        ),
-    ],
     dev: Annotated[
         list[Path],
         typer.Option(
@@ -43,6 +36,26 @@ def train_command(
             help="Model folder to write (the best model; resumable state in OUT/checkpoint).",
         ),
     ],
+    train: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--train",
+            help="Training data: two line-aligned files (source then target), one .tsv or one .tmx. Repeat the option for two files.",
+        ),
+    ] = None,
+    corpora: Annotated[
+        Path | None,
+        typer.Option(
+            "--corpora",
+            help="A corpus spec instead of --train: one 'WEIGHT TAG FILE [FILE]' line per corpus (see docs/training.md).",
+        ),
+    ] = None,
+    reverse: Annotated[
+        bool,
+        typer.Option(
+            "--reverse", help="Swap source and target of the training and dev data (en→sw)."
+        ),
+    ] = False,
     init: Annotated[
         str | None,
         typer.Option(
@@ -108,7 +121,7 @@ def train_command(
     """
     import logging
 
-    from translate.corpus import read_parallel
+    from translate.corpus import ParallelCorpus, read_corpus_spec, read_parallel
     from translate.train import CHECKPOINT_DIR
     from translate.train import train as run_training
 
@@ -136,8 +149,25 @@ def train_command(
             threads=threads,
             init=init,
         )
-        corpus = read_parallel(list(train))
+        if (train is None) == (corpora is None):
+            raise InputError("give the training data with either --train or --corpora")
+        if corpora is not None:
+            corpus, parts = read_corpus_spec(corpora, reverse=reverse)
+            for part in parts:
+                tag = f", tag {part.tag}" if part.tag else ""
+                dropped = f", {part.dropped} empty dropped" if part.dropped else ""
+                typer.echo(
+                    f"  {' + '.join(map(str, part.files))}: {part.pairs} pairs × {part.weight}"
+                    f"{tag}{dropped}",
+                    err=True,
+                )
+        else:
+            corpus = read_parallel(list(train or []))
         dev_corpus = read_parallel(list(dev))
+        if reverse:
+            if corpora is None:
+                corpus = ParallelCorpus(corpus.targets, corpus.sources, corpus.origin)
+            dev_corpus = ParallelCorpus(dev_corpus.targets, dev_corpus.sources, dev_corpus.origin)
     except (InputError, ValueError) as err:
         _fail(str(err))
     has_checkpoint = (output / CHECKPOINT_DIR / "state.pt").exists()

@@ -19,6 +19,7 @@ import typer
 
 from translate.cli_support import cache_dir, registry_path
 from translate.cli_support import fail as _fail
+from translate.hooks import STATUSES
 from translate.textio import InputError, decode_bytes, write_text_atomic
 
 __all__ = ["register"]
@@ -37,17 +38,17 @@ def _load_glossary(path: Path | None, off: bool) -> Any:
 
 
 def _summary(
-    done: int, skipped: int, records: list[Any], glossary_on: bool, description: str | None
+    done: int, skipped: int, tally: Counter, glossary_on: bool, description: str | None
 ) -> str:
-    parts = [f"translated {done} document{'s' * (done != 1)} ({_n(len(records), 'segment')})"]
+    parts = [f"translated {done} document{'s' * (done != 1)} ({_n(tally['segments'], 'segment')})"]
     if skipped:
         parts.append(f"skipped {skipped} already complete")
     line = ", ".join(parts)
     if description:
         line += f" with {description}"
     if glossary_on:
-        status = Counter(t.status for r in records for t in r.terms)
-        found = sum(status.values())
+        status = tally
+        found = sum(status[k] for k in STATUSES)
         enforced = status["nbest"] + status["forced"]
         line += (
             f"; glossary: {_n(found, 'term')} found, {enforced} enforced, "
@@ -302,12 +303,13 @@ class _Run:
             except KeyboardInterrupt:
                 typer.echo("interrupted while loading the model; nothing was written", err=True)
                 raise typer.Exit(130) from None
-        records: list[Any] = []
-        done = self._translate(translator, pending, records) if translator else 0
+        # Counts only: a batch's records are written and dropped, never kept for the summary.
+        tally: Counter = Counter()
+        done = self._translate(translator, pending, tally) if translator else 0
         if not self.quiet:
             glossary_on = self.settings.glossary is not None
             description = translator.info.description if translator else None
-            typer.echo(_summary(done, skipped, records, glossary_on, description), err=True)
+            typer.echo(_summary(done, skipped, tally, glossary_on, description), err=True)
         if self.failed:
             _fail(
                 f"{_n(self.failed, 'document')} could not be read and "
@@ -315,7 +317,7 @@ class _Run:
             )
 
     def _translate(
-        self, translator: Any, pending: list[tuple[Any, str, int]], records: list[Any]
+        self, translator: Any, pending: list[tuple[Any, str, int]], tally: Counter
     ) -> int:
         from rich.console import Console
         from rich.progress import (
@@ -354,7 +356,8 @@ class _Run:
                         progress=lambda k: progress.advance(task, k),
                     )
                     self._write(job, checksum, result)
-                    records.extend(result.segments)
+                    tally["segments"] += len(result.segments)
+                    tally.update(t.status for r in result.segments for t in r.terms)
                     done += 1
         except KeyboardInterrupt:
             resume = "; run the same command again to resume" if self.output is not None else ""

@@ -167,3 +167,68 @@ def read_parallel(
             if not tgt.strip():
                 raise InputError(f"{names[1]}: line {i} is empty (target side)")
     return corpus
+
+
+@dataclass(frozen=True)
+class CorpusPart:
+    """One line of a corpus spec: files, how often to repeat them, and a source tag."""
+
+    weight: int
+    tag: str
+    files: tuple[Path, ...]
+    pairs: int = 0
+    dropped: int = 0
+
+
+def read_corpus_spec(
+    path: str | os.PathLike[str], reverse: bool = False
+) -> tuple[ParallelCorpus, list[CorpusPart]]:
+    """Read a corpus spec: several corpora, each with a weight and an optional source tag.
+
+    One corpus per line, ``#`` comments and blank lines ignored::
+
+        # weight  tag   files (relative to the spec file; .gz/.xz read as they are)
+        2         -     train.sw train.en
+        1         -     tico19.tmx
+        1         <bt>  news.bt.sw.xz news.en.xz
+
+    A weight of N repeats the corpus N times (upsampling real data next to synthetic data);
+    a tag other than ``-`` is put before every source sentence, so the model can tell
+    back-translated pairs from real ones (tagged back-translation, Caswell et al. 2019).
+    Pairs with an empty side are dropped and counted. Every file is read and checked before
+    anything else happens. ``reverse`` swaps the sides of every corpus (for the English→Swahili
+    model that back-translation needs), before tags are added.
+
+    Returns:
+        The combined corpus and what each line contributed.
+
+    Raises:
+        InputError: a malformed line, a missing or bad file (naming it), or an empty result.
+    """
+    spec = Path(path)
+    sources: list[str] = []
+    targets: list[str] = []
+    parts: list[CorpusPart] = []
+    for lineno, line in enumerate(read_lines(spec), start=1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        if len(fields) < 3 or not fields[0].isdigit() or int(fields[0]) < 1:
+            raise InputError(
+                f"{spec}: line {lineno}: expected 'WEIGHT TAG FILE [FILE]' with a weight ≥ 1, "
+                f"got {line.strip()!r}"
+            )
+        weight, tag = int(fields[0]), "" if fields[1] == "-" else fields[1]
+        files = tuple(spec.parent / f for f in fields[2:])
+        corpus = read_parallel(list(files), allow_empty=True)
+        pairs = zip(corpus.sources, corpus.targets, strict=True)
+        kept = [(s.strip(), t.strip()) for s, t in pairs if s.strip() and t.strip()]
+        if reverse:
+            kept = [(t, s) for s, t in kept]
+        for _ in range(weight):
+            sources.extend(f"{tag} {s}" if tag else s for s, _ in kept)
+            targets.extend(t for _, t in kept)
+        parts.append(CorpusPart(weight, tag, files, len(kept), len(corpus.sources) - len(kept)))
+    if not sources:
+        raise InputError(f"{spec}: the spec names no corpus with pairs")
+    return ParallelCorpus(tuple(sources), tuple(targets), str(spec)), parts

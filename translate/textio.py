@@ -99,8 +99,15 @@ def _decode_legacy(data: bytes, name: str, encoding: str) -> str:
         ) from None
 
 
+_COMPRESSED = {".gz": "gzip", ".xz": "lzma", ".bz2": "bz2"}
+
+
 def read_text(path: str | os.PathLike[str]) -> str:
-    """Read a whole file as text (see :func:`decode_bytes`), with clear errors for bad paths."""
+    """Read a whole file as text (see :func:`decode_bytes`), with clear errors for bad paths.
+
+    Files ending in ``.gz``, ``.xz`` or ``.bz2`` are decompressed first (corpora are often
+    kept compressed).
+    """
     p = Path(path)
     try:
         if p.is_dir():
@@ -115,6 +122,15 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise InputError(f"{p}: permission denied") from None
     except IsADirectoryError:
         raise InputError(f"{p}: is a directory, expected a file") from None
+    module = _COMPRESSED.get(p.suffix.lower())
+    if module is not None:
+        import importlib
+
+        codec = importlib.import_module(module)
+        try:
+            data = codec.decompress(data)
+        except (OSError, EOFError, ValueError, getattr(codec, "LZMAError", OSError)) as err:
+            raise InputError(f"{p}: cannot decompress ({err})") from None
     return decode_bytes(data, str(p))
 
 
