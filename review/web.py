@@ -265,8 +265,8 @@ def create_app(
             render_effort,
             render_html,
             render_jsonl,
-            render_train,
             render_tmx,
+            render_train,
             render_xliff,
         )
 
