@@ -12,6 +12,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -150,6 +151,9 @@ class Project:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        # Writers of this process queue here rather than in SQLite's busy handler, which polls
+        # with sleeps of up to 100 ms and so makes the slowest saves much slower under load.
+        self._write_lock = threading.Lock()
         self._remember(connect(self.path, create=create))
 
     def _remember(self, conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -171,6 +175,11 @@ class Project:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock, transaction(self.conn) as conn:
+            yield conn
 
     def __enter__(self) -> Project:
         return self
@@ -196,7 +205,7 @@ class Project:
         replaced: list[str] = []
         unchanged: list[str] = []
         count = 0
-        with transaction(self.conn) as conn:
+        with self._writing() as conn:
             for doc in documents:
                 row = conn.execute(
                     "SELECT id FROM documents WHERE name = ?", (doc.name,)
@@ -301,7 +310,7 @@ class Project:
     def add_memory(self, pairs: Sequence[tuple[str, str]], origin: str) -> int:
         """Add translation-memory pairs (Swahili, English) from ``origin`` (e.g. a TMX file);
         pairs already stored from the same origin are skipped. Returns how many were new."""
-        with transaction(self.conn) as conn:
+        with self._writing() as conn:
             before = conn.total_changes
             conn.executemany(
                 "INSERT OR IGNORE INTO memory (source, target, origin) VALUES (?, ?, ?)",
@@ -501,7 +510,7 @@ class Project:
             raise ValueError(f"status must be one of {', '.join(STATUSES[1:])}, got {status!r}")
         editor = (editor.strip() or "editor")[:MAX_EDITOR]
         seconds = min(max(float(seconds), 0.0), MAX_SECONDS)
-        with transaction(self.conn) as conn:
+        with self._writing() as conn:
             row = conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
             if row is None:
                 raise KeyError(segment_id)
@@ -568,7 +577,7 @@ class Project:
         """
         if code not in FLAGS:
             raise ValueError(f"flag must be one of {', '.join(FLAGS)}, got {code!r}")
-        with transaction(self.conn) as conn:
+        with self._writing() as conn:
             row = conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
             if row is None:
                 raise KeyError(segment_id)
