@@ -225,11 +225,21 @@ def test_screenshot_of_the_seed_article(tmp_path, watched):
     with Project(path) as proj, _Server(create_app(proj)) as url:
         segs = proj.segments(1)
         proj.save(segs[0].id, segs[0].target, version=1, status="approved", editor="Amina")
+        # One post-edit, so that the view shows an edited segment and its HTER.
+        edited = segs[7].target.replace("Minister Kazakhstan", "of Kazakhstan")
+        proj.save(segs[7].id, edited, version=1, editor="Amina", seconds=40)
         w = watched()
+        w.page.set_viewport_size({"width": 1400, "height": 1000})
         w.page.goto(f"{url}/documents/1")
-        flagged = w.page.locator("tr.seg.flagged textarea").first
-        flagged.focus()
+        # Show the rows where glossary and number flags start, with the help panel filled in.
+        rows = [
+            w.page.locator(f"tr.seg:has(li.flag[data-code={code}])")
+            for code in ("term", "number", "untranslated", "length")
+        ]
+        row = next((r.first for r in rows if r.count()), w.page.locator("tr.seg").first)
+        row.locator("textarea").focus()
         w.page.locator("#memory-list li").first.wait_for()
+        w.page.evaluate("document.activeElement.closest('tr').scrollIntoView({block: 'center'})")
         out = Path(target) if Path(target).is_absolute() else REPO / target
         out.parent.mkdir(parents=True, exist_ok=True)
         w.page.screenshot(path=str(out), full_page=False)

@@ -63,3 +63,20 @@ def test_serve_refuses_a_missing_project(tmp_path):
     assert (
         result.exit_code == 1 and "error:" in result.output and "no such project" in result.output
     )
+
+
+def test_an_article_is_translated_at_import(tmp_path, tiny_model_dir):
+    article = tmp_path / "habari.md"
+    article.write_text("# Habari\n\nAsante sana. Karibu tena.\n", encoding="utf-8")
+    project = tmp_path / "p.sqlite"
+    args = ["review", "import", str(article), "-p", str(project), "--model", str(tiny_model_dir)]
+    result = runner.invoke(app, [*args, "--no-glossary", "--threads", "1"])
+    assert result.exit_code == 0, result.output
+    with Project(project) as proj:
+        doc = proj.document(1)
+        assert (doc.name, doc.markdown, doc.exact_layout) == ("habari.md", True, True)
+        assert [s.source for s in proj.segments(1)] == ["Habari", "Asante sana.", "Karibu tena."]
+    out = tmp_path / "out.md"
+    runner.invoke(app, ["review", "export", str(project), "-f", "md", "-o", str(out)])
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "\n\n" in text  # the Markdown layout is the source's

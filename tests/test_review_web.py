@@ -240,3 +240,21 @@ def test_static_files_only_from_the_package(client):
     assert client.get("/static/../project.py").status_code == 404
     assert client.get("/static/%2e%2e/project.py").status_code == 404
     assert client.get("/documents/1/download/..%2F..%2Fetc").status_code == 404
+
+
+def test_alternatives_come_from_one_real_model_handle(tiny_model_dir):
+    built = []
+
+    def factory(name):
+        built.append(name)
+        from translate.pipeline import Translator
+
+        return Translator(name, backend="transformers", threads=1)
+
+    alternatives = Alternatives(str(tiny_model_dir), factory=factory)
+    first = alternatives("Asante sana.", 3)
+    second = alternatives("Karibu tena.", 2)
+    assert built == [str(tiny_model_dir)]  # built once, on the first request
+    assert 1 <= len(first) <= 3 and 1 <= len(second) <= 2
+    assert all(isinstance(h.text, str) for h in first + second)
+    assert alternatives.model is not None
