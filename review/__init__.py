@@ -13,7 +13,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from review.export import FORMATS, export
+    from review.export import FORMATS, write_export
     from review.importing import import_paths
     from review.model import STATUSES, Flag, Segment
     from review.project import Project
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Project",
     "import_paths",
-    "export",
+    "write_export",
     "FORMATS",
     "create_app",
     "check_segment",
@@ -36,7 +36,7 @@ __all__ = [
 _HOMES = {
     "Project": "review.project",
     "import_paths": "review.importing",
-    "export": "review.export",
+    "write_export": "review.export",
     "FORMATS": "review.export",
     "create_app": "review.web",
     "check_segment": "review.qa",

@@ -174,12 +174,12 @@ def export_command(
     ] = None,
 ) -> None:
     """Export post-edited articles, approved pairs, records, effort or a static page."""
-    from review.export import export
+    from review.export import write_export
     from review.project import Project
 
     try:
         with Project(project) as proj:
-            written = export(proj, fmt, output, document)
+            written = write_export(proj, fmt, output, document)
     except InputError as err:
         _fail(str(err))
     typer.echo(f"{fmt}: wrote {', '.join(str(p) for p in written)}", err=True)

@@ -31,7 +31,7 @@ __all__ = [
     "render_train",
     "render_effort",
     "render_html",
-    "export",
+    "write_export",
 ]
 
 #: Export formats: what each one writes.
@@ -268,7 +268,9 @@ def _safe_name(name: str, suffix: str) -> Path:
     return path.with_suffix(suffix) if path.suffix else path.with_name(path.name + suffix)
 
 
-def export(project: Project, fmt: str, out: str | Path, document: str | None = None) -> list[Path]:
+def write_export(
+    project: Project, fmt: str, out: str | Path, document: str | None = None
+) -> list[Path]:
     """Write one export; returns the files written.
 
     Args:

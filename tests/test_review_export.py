@@ -8,7 +8,7 @@ import json
 import pytest
 from lxml import etree
 
-from review.export import export, render_article, render_html
+from review.export import render_article, render_html, write_export
 from review.importing import import_paths
 from review.project import Project
 from tests.conftest import SHARED
@@ -62,7 +62,7 @@ def test_article_without_sources_rebuilds_paragraphs(tmp_path):
 def test_tmx_validates_against_the_tmx14_dtd_and_reads_back(project, tmp_path):
     _schemas_or_skip()
     out = tmp_path / "approved.tmx"
-    export(project, "tmx", out)
+    write_export(project, "tmx", out)
     dtd = etree.DTD(str(SCHEMAS / "tmx14.dtd"))
     assert dtd.validate(etree.parse(str(out))), dtd.error_log
     corpus = read_tmx_pairs(out, "sw", "en")
@@ -72,7 +72,7 @@ def test_tmx_validates_against_the_tmx14_dtd_and_reads_back(project, tmp_path):
 def test_xliff_validates_against_the_xliff12_strict_schema(project, tmp_path):
     _schemas_or_skip()
     out = tmp_path / "approved.xlf"
-    export(project, "xliff", out)
+    write_export(project, "xliff", out)
     schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "xliff-core-1.2-strict.xsd")))
     tree = etree.parse(str(out))
     assert schema.validate(tree), schema.error_log
@@ -86,13 +86,13 @@ def test_xml_exports_survive_control_characters(project, tmp_path):
     project.save(seg.id, "Bell \x07 here <b>&</b>", version=1, status="approved")
     _schemas_or_skip()
     out = tmp_path / "a.tmx"
-    export(project, "tmx", out)
+    write_export(project, "tmx", out)
     assert "Bell \ufffd here <b>&</b>" in read_tmx_pairs(out, "sw", "en").targets
 
 
 def test_jsonl_records_carry_the_final_english_and_read_back(project, tmp_path):
     out = tmp_path / "final.jsonl"
-    export(project, "jsonl", out)
+    write_export(project, "jsonl", out)
     records = read_records(out)
     assert [r.segment.translation for r in records][0] == FIXED
     first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
@@ -102,7 +102,7 @@ def test_jsonl_records_carry_the_final_english_and_read_back(project, tmp_path):
 
 def test_train_pairs_are_what_tafsiri_train_reads(project, tmp_path):
     out = tmp_path / "edits.tsv"
-    export(project, "train", out)
+    write_export(project, "train", out)
     corpus = read_parallel([out])
     assert corpus.targets == (FIXED, "Thank you so much.")
     assert len(corpus.sources) == 2
@@ -110,7 +110,7 @@ def test_train_pairs_are_what_tafsiri_train_reads(project, tmp_path):
 
 def test_effort_reports_hter_and_time_with_the_ter_signature(project, tmp_path):
     out = tmp_path / "effort.json"
-    export(project, "effort", out)
+    write_export(project, "effort", out)
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["signature"].startswith("nrefs:1|case:lc|tok:tercom")
     (doc,) = report["documents"]
@@ -128,7 +128,7 @@ def test_static_html_escapes_sources_and_has_no_script(project):
 def test_txt_of_several_documents_is_a_folder(project, tmp_path):
     other = make_run(tmp_path / "..", "Asante sana.\n", name="news/asante.txt")
     import_paths(project.path, [other])
-    written = export(project, "txt", tmp_path / "out")
+    written = write_export(project, "txt", tmp_path / "out")
     assert [p.relative_to(tmp_path / "out").as_posix() for p in written] == [
         "habari.txt",
         "news/asante.txt",
@@ -145,7 +145,7 @@ def test_txt_of_several_documents_is_a_folder(project, tmp_path):
 )
 def test_bad_exports_are_one_line_errors(project, tmp_path, fmt, document, message):
     with pytest.raises(InputError, match=message):
-        export(project, fmt, tmp_path / "x", document)
+        write_export(project, fmt, tmp_path / "x", document)
     assert not (tmp_path / "x").exists()
 
 
@@ -153,4 +153,4 @@ def test_pairs_need_approved_segments(tmp_path):
     path = tmp_path / "p.sqlite"
     import_paths(path, [make_run(tmp_path)])
     with Project(path) as proj, pytest.raises(InputError, match="no approved segments"):
-        export(proj, "tmx", tmp_path / "a.tmx")
+        write_export(proj, "tmx", tmp_path / "a.tmx")
