@@ -67,6 +67,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _same(a: str, b: str) -> bool:
+    # compare_digest refuses non-ASCII str; headers may hold any latin-1 byte.
+    return hmac.compare_digest(a.encode("utf-8", "replace"), b.encode("utf-8", "replace"))
+
+
 def _hostname(host_header: str) -> str:
     try:
         return (urlsplit(f"//{host_header}").hostname or "").lower()
@@ -118,21 +123,25 @@ class Guard:
         set_cookies: list[str] = []
         if self.token is not None:
             query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
-            if "token" in query and hmac.compare_digest(query["token"], self.token):
+            if "token" in query and _same(query["token"], self.token):
                 # Swap the token in the address for a cookie, so it is not left in the history.
                 rest = urlencode([(k, v) for k, v in query.items() if k != "token"])
                 location = scope["path"] + (f"?{rest}" if rest else "")
                 await _redirect(send, location, _cookie(TOKEN_COOKIE, self.token))
                 return
             supplied = headers.get(TOKEN_HEADER) or cookies.get(TOKEN_COOKIE) or ""
-            if not hmac.compare_digest(supplied, self.token):
+            if not _same(supplied, self.token):
                 await _refuse(
                     send,
                     401,
                     "access token required: open the address tafsiri review serve printed",
                 )
                 return
-        if int(headers.get("content-length") or 0) > MAX_BODY:
+        length = headers.get("content-length") or "0"
+        if not length.isdigit():
+            await _refuse(send, 400, "bad Content-Length")
+            return
+        if int(length) > MAX_BODY:
             await _refuse(send, 413, "request body too large")
             return
         session = cookies.get(SESSION_COOKIE, "")
@@ -145,7 +154,7 @@ class Guard:
                 await _refuse(send, 403, "cross-site request refused")
                 return
             sent = headers.get(CSRF_HEADER, "")
-            if not session or not hmac.compare_digest(sent, self.csrf_token(session)):
+            if not session or not _same(sent, self.csrf_token(session)):
                 await _refuse(send, 403, "CSRF token missing or wrong: reload the page")
                 return
         if not session:

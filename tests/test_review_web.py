@@ -98,11 +98,24 @@ def test_cross_origin_posts_are_refused(client):
     assert same.status_code == 200
 
 
+def test_odd_headers_are_refused_not_crashed_on(client):
+    token = csrf(client)
+    odd = client.post(
+        "/api/segments/1",
+        json={"text": "x", "version": 1},
+        headers={"X-CSRF-Token": ("é" + token).encode("latin-1")},
+    )
+    assert odd.status_code == 403
+
+
 def test_off_loopback_every_request_needs_the_token(project):
     app = create_app(project, token="s3cret", allowed_hosts=None)
     client = client_for(app, "http://192.0.2.7:8765")
     assert client.get("/").status_code == 401
     assert client.get("/", headers={"x-tafsiri-token": "s3cret"}).status_code == 200
+    assert (
+        client.get("/", headers={"x-tafsiri-token": "s3crét".encode("latin-1")}).status_code == 401
+    )
     redirect = client.get("/documents/1?token=s3cret&status=new", follow_redirects=False)
     assert redirect.status_code == 303
     assert redirect.headers["location"] == "/documents/1?status=new"
