@@ -22,6 +22,6 @@ def test_packages_type_check_with_mypy():
     mypy = shutil.which("mypy")
     assert mypy, "mypy is part of the dev extra: pip install -e '.[dev]'"
     result = subprocess.run(
-        [mypy, "translate", "glossary", "eval"], cwd=REPO, capture_output=True, text=True
+        [mypy, "translate", "glossary", "eval", "review"], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,6 +13,7 @@ import typer
 
 from eval.cli import register as register_eval
 from glossary.cli import register as register_glossary
+from review.cli import register as register_review
 from translate.cli_train import register as register_train
 from translate.cli_translate import register as register_translate
 
@@ -49,5 +50,11 @@ def main(
     """Offline-first Swahili→English translation, glossary, review and evaluation."""
 
 
-for register in (register_translate, register_train, register_glossary, register_eval):
+for register in (
+    register_translate,
+    register_train,
+    register_glossary,
+    register_eval,
+    register_review,
+):
     register(app)

@@ -1,0 +1,198 @@
+"""``tafsiri review import|serve|export``: the post-editing workflow on the command line."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from review.export import FORMATS
+from translate.cli_support import cache_dir, registry_path
+from translate.cli_support import fail as _fail
+from translate.textio import InputError
+
+ProjectArg = Annotated[Path, typer.Argument(help="The project file (.sqlite).")]
+
+
+def import_command(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="tafsiri translate --format jsonl runs, folders of them, .txt/.md articles "
+            "(translated first) or .tmx translation memories."
+        ),
+    ],
+    project: Annotated[
+        Path, typer.Option("--project", "-p", help="The project file; created when missing.")
+    ],
+    ref: Annotated[
+        Path | None,
+        typer.Option(
+            "--ref",
+            help="Reference English: a .tsv with eng and swa columns (matched by the Swahili), "
+            "or one line per imported segment.",
+        ),
+    ] = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="The source articles of the runs (a folder holding each document under its "
+            "name, or the file of a single document), so exports keep their exact layout.",
+        ),
+    ] = None,
+    glossary: Annotated[
+        Path | None,
+        typer.Option(
+            "--glossary",
+            "-g",
+            help="Glossary for articles and for runs made without one (default: the shipped one).",
+        ),
+    ] = None,
+    no_glossary: Annotated[
+        bool, typer.Option("--no-glossary", help="No glossary for articles and unglossed runs.")
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model for articles (default: the embedded one).")
+    ] = None,
+    threads: Annotated[int, typer.Option("--threads", help="CPU threads (0 = default).")] = 0,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace documents that already have edits.")
+    ] = False,
+) -> None:
+    """Create or update a review project (all or nothing: a bad input writes nothing)."""
+    from glossary import Glossary, default_glossary, load_glossary
+    from review.importing import import_paths
+
+    if glossary is not None and no_glossary:
+        _fail("--glossary and --no-glossary exclude each other")
+    try:
+        gloss: Glossary | None = None
+        if not no_glossary:
+            gloss = default_glossary() if glossary is None else load_glossary(glossary)
+
+        def translator():  # type: ignore[no-untyped-def]
+            from translate.pipeline import Translator
+
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            return Translator(
+                model or os.environ.get("TAFSIRI_MODEL") or None,
+                glossary=gloss,
+                threads=threads,
+                registry=registry_path(),
+                cache_dir=cache_dir(),
+            )
+
+        summary = import_paths(
+            project,
+            inputs,
+            reference=ref,
+            sources=sources,
+            glossary=gloss,
+            translator=translator,
+            replace_edited=replace,
+        )
+    except InputError as err:
+        _fail(str(err))
+    parts = [f"{len(summary.added)} documents added"]
+    if summary.replaced:
+        parts.append(f"{len(summary.replaced)} replaced")
+    if summary.unchanged:
+        parts.append(f"{len(summary.unchanged)} unchanged")
+    parts.append(f"{summary.segments} segments")
+    if summary.memory:
+        parts.append(f"{summary.memory} memory pairs")
+    typer.echo(f"{project}: " + ", ".join(parts), err=True)
+
+
+def serve_command(
+    project: ProjectArg,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="Address to listen on; anything but loopback requires the access token."
+        ),
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8765,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Model for n-best alternatives (default: the records' model if it is on this "
+            "machine, else the embedded one).",
+        ),
+    ] = None,
+) -> None:
+    """Serve the review web app for one project (Ctrl-C stops it)."""
+    import uvicorn
+
+    from review.assist import Alternatives
+    from review.project import Project
+    from review.security import LOOPBACK_HOSTS, is_loopback, new_token
+    from review.web import create_app
+
+    if not 0 < port < 65536:
+        _fail(f"--port must be 1..65535, got {port}")
+    try:
+        proj = Project(project)
+    except InputError as err:
+        _fail(str(err))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    record_models = sorted({d.model for d in map(proj.document, [s.id for s in proj.documents()])})
+    alternatives = Alternatives(model, record_models, registry=registry_path())
+    token: str | None = None
+    allowed: frozenset[str] | None = LOOPBACK_HOSTS
+    if not is_loopback(host):
+        token = new_token()
+        allowed = None if host in ("0.0.0.0", "::", "") else LOOPBACK_HOSTS | {host.strip("[]")}
+    app = create_app(proj, alternatives=alternatives, token=token, allowed_hosts=allowed)
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/"
+    if token is not None:
+        typer.echo(f"tafsiri review: {address}?token={token}", err=True)
+        typer.echo(f"access token: {token} (required off loopback)", err=True)
+    else:
+        typer.echo(f"tafsiri review: {address}", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def export_command(
+    project: ProjectArg,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="One of: " + "; ".join(f"{k}: {v}" for k, v in FORMATS.items())
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Output file (a folder for txt/md of several).")
+    ],
+    document: Annotated[
+        str | None, typer.Option("--document", "-d", help="One document (name or id).")
+    ] = None,
+) -> None:
+    """Export post-edited articles, approved pairs, records, effort or a static page."""
+    from review.export import write_export
+    from review.project import Project
+
+    try:
+        with Project(project) as proj:
+            written = write_export(proj, fmt, output, document)
+    except InputError as err:
+        _fail(str(err))
+    typer.echo(f"{fmt}: wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``review`` command group to the root ``tafsiri`` app."""
+    group = typer.Typer(
+        name="review",
+        help="Post-edit machine translation in a local web app: import, serve, export.",
+        no_args_is_help=True,
+    )
+    group.command("import")(import_command)
+    group.command("serve")(serve_command)
+    group.command("export")(export_command)
+    app.add_typer(group, name="review")

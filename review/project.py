@@ -1,0 +1,593 @@
+"""A review project: documents, segments, their versions and the translation memory, in SQLite.
+
+:class:`Project` is the only code that reads or writes the database. Every write is one
+transaction, committed before the method returns, so whatever a caller acknowledges is on disk.
+Saves use optimistic concurrency: a save names the segment version it edited, and a save based on
+an older version is refused (its text is kept as a ``conflict`` version, never dropped).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from review.effort import TerStats, corpus_hter, segment_ter
+from review.model import (
+    STATUSES,
+    Conflict,
+    Document,
+    DocumentSummary,
+    Flag,
+    SaveResult,
+    Segment,
+    Term,
+    Version,
+)
+from review.qa import FLAGS, check_segment
+from review.schema import connect, transaction
+from translate.records import StoredRecord
+from translate.textio import InputError
+
+__all__ = ["Project", "ImportedDocument", "ImportSummary", "MAX_EDITOR", "MAX_SECONDS"]
+
+#: Longest editor name kept; longer ones are cut.
+MAX_EDITOR = 80
+#: One save reports at most this much editing time (an hour); more is a stuck clock.
+MAX_SECONDS = 3600.0
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class ImportedDocument:
+    """A document ready to be added to a project.
+
+    Attributes:
+        name: the document id.
+        origin: the file it came from (for messages and the document list).
+        records: its segment records in document order.
+        terms: per record, the glossary terms placed in its source.
+        references: per record, a reference translation or None.
+        text: the whole source when known (articles, ``--sources``), else None.
+        markdown: whether the source is Markdown.
+    """
+
+    name: str
+    origin: str
+    records: tuple[StoredRecord, ...]
+    terms: tuple[tuple[Term, ...], ...]
+    references: tuple[str | None, ...]
+    text: str | None = None
+    markdown: bool = False
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did: document names added, replaced and left as they were."""
+
+    added: tuple[str, ...]
+    replaced: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    segments: int
+    memory: int = 0
+
+
+def _layout(doc: ImportedDocument) -> tuple[list[str], str]:
+    """The text before each segment, and after the last one."""
+    prefixes: list[str] = []
+    pos = 0
+    prev_paragraph: int | None = None
+    for rec in doc.records:
+        seg = rec.segment
+        if doc.text is not None:
+            prefixes.append(doc.text[pos : seg.start])
+        elif prev_paragraph is None:
+            prefixes.append("")
+        else:
+            # Without the source only the paragraph structure is known (docs/review.md).
+            gap = seg.start - pos
+            prefixes.append("\n\n" if seg.paragraph != prev_paragraph else (" " if gap else ""))
+        pos = seg.end
+        prev_paragraph = seg.paragraph
+    tail = doc.text[pos:] if doc.text is not None else ("\n" if doc.records else "")
+    return prefixes, tail
+
+
+def _segment(row: sqlite3.Row) -> Segment:
+    return Segment(
+        id=row["id"],
+        document_id=row["document_id"],
+        position=row["position"],
+        paragraph=row["paragraph"],
+        index=row["idx"],
+        source=row["source"],
+        mt=row["mt"],
+        target=row["target"],
+        reference=row["reference"],
+        status=row["status"],
+        version=row["version"],
+        terms=tuple(Term.from_dict(t) for t in json.loads(row["terms"])),
+        flags=tuple(Flag(f["code"], f["message"]) for f in json.loads(row["flags"])),
+        ignored=tuple(json.loads(row["ignored"])),
+        hter=TerStats(row["ter_edits"], row["ter_words"]).score,
+        seconds=row["seconds"],
+        editor=row["editor"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _flags_json(flags: Sequence[Flag]) -> str:
+    return json.dumps([f.to_dict() for f in flags], ensure_ascii=False)
+
+
+def _open_count(flags: Sequence[Flag], ignored: Sequence[str]) -> int:
+    return sum(f.code not in ignored for f in flags)
+
+
+class Project:
+    """One review project file.
+
+    Args:
+        path: the ``.sqlite`` file.
+        create: create it when missing (imports do; the server never does).
+
+    Raises:
+        InputError: missing (without ``create``) or not a Tafsiri project.
+
+    The object may be shared between threads: each thread gets its own SQLite connection.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        # Writers of this process queue here rather than in SQLite's busy handler, which polls
+        # with sleeps of up to 100 ms and so makes the slowest saves much slower under load.
+        self._write_lock = threading.Lock()
+        self._remember(connect(self.path, create=create))
+
+    def _remember(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        self._local.conn = conn
+        with self._lock:
+            self._all.append(conn)
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection."""
+        conn = getattr(self._local, "conn", None)
+        return conn if conn is not None else self._remember(connect(self.path))
+
+    def close(self) -> None:
+        """Close every connection this object opened."""
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        with self._write_lock, transaction(self.conn) as conn:
+            yield conn
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- import --------------------------------------------------------------------------
+
+    def add_documents(
+        self, documents: Sequence[ImportedDocument], *, replace: bool = False
+    ) -> ImportSummary:
+        """Add documents in one transaction (all or nothing).
+
+        A document whose name is already in the project is left alone when its sources and MT
+        are the same, replaced when nobody has saved any of its segments yet (or with
+        ``replace``), and otherwise refused.
+
+        Raises:
+            InputError: a document with edits would be replaced; nothing is written.
+        """
+        added: list[str] = []
+        replaced: list[str] = []
+        unchanged: list[str] = []
+        count = 0
+        with self._writing() as conn:
+            for doc in documents:
+                row = conn.execute(
+                    "SELECT id FROM documents WHERE name = ?", (doc.name,)
+                ).fetchone()
+                if row is not None:
+                    old = conn.execute(
+                        "SELECT source, mt FROM segments WHERE document_id = ? ORDER BY position",
+                        (row["id"],),
+                    ).fetchall()
+                    new = [(r.segment.source, r.segment.translation) for r in doc.records]
+                    if [(o["source"], o["mt"]) for o in old] == new:
+                        unchanged.append(doc.name)
+                        continue
+                    saves = conn.execute(
+                        "SELECT count(*) FROM versions v JOIN segments s ON s.id = v.segment_id "
+                        "WHERE s.document_id = ? AND v.kind != 'mt'",
+                        (row["id"],),
+                    ).fetchone()[0]
+                    if saves and not replace:
+                        raise InputError(
+                            f"{doc.origin}: document {doc.name!r} is already in {self.path} "
+                            f"with {saves} saved edits; import it under another name, or pass "
+                            "--replace to discard them"
+                        )
+                    conn.execute("DELETE FROM documents WHERE id = ?", (row["id"],))
+                    replaced.append(doc.name)
+                else:
+                    added.append(doc.name)
+                self._insert(conn, doc)
+                count += len(doc.records)
+        return ImportSummary(tuple(added), tuple(replaced), tuple(unchanged), count)
+
+    def _insert(self, conn: sqlite3.Connection, doc: ImportedDocument) -> None:
+        first = doc.records[0] if doc.records else None
+        prefixes, tail = _layout(doc)
+        now = _now()
+        cur = conn.execute(
+            "INSERT INTO documents (name, origin, source_text, exact_layout, markdown, tail, "
+            "model, backend, decode, glossary, signature, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.name,
+                doc.origin,
+                doc.text,
+                doc.text is not None,
+                doc.markdown,
+                tail,
+                first.model if first else "",
+                first.backend if first else "",
+                json.dumps(first.decode if first else {}),
+                first.glossary if first else None,
+                first.signature if first else None,
+                now,
+            ),
+        )
+        doc_id = cur.lastrowid
+        for position, (rec, terms, ref, prefix) in enumerate(
+            zip(doc.records, doc.terms, doc.references, prefixes, strict=True)
+        ):
+            seg = rec.segment
+            flags = check_segment(seg.source, seg.translation, terms)
+            record = {
+                "document": rec.document,
+                "model": rec.model,
+                "backend": rec.backend,
+                "decode": rec.decode,
+                "glossary": rec.glossary,
+                "signature": rec.signature,
+                "pieces": seg.pieces,
+                "terms": [t.to_dict() for t in seg.terms],
+            }
+            cur = conn.execute(
+                'INSERT INTO segments (document_id, position, paragraph, idx, start, "end", '
+                "prefix, source, mt, target, reference, pieces, record, terms, flags, "
+                "open_flags, ter_words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    doc_id,
+                    position,
+                    seg.paragraph,
+                    seg.index,
+                    seg.start,
+                    seg.end,
+                    prefix,
+                    seg.source,
+                    seg.translation,
+                    seg.translation,
+                    ref,
+                    seg.pieces,
+                    json.dumps(record, ensure_ascii=False),
+                    json.dumps([t.to_dict() for t in terms], ensure_ascii=False),
+                    _flags_json(flags),
+                    len(flags),
+                    float(len(seg.translation.split())),
+                ),
+            )
+            conn.execute(
+                "INSERT INTO versions (segment_id, version, kind, text, status, editor, at) "
+                "VALUES (?, 0, 'mt', ?, 'new', ?, ?)",
+                (cur.lastrowid, seg.translation, rec.model or "mt", now),
+            )
+
+    def add_memory(self, pairs: Sequence[tuple[str, str]], origin: str) -> int:
+        """Add translation-memory pairs (Swahili, English) from ``origin`` (e.g. a TMX file);
+        pairs already stored from the same origin are skipped. Returns how many were new."""
+        with self._writing() as conn:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT OR IGNORE INTO memory (source, target, origin) VALUES (?, ?, ?)",
+                [(s, t, origin) for s, t in pairs],
+            )
+            return conn.total_changes - before
+
+    # -- reading -------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentSummary]:
+        """Every document with its progress, in import order."""
+        rows = self.conn.execute(
+            "SELECT d.id, d.name, count(s.id) AS n, "
+            "coalesce(sum(s.status = 'approved'), 0) AS approved, "
+            "coalesce(sum(s.status = 'edited'), 0) AS edited, "
+            "coalesce(sum(s.status = 'rejected'), 0) AS rejected, "
+            "coalesce(sum(s.open_flags > 0), 0) AS flagged, "
+            "coalesce(sum(s.status IN ('edited', 'approved')), 0) AS reviewed, "
+            "coalesce(sum(CASE WHEN s.status IN ('edited', 'approved') THEN s.ter_edits END), 0) "
+            "AS edits, "
+            "coalesce(sum(CASE WHEN s.status IN ('edited', 'approved') THEN s.ter_words END), 0) "
+            "AS words, "
+            "coalesce(sum(s.seconds), 0) AS seconds, "
+            "coalesce(max(s.reference IS NOT NULL), 0) AS has_ref "
+            "FROM documents d LEFT JOIN segments s ON s.document_id = d.id "
+            "GROUP BY d.id ORDER BY d.id"
+        ).fetchall()
+        return [
+            DocumentSummary(
+                id=r["id"],
+                name=r["name"],
+                segments=r["n"],
+                approved=r["approved"],
+                edited=r["edited"],
+                rejected=r["rejected"],
+                open_flags=r["flagged"],
+                hter=corpus_hter([TerStats(r["edits"], r["words"])]) if r["reviewed"] else None,
+                seconds=r["seconds"],
+                has_reference=bool(r["has_ref"]),
+            )
+            for r in rows
+        ]
+
+    def summary(self, document_id: int) -> DocumentSummary:
+        """One document's progress.
+
+        Raises:
+            KeyError: no such document.
+        """
+        for doc in self.documents():
+            if doc.id == document_id:
+                return doc
+        raise KeyError(document_id)
+
+    def document(self, document_id: int) -> Document:
+        """A document's details.
+
+        Raises:
+            KeyError: no such document.
+        """
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            raise KeyError(document_id)
+        return Document(
+            id=row["id"],
+            name=row["name"],
+            origin=row["origin"],
+            exact_layout=bool(row["exact_layout"]),
+            markdown=bool(row["markdown"]),
+            model=row["model"],
+            backend=row["backend"],
+            glossary=row["glossary"],
+            signature=row["signature"],
+            imported_at=row["imported_at"],
+        )
+
+    def find_document(self, name_or_id: str) -> Document:
+        """A document by name, or by id when ``name_or_id`` is a number no name equals.
+
+        Raises:
+            KeyError: no such document.
+        """
+        row = self.conn.execute("SELECT id FROM documents WHERE name = ?", (name_or_id,)).fetchone()
+        if row is not None:
+            return self.document(row["id"])
+        if name_or_id.isdigit():
+            return self.document(int(name_or_id))
+        raise KeyError(name_or_id)
+
+    def segments(self, document_id: int) -> list[Segment]:
+        """A document's segments in order (empty for an unknown document)."""
+        rows = self.conn.execute(
+            "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (document_id,)
+        ).fetchall()
+        return [_segment(r) for r in rows]
+
+    def segment(self, segment_id: int) -> Segment:
+        """One segment.
+
+        Raises:
+            KeyError: no such segment.
+        """
+        row = self.conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+        if row is None:
+            raise KeyError(segment_id)
+        return _segment(row)
+
+    def history(self, segment_id: int) -> list[Version]:
+        """Every stored text of a segment, oldest first (the MT is version 0)."""
+        rows = self.conn.execute(
+            "SELECT * FROM versions WHERE segment_id = ? ORDER BY id", (segment_id,)
+        ).fetchall()
+        return [
+            Version(
+                r["version"], r["kind"], r["text"], r["status"], r["editor"], r["seconds"], r["at"]
+            )
+            for r in rows
+        ]
+
+    def layout(self, document_id: int) -> tuple[list[tuple[str, Segment]], str]:
+        """(text before it, segment) per segment, and the text after the last one: what an
+        export needs to rebuild the article."""
+        rows = self.conn.execute(
+            "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (document_id,)
+        ).fetchall()
+        tail = self.conn.execute(
+            "SELECT tail FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        if tail is None:
+            raise KeyError(document_id)
+        return [(r["prefix"], _segment(r)) for r in rows], tail["tail"]
+
+    def stored_record(self, segment_id: int) -> dict[str, Any]:
+        """The fields of the segment's original JSONL record that the project does not model."""
+        row = self.conn.execute(
+            'SELECT record, start, "end", pieces FROM segments WHERE id = ?', (segment_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(segment_id)
+        data: dict[str, Any] = json.loads(row["record"])
+        data.update(start=row["start"], end=row["end"], pieces=row["pieces"])
+        return data
+
+    def memory(self, exclude: int | None = None) -> Iterator[tuple[str, str, str]]:
+        """Translation-memory candidates: approved segments (source, English, document name)
+        except segment ``exclude``, then imported pairs (source, English, origin)."""
+        conn = self.conn
+        yield from conn.execute(
+            "SELECT s.source, s.target, d.name FROM segments s "
+            "JOIN documents d ON d.id = s.document_id "
+            "WHERE s.status = 'approved' AND s.id != ?",
+            (exclude if exclude is not None else -1,),
+        )
+        yield from conn.execute("SELECT source, target, origin FROM memory")
+
+    # -- writing -------------------------------------------------------------------------
+
+    def check(self, segment_id: int, text: str) -> tuple[Flag, ...]:
+        """The QA flags ``text`` would get as the segment's English (nothing is saved).
+
+        Raises:
+            KeyError: no such segment.
+        """
+        seg = self.segment(segment_id)
+        return check_segment(seg.source, text, seg.terms)
+
+    def save(
+        self,
+        segment_id: int,
+        text: str,
+        *,
+        version: int,
+        status: str | None = None,
+        editor: str = "editor",
+        seconds: float = 0.0,
+    ) -> SaveResult:
+        """Save an editor's English for a segment; committed to disk before it returns.
+
+        Args:
+            segment_id: the segment.
+            text: the English.
+            version: the segment version the editor edited (:attr:`Segment.version` as loaded).
+            status: ``edited``, ``approved`` or ``rejected``; None sets ``edited`` when the text
+                changed and keeps the status otherwise.
+            editor: who is saving.
+            seconds: active editing time since the editor's last save of this segment.
+
+        Returns:
+            The stored segment, or a :class:`Conflict` when ``version`` is stale: the newer text
+            is kept and ``text`` is stored as a ``conflict`` version, so neither is lost.
+
+        Raises:
+            KeyError: no such segment.
+            ValueError: an unknown status.
+        """
+        if status is not None and status not in STATUSES[1:]:
+            raise ValueError(f"status must be one of {', '.join(STATUSES[1:])}, got {status!r}")
+        editor = (editor.strip() or "editor")[:MAX_EDITOR]
+        seconds = min(max(float(seconds), 0.0), MAX_SECONDS)
+        with self._writing() as conn:
+            row = conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            if row is None:
+                raise KeyError(segment_id)
+            current = _segment(row)
+            same = text == current.target and (status is None or status == current.status)
+            now = _now()
+            if same:
+                # Nothing to version; the time still counts.
+                if seconds:
+                    conn.execute(
+                        "UPDATE segments SET seconds = seconds + ? WHERE id = ?",
+                        (seconds, segment_id),
+                    )
+            elif version != current.version:
+                conn.execute(
+                    "INSERT INTO versions (segment_id, version, kind, text, status, editor, "
+                    "seconds, at) VALUES (?, ?, 'conflict', ?, ?, ?, ?, ?)",
+                    (segment_id, version, text, status or "edited", editor, seconds, now),
+                )
+                conn.execute(
+                    "UPDATE segments SET seconds = seconds + ? WHERE id = ?", (seconds, segment_id)
+                )
+                stored = _segment(
+                    conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+                )
+                return SaveResult(stored, Conflict(text, stored.target, version, stored))
+            else:
+                new_status = status or ("edited" if text != current.target else current.status)
+                flags = check_segment(current.source, text, current.terms)
+                ter = segment_ter(current.mt, text)
+                conn.execute(
+                    "UPDATE segments SET target = ?, status = ?, version = version + 1, "
+                    "flags = ?, open_flags = ?, ter_edits = ?, ter_words = ?, "
+                    "seconds = seconds + ?, editor = ?, updated_at = ? WHERE id = ?",
+                    (
+                        text,
+                        new_status,
+                        _flags_json(flags),
+                        _open_count(flags, current.ignored),
+                        ter.edits,
+                        ter.words,
+                        seconds,
+                        editor,
+                        now,
+                        segment_id,
+                    ),
+                )
+                conn.execute(
+                    "INSERT INTO versions (segment_id, version, kind, text, status, editor, "
+                    "seconds, at) VALUES (?, ?, 'save', ?, ?, ?, ?, ?)",
+                    (segment_id, current.version + 1, text, new_status, editor, seconds, now),
+                )
+            stored = _segment(
+                conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            )
+        return SaveResult(stored)
+
+    def set_ignored(self, segment_id: int, code: str, ignored: bool = True) -> Segment:
+        """Mark one QA flag code as ignored (or not) for one segment.
+
+        Raises:
+            KeyError: no such segment.
+            ValueError: an unknown flag code.
+        """
+        if code not in FLAGS:
+            raise ValueError(f"flag must be one of {', '.join(FLAGS)}, got {code!r}")
+        with self._writing() as conn:
+            row = conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            if row is None:
+                raise KeyError(segment_id)
+            seg = _segment(row)
+            codes = [c for c in seg.ignored if c != code] + ([code] if ignored else [])
+            codes = [c for c in FLAGS if c in codes]
+            conn.execute(
+                "UPDATE segments SET ignored = ?, open_flags = ? WHERE id = ?",
+                (json.dumps(codes), _open_count(seg.flags, codes), segment_id),
+            )
+            return _segment(
+                conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            )

@@ -1,0 +1,250 @@
+"""The review app in headless Chromium (Debian's, driven by Playwright): editing with the
+keyboard, live QA, escaping, and two editors on one segment.
+
+Set ``TAFSIRI_SCREENSHOT=docs/review-screenshot.png`` to also translate the seed article with the
+embedded model and save a screenshot of its document view (how the one in docs/ was made).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from glossary import default_glossary
+from review.assist import Alternatives
+from review.importing import import_paths
+from review.project import Project
+from review.web import create_app
+from tests.conftest import REPO, SEED_ARTICLE
+from tests.review_support import make_run, scripted_translator
+from tests.test_eval_html import CHROMIUM_ARGS, _chromium_or_skip
+
+TERMS = "The Ministry of Foreign Affairs of Belgium said the budget was $523.7 million in 2023."
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Server:
+    """uvicorn serving one app on a free loopback port, in a thread."""
+
+    def __init__(self, app) -> None:
+        import uvicorn
+
+        self.port = _free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the review server did not start")
+            time.sleep(0.02)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "p.sqlite"
+    import_paths(path, [make_run(tmp_path)], glossary=default_glossary())
+    with Project(path) as proj:
+        yield proj
+
+
+@pytest.fixture
+def site(project):
+    alternatives = Alternatives("scripted", factory=lambda name: scripted_translator())
+    with _Server(create_app(project, alternatives=alternatives)) as url:
+        yield url
+
+
+class _Watched:
+    """A page whose console errors, uncaught exceptions and dialogs are collected."""
+
+    def __init__(self, browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def row(self, number: int):
+        return self.page.locator("tr.seg").nth(number - 1)
+
+
+@pytest.fixture
+def watched(browser):
+    pages: list[_Watched] = []
+
+    def make() -> _Watched:
+        pages.append(_Watched(browser))
+        return pages[-1]
+
+    yield make
+    for w in pages:
+        w.context.close()
+        # Chromium logs every 4xx answer; a 409 is how the API reports a conflict.
+        errors = [e for e in w.errors if "status of 409 (Conflict)" not in e]
+        assert errors == [] and w.dialogs == []
+
+
+def test_edit_ctrl_enter_and_reload_keep_the_edit_and_its_status(site, watched, project):
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    box = w.row(1).locator("textarea")
+    box.fill(TERMS)
+    box.press("Control+Enter")
+    # Saved, approved, and the cursor is in the next segment.
+    w.row(1).locator("td.state .status").filter(has_text="approved").wait_for()
+    assert w.page.evaluate("document.activeElement === document.querySelectorAll('textarea')[1]")
+    w.page.reload()
+    assert w.row(1).locator("textarea").input_value() == TERMS
+    assert w.row(1).locator("td.state .status").inner_text() == "approved"
+    assert project.segment(1).status == "approved" and project.segment(1).editor == "editor"
+
+
+def test_keyboard_moves_and_copies_the_source(site, watched):
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    w.row(3).locator("textarea").focus()
+    w.page.keyboard.press("Alt+ArrowUp")
+    assert w.page.evaluate("document.activeElement === document.querySelectorAll('textarea')[1]")
+    w.page.keyboard.press("Alt+ArrowDown")
+    w.page.keyboard.press("Control+Shift+C")
+    assert w.row(3).locator("textarea").input_value() == "Mashauriano yataendelea kesho."
+    w.row(3).locator("li.flag[data-code=identical]").wait_for()
+
+
+def test_glossary_flag_clears_when_the_editor_types_the_term(site, watched, project):
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    flag = w.row(1).locator("li.flag[data-code=term]")
+    assert "Ministry of Foreign Affairs" in flag.inner_text()
+    box = w.row(1).locator("textarea")
+    box.click()
+    box.press("End")
+    box.type(" The Ministry of Foreign Affairs of Belgium agreed.")
+    flag.wait_for(state="detached")  # re-checked as the editor types
+    box.blur()
+    w.page.wait_for_function("!document.querySelector('tr.seg.saving')")
+    w.page.locator("#status-line").filter(has_text="saved segment 1").wait_for()
+    assert [f.code for f in project.segment(1).flags] == []
+
+
+def test_a_script_tag_in_the_source_renders_as_text(site, watched):
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    source = w.row(2).locator(".source-text")
+    assert "<script>alert(1)</script>" in source.inner_text()
+    assert source.locator("script").count() == 0
+    assert w.page.locator("script").count() == 1  # the packaged review.js only
+
+
+def test_two_pages_editing_one_segment_get_a_conflict_and_lose_nothing(site, watched, project):
+    first, second = watched(), watched()
+    first.page.goto(f"{site}/documents/1")
+    second.page.goto(f"{site}/documents/1")
+    a = first.row(3).locator("textarea")
+    a.fill("The talks will go on tomorrow.")
+    a.blur()
+    first.row(3).locator("td.state .status").filter(has_text="edited").wait_for()
+    b = second.row(3).locator("textarea")
+    b.fill("Consultations continue tomorrow.")
+    b.blur()
+    conflict = second.row(3).locator(".conflict")
+    conflict.wait_for(state="visible")
+    text = conflict.inner_text()
+    assert "The talks will go on tomorrow." in text and "Consultations continue tomorrow." in text
+    assert b.input_value() == "Consultations continue tomorrow."  # still in the box
+    seg = project.segment(3)
+    assert seg.target == "The talks will go on tomorrow."
+    kinds = {(v.kind, v.text) for v in project.history(3)}
+    assert ("conflict", "Consultations continue tomorrow.") in kinds
+    # The second editor keeps their text on purpose: it is saved over the newer version.
+    conflict.locator("button.keep-mine").click()
+    second.row(3).locator("td.state .status").filter(has_text="edited").wait_for()
+    second.page.wait_for_function("!document.querySelector('tr.seg.saving')")
+    deadline = time.monotonic() + 5
+    while project.segment(3).version < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert project.segment(3).target == "Consultations continue tomorrow."
+
+
+def test_alternatives_and_memory_in_the_help_panel(site, watched, project):
+    project.save(4, "Thanks so much.", version=1, status="approved")
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    w.row(4).locator("textarea").focus()
+    w.page.locator("#memory-list").filter(has_text="no match").wait_for()
+    w.page.locator("#load-alternatives").click()
+    w.page.locator("#alternatives-list li").nth(2).wait_for()
+    w.page.locator("#alternatives-list li button.use").first.click()
+    assert w.row(4).locator("textarea").input_value() == "Thank you very much."
+
+
+def test_screenshot_of_the_seed_article_shows_flagged_segments(tmp_path, watched):
+    """The seed article through the real model, in the document view, as a picture.
+
+    ``TAFSIRI_SCREENSHOT=docs/review-screenshot.png`` writes the README's screenshot;
+    otherwise the picture goes to a temporary folder.
+    """
+    target = os.environ.get("TAFSIRI_SCREENSHOT") or str(tmp_path / "review.png")
+    from translate.pipeline import Translator
+
+    path = tmp_path / "seed.sqlite"
+    article = tmp_path / SEED_ARTICLE.name
+    article.write_text(SEED_ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    import_paths(
+        path, [article], translator=lambda: Translator(None, glossary=default_glossary(), threads=1)
+    )
+    with Project(path) as proj, _Server(create_app(proj)) as url:
+        segs = proj.segments(1)
+        proj.save(segs[0].id, segs[0].target, version=1, status="approved", editor="Amina")
+        # One post-edit, so that the view shows an edited segment and its HTER.
+        edited = segs[7].target.replace("Minister Kazakhstan", "of Kazakhstan")
+        proj.save(segs[7].id, edited, version=1, editor="Amina", seconds=40)
+        w = watched()
+        w.page.set_viewport_size({"width": 1400, "height": 1000})
+        w.page.goto(f"{url}/documents/1")
+        # Show the rows where glossary and number flags start, with the help panel filled in.
+        rows = [
+            w.page.locator(f"tr.seg:has(li.flag[data-code={code}])")
+            for code in ("term", "number", "untranslated", "length")
+        ]
+        assert any(r.count() for r in rows), "the seed article's view shows flagged segments"
+        row = next(r.first for r in rows if r.count())
+        row.locator("textarea").focus()
+        w.page.locator("#memory-list li").first.wait_for()
+        w.page.evaluate("document.activeElement.closest('tr').scrollIntoView({block: 'center'})")
+        out = Path(target) if Path(target).is_absolute() else REPO / target
+        out.parent.mkdir(parents=True, exist_ok=True)
+        w.page.screenshot(path=str(out), full_page=False)
+    assert out.stat().st_size > 10_000 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

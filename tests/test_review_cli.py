@@ -1,0 +1,82 @@
+"""``tafsiri review import|export``: one summary line, or one ``error:`` line and exit 1."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from review.project import Project
+from tests.review_support import make_run
+from translate.cli import app
+
+runner = CliRunner()
+
+
+def test_import_then_export(tmp_path):
+    run = make_run(tmp_path)
+    project = tmp_path / "p.sqlite"
+    result = runner.invoke(app, ["review", "import", str(run), "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert "1 documents added, 4 segments" in result.output
+    again = runner.invoke(app, ["review", "import", str(run), "-p", str(project)])
+    assert "1 unchanged" in again.output
+    out = tmp_path / "article.txt"
+    result = runner.invoke(app, ["review", "export", str(project), "-f", "txt", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("The ministry said")
+
+
+def test_malformed_jsonl_is_one_error_line_naming_file_and_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"schema": "tafsiri.segment/1"}\n', encoding="utf-8")
+    project = tmp_path / "p.sqlite"
+    result = runner.invoke(app, ["review", "import", str(bad), "--project", str(project)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: line 1 is not a tafsiri record")
+    assert not project.exists()
+
+
+def test_export_errors(tmp_path):
+    project = tmp_path / "p.sqlite"
+    runner.invoke(app, ["review", "import", str(make_run(tmp_path)), "-p", str(project)])
+    cases = [
+        (["-f", "tmx"], "no approved segments to export as tmx"),
+        (["-f", "docx"], "unknown export format 'docx'"),
+        (["-f", "txt", "-d", "nope"], "no document 'nope'"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(
+            app, ["review", "export", str(project), *args, "-o", str(tmp_path / "o")]
+        )
+        assert result.exit_code == 1 and message in result.output, result.output
+    missing = runner.invoke(
+        app, ["review", "export", str(tmp_path / "none.sqlite"), "-f", "txt", "-o", "x"]
+    )
+    assert missing.exit_code == 1 and "no such project" in missing.output
+    assert not (tmp_path / "none.sqlite").exists()
+    with Project(project) as proj:
+        assert len(proj.documents()) == 1
+
+
+def test_serve_refuses_a_missing_project(tmp_path):
+    result = runner.invoke(app, ["review", "serve", str(tmp_path / "none.sqlite")])
+    assert (
+        result.exit_code == 1 and "error:" in result.output and "no such project" in result.output
+    )
+
+
+def test_an_article_is_translated_at_import(tmp_path, tiny_model_dir):
+    article = tmp_path / "habari.md"
+    article.write_text("# Habari\n\nAsante sana. Karibu tena.\n", encoding="utf-8")
+    project = tmp_path / "p.sqlite"
+    args = ["review", "import", str(article), "-p", str(project), "--model", str(tiny_model_dir)]
+    result = runner.invoke(app, [*args, "--no-glossary", "--threads", "1"])
+    assert result.exit_code == 0, result.output
+    with Project(project) as proj:
+        doc = proj.document(1)
+        assert (doc.name, doc.markdown, doc.exact_layout) == ("habari.md", True, True)
+        assert [s.source for s in proj.segments(1)] == ["Habari", "Asante sana.", "Karibu tena."]
+    out = tmp_path / "out.md"
+    runner.invoke(app, ["review", "export", str(project), "-f", "md", "-o", str(out)])
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "\n\n" in text  # the Markdown layout is the source's
