@@ -121,6 +121,10 @@ def train_command(
     """
     import logging
 
+    from translate.backend import quiet_waits
+
+    quiet_waits()  # before torch loads: idle OpenMP threads sleep instead of spinning
+
     from translate.corpus import ParallelCorpus, read_corpus_spec, read_parallel
     from translate.train import CHECKPOINT_DIR
     from translate.train import train as run_training
