@@ -210,12 +210,17 @@ def _decode_with_prefixes(backend: Backend, batch: list, options: DecodeOptions)
 
     The back end counts ``max_length`` as new tokens after the prefix; a long prefix plus a full
     ``max_length`` could outgrow the model's positions, and would let a forced output run
-    longer than a plain one. Inputs are grouped by their remaining budget.
+    longer than a plain one. Where a text's own length cap (``options.length_limit``) already
+    fits in what the prefix leaves, the remaining budget does not bind and the text shares one
+    call with the others; the rest are grouped by their remaining budget.
     """
     sizes = backend.count_tokens([p for _, _, p in batch])
+    sources = backend.count_tokens([s.source for s, _, _ in batch])
     groups: dict[int, list[int]] = {}
-    for i, size in enumerate(sizes):
-        groups.setdefault(max(8, options.max_length - size), []).append(i)
+    for i, (size, source) in enumerate(zip(sizes, sources, strict=True)):
+        budget = max(_MIN_NEW_TOKENS, options.max_length - size)
+        key = options.max_length if options.length_limit(source) <= budget else budget
+        groups.setdefault(key, []).append(i)
     outs: list = [None] * len(batch)
     for budget, members in groups.items():
         hyps = backend.translate_batch(
