@@ -13,7 +13,8 @@ For each text, cheapest first:
    that plus the exact English term as the target prefix, and let the model finish the
    sentence. One missing term per round, left to right, all texts of the batch in one call;
    a term is never just appended. Rounds are capped (:data:`MAX_FORCED_ROUNDS`): the last
-   round forces every term still missing in one prefix, so the work per text is bounded
+   round — or the first, for a text missing more than twice as many terms as there are
+   rounds — forces every term still missing in one prefix, so the work per text is bounded
    however often a term repeats.
 4. Whatever is still missing is **failed** — flagged, never hidden (reason ``cap: …`` when the
    cap left it out). An **ambiguous** term (the context does not decide between entries, e.g.
@@ -150,26 +151,33 @@ def _choose(hyps, matches: Sequence[TermMatch]) -> str | None:
 
 
 def _force(backend: Backend, pending: list[_State], options: DecodeOptions, rounds: int) -> None:
-    """Force missing terms: one per text per round, every one still missing in the last round."""
+    """Force missing terms: one per text per round, every one still missing in the last round.
+
+    A text missing more than twice as many terms as rounds are left (a term repeated all
+    through a long line) gets the all-at-once round straight away. That round's prefix holds
+    nearly the whole sentence, so the model finishes it greedily: a beam would carry the long
+    prefix through every beam for the few words left (4× the work at beam 4).
+    """
     one = replace(options, nbest=1)
     for round_no in range(1, rounds + 1):
-        batch: list[tuple[_State, list[int], str]] = []
+        batch: list[tuple[_State, list[int], str, bool]] = []
         for s in pending:
             hits = _hits(s.text, s.matches)
             missing = [k for k in _missing_required(hits, s.matches) if k not in s.given_up]
             if not missing:
                 continue
-            if round_no < rounds:
-                batch.append((s, missing[:1], _prefix(s, missing[:1], hits)))
+            left = rounds - round_no  # rounds after this one
+            if left and len(missing) <= 2 * (left + 1):
+                batch.append((s, missing[:1], _prefix(s, missing[:1], hits), False))
                 continue
             placed, prefix = _fitting_prefix(backend, s, missing, hits)
             s.capped.update(k for k in missing if k not in placed)
             if placed:
-                batch.append((s, placed, prefix))
+                batch.append((s, placed, prefix, True))
         if not batch:
             return
         outs = _decode_with_prefixes(backend, batch, one)
-        for (s, ks, prefix), hyps in zip(batch, outs, strict=True):
+        for (s, ks, prefix, _), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
             s.forced.update(ks)
             s.rounds += 1
@@ -212,20 +220,22 @@ def _decode_with_prefixes(backend: Backend, batch: list, options: DecodeOptions)
     ``max_length`` could outgrow the model's positions, and would let a forced output run
     longer than a plain one. Where a text's own length cap (``options.length_limit``) already
     fits in what the prefix leaves, the remaining budget does not bind and the text shares one
-    call with the others; the rest are grouped by their remaining budget.
+    call with the others; the rest are grouped by their remaining budget. Entries marked greedy
+    (the all-at-once round) decode with beam 1.
     """
-    sizes = backend.count_tokens([p for _, _, p in batch])
-    sources = backend.count_tokens([s.source for s, _, _ in batch])
-    groups: dict[int, list[int]] = {}
+    sizes = backend.count_tokens([p for _, _, p, _ in batch])
+    sources = backend.count_tokens([s.source for s, _, _, _ in batch])
+    groups: dict[tuple[int, bool], list[int]] = {}
     for i, (size, source) in enumerate(zip(sizes, sources, strict=True)):
         budget = max(_MIN_NEW_TOKENS, options.max_length - size)
         key = options.max_length if options.length_limit(source) <= budget else budget
-        groups.setdefault(key, []).append(i)
+        groups.setdefault((key, batch[i][3]), []).append(i)
     outs: list = [None] * len(batch)
-    for budget, members in groups.items():
+    for (budget, greedy), members in groups.items():
+        beam = 1 if greedy else options.beam
         hyps = backend.translate_batch(
             [batch[i][0].source for i in members],
-            replace(options, max_length=budget),
+            replace(options, max_length=budget, beam=beam, nbest=1),
             prefixes=[batch[i][2] for i in members],
         )
         for i, h in zip(members, hyps, strict=True):

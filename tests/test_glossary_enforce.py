@@ -33,7 +33,7 @@ class FakeBackend:
         return [len(t.split()) + 1 for t in texts]
 
     def translate_batch(self, texts, options, prefixes=None):
-        self.calls.append((list(texts), options.nbest, prefixes))
+        self.calls.append((list(texts), options.nbest, prefixes, options.beam))
         out = []
         for i, text in enumerate(texts):
             if prefixes and prefixes[i]:
@@ -156,7 +156,7 @@ def test_texts_without_terms_are_identical_and_not_redecoded():
     assert [results[0].text, results[2].text] == ["Good morning.", "It rained yesterday."]
     assert results[0].outcomes == () and results[2].outcomes == ()
     # Texts without terms: one call with the caller's options exactly, never decoded again.
-    assert fake.calls[0] == (plain, OPTS.nbest, None)
+    assert fake.calls[0] == (plain, OPTS.nbest, None, OPTS.beam)
     assert all(plain[0] not in c[0] and plain[1] not in c[0] for c in fake.calls[1:])
 
 
@@ -248,12 +248,21 @@ def test_rounds_are_capped_and_the_last_round_forces_the_rest_at_once():
     assert r.text.endswith("met.")
 
 
-@pytest.mark.parametrize(("rounds", "calls"), [(1, 2), (2, 3), (3, 4), (5, 6)])
+@pytest.mark.parametrize(("rounds", "calls"), [(1, 2), (2, 2), (3, 4), (5, 6)])
 def test_max_rounds_bounds_the_calls(rounds, calls):
+    # Five missing terms: one per round while the rounds left can take them two at a time,
+    # else all at once (two rounds for five terms: all at once in the first).
     fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.")
     (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=rounds)
-    assert len(fake.calls) == calls
+    assert len(fake.calls) == calls <= 1 + rounds
     assert statuses(r) == ["forced"] * 5
+
+
+def test_the_all_at_once_round_is_greedy():
+    fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.")
+    enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=3)
+    beams = [c[3] for c in fake.calls]
+    assert beams == [OPTS.beam, OPTS.beam, OPTS.beam, 1]
 
 
 def test_forcing_off_flags_every_missing_term_failed():
