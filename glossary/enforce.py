@@ -11,7 +11,8 @@ For each text, cheapest first:
 3. **forced** — repair: keep the translation's words up to where the missing term belongs
    (the term's relative position in the source, mapped onto the translation's words), force
    that plus the exact English term as the target prefix, and let the model finish the
-   sentence. One missing term per round, left to right, all texts of the batch in one call;
+   sentence (greedily by default, :data:`FORCED_BEAM`). One missing term per round, left to
+   right, all texts of the batch in one call;
    a term is never just appended. Rounds are capped (:data:`MAX_FORCED_ROUNDS`): the last
    round — or the first, for a text missing more than twice as many terms as there are
    rounds — forces every term still missing in one prefix, so the work per text is bounded
@@ -39,6 +40,7 @@ from translate.hooks import STATUSES, HookResult, SpanOutcome
 __all__ = [
     "STATUSES",
     "MAX_FORCED_ROUNDS",
+    "FORCED_BEAM",
     "TermOutcome",
     "EnforcedTranslation",
     "enforce_terms",
@@ -55,6 +57,10 @@ _NAME_FOLLOWS = re.compile(r"[ \t]+[A-ZÀ-Þ]")
 
 #: Forced-prefix rounds per text at most; the last forces every term still missing at once.
 MAX_FORCED_ROUNDS = 3
+#: Beam for the forced continuations: the prefix fixes the start, the model only finishes the
+#: sentence. Greedy halves the glossary's cost on the seed article for the same term accuracy
+#: and BLEU within 0.05 of beam 4 on MAFAND-MT test (docs/glossary.md, Figures).
+FORCED_BEAM = 1
 #: A combined prefix leaves at least this many of the model's positions for it to finish.
 _MIN_NEW_TOKENS = 8
 
@@ -90,6 +96,7 @@ def enforce_terms(
     options: DecodeOptions,
     glossary: Glossary,
     max_rounds: int = MAX_FORCED_ROUNDS,
+    forced_beam: int | None = FORCED_BEAM,
 ) -> list[EnforcedTranslation]:
     """Translate ``texts`` so that every glossary term found in them appears in the English.
 
@@ -103,12 +110,15 @@ def enforce_terms(
         glossary: the terms to enforce.
         max_rounds: forced-prefix rounds per text at most (0 = never force: missing terms are
             flagged ``failed`` right away).
+        forced_beam: beam for the forced continuations (None = ``options.beam``; never more).
 
     Returns:
         One :class:`EnforcedTranslation` per text, in order.
     """
     if max_rounds < 0:
         raise ValueError(f"max_rounds must be 0 (never force) or positive, got {max_rounds}")
+    if forced_beam is not None and forced_beam < 1:
+        raise ValueError(f"forced_beam must be None (the caller's beam) or ≥ 1, got {forced_beam}")
     if not texts:
         return []
     states = [_State(i, text, glossary.match(text)) for i, text in enumerate(texts)]
@@ -133,7 +143,8 @@ def enforce_terms(
             else:
                 s.text, s.stage = choice, "nbest"
     if pending and max_rounds:
-        _force(backend, pending, options, max_rounds)
+        beam = min(forced_beam or options.beam, options.beam)
+        _force(backend, pending, replace(options, beam=beam, nbest=1), max_rounds)
     return [_outcomes(s, max_rounds) for s in states]
 
 
@@ -154,13 +165,12 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions, roun
     """Force missing terms: one per text per round, every one still missing in the last round.
 
     A text missing more than twice as many terms as rounds are left (a term repeated all
-    through a long line) gets the all-at-once round straight away. That round's prefix holds
-    nearly the whole sentence, so the model finishes it greedily: a beam would carry the long
-    prefix through every beam for the few words left (4× the work at beam 4).
+    through a long line) gets the all-at-once round straight away. ``options`` are those of
+    the forced decodes (beam :data:`FORCED_BEAM` by default: a beam would carry every long
+    prefix through each of its beams for the few words left).
     """
-    one = replace(options, nbest=1)
     for round_no in range(1, rounds + 1):
-        batch: list[tuple[_State, list[int], str, bool]] = []
+        batch: list[tuple[_State, list[int], str]] = []
         for s in pending:
             hits = _hits(s.text, s.matches)
             missing = [k for k in _missing_required(hits, s.matches) if k not in s.given_up]
@@ -168,16 +178,16 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions, roun
                 continue
             left = rounds - round_no  # rounds after this one
             if left and len(missing) <= 2 * (left + 1):
-                batch.append((s, missing[:1], _prefix(s, missing[:1], hits), False))
+                batch.append((s, missing[:1], _prefix(s, missing[:1], hits)))
                 continue
             placed, prefix = _fitting_prefix(backend, s, missing, hits)
             s.capped.update(k for k in missing if k not in placed)
             if placed:
-                batch.append((s, placed, prefix, True))
+                batch.append((s, placed, prefix))
         if not batch:
             return
-        outs = _decode_with_prefixes(backend, batch, one)
-        for (s, ks, prefix, _), hyps in zip(batch, outs, strict=True):
+        outs = _decode_with_prefixes(backend, batch, options)
+        for (s, ks, prefix), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
             s.forced.update(ks)
             s.rounds += 1
@@ -220,22 +230,20 @@ def _decode_with_prefixes(backend: Backend, batch: list, options: DecodeOptions)
     ``max_length`` could outgrow the model's positions, and would let a forced output run
     longer than a plain one. Where a text's own length cap (``options.length_limit``) already
     fits in what the prefix leaves, the remaining budget does not bind and the text shares one
-    call with the others; the rest are grouped by their remaining budget. Entries marked greedy
-    (the all-at-once round) decode with beam 1.
+    call with the others; the rest are grouped by their remaining budget.
     """
-    sizes = backend.count_tokens([p for _, _, p, _ in batch])
-    sources = backend.count_tokens([s.source for s, _, _, _ in batch])
-    groups: dict[tuple[int, bool], list[int]] = {}
+    sizes = backend.count_tokens([p for _, _, p in batch])
+    sources = backend.count_tokens([s.source for s, _, _ in batch])
+    groups: dict[int, list[int]] = {}
     for i, (size, source) in enumerate(zip(sizes, sources, strict=True)):
         budget = max(_MIN_NEW_TOKENS, options.max_length - size)
         key = options.max_length if options.length_limit(source) <= budget else budget
-        groups.setdefault((key, batch[i][3]), []).append(i)
+        groups.setdefault(key, []).append(i)
     outs: list = [None] * len(batch)
-    for (budget, greedy), members in groups.items():
-        beam = 1 if greedy else options.beam
+    for budget, members in groups.items():
         hyps = backend.translate_batch(
             [batch[i][0].source for i in members],
-            replace(options, max_length=budget, beam=beam, nbest=1),
+            replace(options, max_length=budget),
             prefixes=[batch[i][2] for i in members],
         )
         for i, h in zip(members, hyps, strict=True):

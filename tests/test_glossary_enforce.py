@@ -258,11 +258,13 @@ def test_max_rounds_bounds_the_calls(rounds, calls):
     assert statuses(r) == ["forced"] * 5
 
 
-def test_the_all_at_once_round_is_greedy():
+@pytest.mark.parametrize(("forced_beam", "beam"), [(1, 1), (None, OPTS.beam), (9, OPTS.beam)])
+def test_forced_continuations_use_the_forced_beam(forced_beam, beam):
     fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.")
-    enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=3)
-    beams = [c[3] for c in fake.calls]
-    assert beams == [OPTS.beam, OPTS.beam, OPTS.beam, 1]
+    enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, forced_beam=forced_beam)
+    assert [c[3] for c in fake.calls] == [OPTS.beam] + [beam] * 3
+    with pytest.raises(ValueError, match="forced_beam"):
+        enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, forced_beam=0)
 
 
 def test_forcing_off_flags_every_missing_term_failed():

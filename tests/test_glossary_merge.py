@@ -40,9 +40,7 @@ def test_later_glossary_replaces_every_entry_for_the_term():
     assert [c.sw for c in conflicts] == ["balozi"]
     (c,) = conflicts
     assert (c.origin, c.replaced_origin) == ("b.tsv", "a.tsv")
-    assert c.message() == (
-        "'balozi': b.tsv:2 (envoy) replaces a.tsv:3,4 (ambassador / embassies)"
-    )
+    assert c.message() == ("'balozi': b.tsv:2 (envoy) replaces a.tsv:3,4 (ambassador / embassies)")
     # the merged glossary matches with the later entry only: no ambiguity left
     (m,) = merged.match("Balozi alisema.")
     assert not m.ambiguous and m.targets[0] == "envoy"
