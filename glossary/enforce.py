@@ -12,11 +12,10 @@ For each text, cheapest first:
    (the term's relative position in the source, mapped onto the translation's words), force
    that plus the exact English term as the target prefix, and let the model finish the
    sentence (greedily by default, :data:`FORCED_BEAM`). One missing term per round, left to
-   right, all texts of the batch in one call;
-   a term is never just appended. Rounds are capped (:data:`MAX_FORCED_ROUNDS`): the last
-   round — or the first, for a text missing more than twice as many terms as there are
-   rounds — forces every term still missing in one prefix, so the work per text is bounded
-   however often a term repeats.
+   right, all texts of the batch in one call; a term is never just appended. Rounds are
+   capped (:data:`MAX_FORCED_ROUNDS`): the last round — or the first, for a text missing more
+   than twice as many terms as there are rounds — forces every term still missing in one
+   prefix, so the work per text is bounded however often a term repeats.
 4. Whatever is still missing is **failed** — flagged, never hidden (reason ``cap: …`` when the
    cap left it out). An **ambiguous** term (the context does not decide between entries, e.g.
    "balozi" = ambassador or embassies) is accepted in any of its renderings but never forced.
@@ -78,7 +77,6 @@ class _State:
     locked_chars: int = 0
     given_up: set[int] = field(default_factory=set)
     capped: set[int] = field(default_factory=set)
-    rounds: int = 0
 
 
 def _hits(text: str, matches: Sequence[TermMatch]) -> list[tuple[int, int, str] | None]:
@@ -190,7 +188,6 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions, roun
         for (s, ks, prefix), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
             s.forced.update(ks)
-            s.rounds += 1
             after = _hits(new, s.matches)
             lost = [k for k in ks if after[k] is None]
             if len(lost) == len(ks):
