@@ -10,6 +10,7 @@ output for them unchanged, so their translations are identical by construction.
 
     python benchmarks/glossary_accuracy.py                      # embedded model, else the run
     python benchmarks/glossary_accuracy.py --model FOLDER --limit 300 --out /tmp/gacc
+    python benchmarks/glossary_accuracy.py --backend ct2           # the CTranslate2 back end
 """
 
 from __future__ import annotations
@@ -53,29 +54,37 @@ def decode(backend, texts, options, cache: Path | None, name: str) -> list[str]:
     return out
 
 
+def _shipped_beam(model: Path) -> int:
+    """The beam the model ships with (generation_config.json), else 4."""
+    config = model / "generation_config.json"
+    if config.is_file():
+        return int(json.loads(config.read_text(encoding="utf-8")).get("num_beams") or 4)
+    return 4
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", help="model folder (default: embedded, else the training run)")
     parser.add_argument("--data", default=str(DATA), help="folder with test.sw and test.en")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N test pairs")
     parser.add_argument("--out", help="folder to cache plain translations in (reruns are cheap)")
-    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads for the back end")
+    parser.add_argument(
+        "--backend", choices=("transformers", "ct2"), default="transformers", help="the runtime"
+    )
     parser.add_argument("--max-length", type=int, default=256, help="most output tokens")
     parser.add_argument("--beam", type=int, default=0, help="beam (default: as the model ships)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
 
-    import torch
     from sacrebleu.metrics import BLEU
 
     from glossary import default_glossary, enforce_terms, term_accuracy
     from glossary.enforce import summarize
-    from translate.backend import DecodeOptions
-    from translate.marian import MarianBackend
+    from translate.backend import DecodeOptions, load_backend
     from translate.textio import read_lines
 
-    torch.set_num_threads(args.threads)
     src = read_lines(Path(args.data) / "test.sw")
     ref = read_lines(Path(args.data) / "test.en")
     if args.limit:
@@ -87,12 +96,13 @@ def main() -> None:
     occurrences = sum(len(m) for m in matches)
 
     model = pick_model(args.model)
-    backend = MarianBackend(model, device="cpu")
-    beam = args.beam or int(getattr(backend.model.generation_config, "num_beams", 0) or 4)
+    backend = load_backend(args.backend, model, device="cpu", threads=args.threads)
+    beam = args.beam or _shipped_beam(model)
     options = DecodeOptions(beam=beam, nbest=1, max_length=args.max_length)
     cache = Path(args.out) if args.out else None
     print(
-        f"model: {model} (fingerprint {getattr(backend, 'fingerprint', '?')}), beam {beam}, "
+        f"model: {model} (fingerprint {getattr(backend, 'fingerprint', '?')}), "
+        f"{backend.description}, beam {beam}, "
         f"max_length {options.max_length}"
     )
     print(f"glossary: {glossary.origin}, {len(glossary)} terms, checksum {glossary.checksum[:12]}")
@@ -131,11 +141,12 @@ def main() -> None:
     status = summarize(enforced)
     changed = sum(hyp_with[i] != hyp_without[i] for i in with_terms)
     compliant_same = sum(
-        all(t.status == "model" or t.status == "ambiguous" for t in r.terms) and r.text == plain[k]
+        all(t.status == "model" or t.status == "ambiguous" for t in r.outcomes)
+        and r.text == plain[k]
         for k, r in enumerate(enforced)
     )
     first_pass_model = sum(
-        all(t.status in {"model", "ambiguous"} for t in r.terms) for r in enforced
+        all(t.status in {"model", "ambiguous"} for t in r.outcomes) for r in enforced
     )
 
     def pct(x: float | None) -> str:
@@ -192,7 +203,7 @@ def main() -> None:
         "failed_examples": [
             {"source": term_src[k], "output": r.text, "term": t.to_dict()}
             for k, r in enumerate(enforced)
-            for t in r.terms
+            for t in r.outcomes
             if t.status in {"failed"}
         ][:10],
         "top_terms": Counter(m.term.sw for ms in matches for m in ms).most_common(15),

@@ -39,7 +39,7 @@ def main() -> None:
         print(f"sw:      {source}")
         print(f"without: {before}")
         print(f"with:    {after.text}")
-        for term in after.terms:
+        for term in after.outcomes:
             print(
                 f"         - {term.source} → {term.found or '(missing)'} [{term.status}]"
                 f"{' ' + term.reason if term.reason else ''}"

@@ -9,6 +9,7 @@ from glossary.enforce import EnforcedTranslation, TermOutcome, enforce_terms
 from glossary.io import default_glossary, export_glossary, load_glossary
 from glossary.lint import LintIssue, lint_file
 from glossary.match import TermMatch
+from glossary.merge import Conflict, load_glossaries, merge_glossaries
 from glossary.model import Glossary, Term
 from glossary.score import TermAccuracy, term_accuracy
 
@@ -19,6 +20,9 @@ __all__ = [
     "load_glossary",
     "default_glossary",
     "export_glossary",
+    "load_glossaries",
+    "merge_glossaries",
+    "Conflict",
     "lint_file",
     "LintIssue",
     "enforce_terms",

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from glossary.io import FORMATS, default_glossary, export_glossary, load_glossary
+from glossary.io import FORMATS, export_glossary, load_glossary
 from glossary.lint import lint_file
+from glossary.merge import load_glossaries
 from glossary.model import Glossary
 from glossary.score import term_accuracy
 from translate.cli_support import fail as _fail
 from translate.textio import InputError, read_lines, read_text
 
 GlossaryOpt = Annotated[
-    Path | None,
+    list[str] | None,
     typer.Option(
-        "--glossary", "-g", help="Glossary file (.tsv/.csv/.tbx); default: the diplomatic one."
+        "--glossary",
+        "-g",
+        help="Glossary file (.tsv/.csv/.tbx); repeat to merge (later files win), +FILE adds to "
+        "the diplomatic glossary, 'default' names it. Default: the diplomatic one.",
     ),
 ]
 ReverseOpt = Annotated[
@@ -31,12 +36,19 @@ ReverseOpt = Annotated[
 ]
 
 
-def _glossary(path: Path | None, reverse: bool | None = None) -> Glossary:
+def _glossary(specs: list[str] | None, reverse: bool | None = None) -> Glossary:
+    """The merged glossary the specs name; each conflict is one ``warning:`` line on stderr."""
     try:
-        return default_glossary() if path is None else load_glossary(path, reverse=reverse)
-    except InputError as err:
+        glossary, conflicts = load_glossaries(specs or [], reverse=reverse)
+    except (InputError, ValueError) as err:
         _fail(str(err))
-        raise  # unreachable: _fail exits
+    for conflict in conflicts:
+        typer.echo(f"warning: {conflict.message()}", err=True)
+    return glossary
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def check(
@@ -57,10 +69,14 @@ def check(
         for issue in issues:
             if not quiet or issue.severity == "error":
                 typer.echo(issue.format(str(file)), err=issue.severity == "error")
+        notes = sum(i.severity == "note" for i in issues)
         entries = ""
         if not errors:
-            entries = f"{len(load_glossary(file, reverse=reverse))} terms, "
-        typer.echo(f"{file}: {entries}{errors} errors, {warnings} warnings")
+            entries = _count(len(load_glossary(file, reverse=reverse)), "term") + ", "
+        counts = ", ".join(
+            [_count(errors, "error"), _count(warnings, "warning"), _count(notes, "note")]
+        )
+        typer.echo(f"{file}: {entries}{counts}")
     if errors:
         raise typer.Exit(1)
 
@@ -78,6 +94,9 @@ def match(
             text = read_text(path)
         except InputError as err:
             _fail(str(err))
+    elif _looks_like_path(text):
+        what = "is a folder, not a file" if path.is_dir() else "no such file"
+        _fail(f"{text}: {what} (give Swahili text, or the path of an existing file)")
     for m in gloss.match(text):
         if as_json:
             typer.echo(json.dumps(m.to_dict(), ensure_ascii=False))
@@ -92,6 +111,17 @@ def match(
         typer.echo(
             f"{m.start}-{m.end}\t{m.surface}\t→ {' | '.join(m.targets)}\t[{', '.join(flags)}]"
         )
+
+
+#: Suffixes that make a one-word argument a file name rather than Swahili text.
+_FILE_SUFFIXES = frozenset({".txt", ".md", ".tsv", ".csv", ".tbx", ".xml", ".json", ".jsonl"})
+
+
+def _looks_like_path(text: str) -> bool:
+    """One word with a path separator or a known file suffix: meant as a file, not as text."""
+    if not text or any(ch.isspace() for ch in text):
+        return False
+    return "/" in text or os.sep in text or Path(text).suffix.lower() in _FILE_SUFFIXES
 
 
 def _lines(n: int) -> str:
@@ -152,7 +182,9 @@ def export(
         _fail(f"{output}: unknown format {fmt!r}; use --format with one of {', '.join(FORMATS)}")
     gloss = _glossary(glossary, reverse)
     export_glossary(gloss, output, fmt)
-    typer.echo(f"{output}: {len(gloss)} terms written as {fmt} (checksum {gloss.checksum[:12]})")
+    typer.echo(
+        f"{output}: {_count(len(gloss), 'term')} written as {fmt} (checksum {gloss.checksum[:12]})"
+    )
 
 
 def register(app: typer.Typer) -> None:

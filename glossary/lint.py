@@ -1,7 +1,8 @@
 """Checking a glossary file before use (``tafsiri glossary check FILE``).
 
 Errors make :func:`~glossary.io.load_glossary` refuse the file; warnings point at entries that
-load but probably do not do what the author meant; notes explain behaviour (ambiguity).
+load but probably do not do what the author meant; notes explain behaviour (ambiguity, nested
+terms, a noun class read from the English).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from glossary.io import SEPARATOR, Entry, entry_to_term, read_entries
+from glossary.model import ANIMATE_POS, Term
+from glossary.morphology import is_m_noun, pluralize
 from translate.textio import InputError
 
 __all__ = ["LintIssue", "SEVERITIES", "lint_entries", "lint_file"]
@@ -184,15 +187,46 @@ def lint_entries(
                 if inner is not None:
                     issues.append(
                         LintIssue(
-                            "warning",
+                            "note",
                             "nested",
                             inner.line,
                             f"{inner.sw!r} is nested in {term.sw!r} (line {term.line}); the longer "
                             f"term wins where both match",
                         )
                     )
+    issues.extend(filter(None, map(_noun_class_issue, terms)))
     issues.sort(key=lambda i: (i.line, SEVERITIES.index(i.severity)))
     return issues
+
+
+def _noun_class_issue(term: Term) -> LintIssue | None:
+    """Say how an m-/mw- noun's class was decided when the entry does not say it.
+
+    A note when its English names a person (read as class 1/2), a warning when nothing
+    decides (no pos, no plural, English not a person): the generated plural may be wrong.
+    """
+    if term.sw_plural or term.pos in ANIMATE_POS or term.pos not in ("", "noun"):
+        return None
+    if not is_m_noun(term.sw.split()[0]):
+        return None
+    plural = pluralize(term.sw, animate=term.animate)[0]
+    if term.animate:
+        return LintIssue(
+            "note",
+            "noun-class",
+            term.line,
+            f"{term.sw!r} is read as a person noun (class 1/2, plural {plural!r}) because "
+            f"{term.en[0]!r} names a person; give pos or sw_plural to say otherwise",
+        )
+    if term.pos:
+        return None
+    return LintIssue(
+        "warning",
+        "noun-class",
+        term.line,
+        f"{term.sw!r} has no pos and no sw_plural: an m-/mw- noun is taken as class 3/4 "
+        f"(plural {plural!r}); give pos (person, title, noun, proper noun) or sw_plural",
+    )
 
 
 def lint_file(

@@ -288,7 +288,9 @@ def locate_targets(
     Returns:
         Per group, (start, end, rendering found) or None when none is free in ``text``.
         Groups with longer renderings claim their positions first, so "Minister of Foreign
-        Affairs" is not spent on a separate "Minister".
+        Affairs" is not spent on a separate "Minister". When two groups want the very same
+        words, they go to the group that prefers that rendering: in "Shirika la Usalama … (OSCE)"
+        a lone "OSCE" is the acronym's, and the long name is the one reported missing.
     """
     if case not in CASE_MODES:
         raise ValueError(f"case must be one of {', '.join(CASE_MODES)}, got {case!r}")
@@ -296,19 +298,37 @@ def locate_targets(
     order = sorted(range(len(groups)), key=lambda g: -max((len(f) for f in groups[g]), default=0))
     used: list[tuple[int, int]] = []
     found: list[tuple[int, int, str] | None] = [None] * len(groups)
+    rank: dict[tuple[int, int], tuple[int, int]] = {}  # span → (group, rank of its form)
     for g in order:
         for form in sorted(groups[g], key=len, reverse=True):
-            pattern = _target_regex(normalize(form, fold=False), case)
             hit = next(
-                (
-                    m
-                    for m in pattern.finditer(text)
-                    if all(m.end() <= s or m.start() >= e for s, e in used)
-                ),
+                (m for m in _finditer(form, case, text) if _free(m.start(), m.end(), used)),
                 None,
             )
             if hit is not None:
-                used.append((hit.start(), hit.end()))
-                found[g] = (hit.start(), hit.end(), hit.group())
+                span = (hit.start(), hit.end())
+                used.append(span)
+                found[g] = (*span, hit.group())
+                rank[span] = (g, list(groups[g]).index(form))
+                break
+    for g in range(len(groups)):
+        if found[g] is not None:
+            continue
+        for r, form in enumerate(groups[g]):
+            for m in _finditer(form, case, text):
+                holder = rank.get((m.start(), m.end()))
+                if holder is not None and holder[1] > r:
+                    found[g], found[holder[0]] = found[holder[0]], None
+                    rank[(m.start(), m.end())] = (g, r)
+                    break
+            if found[g] is not None:
                 break
     return found
+
+
+def _finditer(form: str, case: str, text: str) -> Iterable[re.Match[str]]:
+    return _target_regex(normalize(form, fold=False), case).finditer(text)
+
+
+def _free(start: int, end: int, used: list[tuple[int, int]]) -> bool:
+    return all(end <= s or start >= e for s, e in used)

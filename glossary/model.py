@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from glossary.morphology import infer_animate as _infer_animate
+
 if TYPE_CHECKING:
     from glossary.match import Matcher, TermMatch
     from translate.backend import Backend, DecodeOptions
@@ -25,6 +27,8 @@ __all__ = ["Term", "Glossary", "POS_VALUES", "ANIMATE_POS"]
 #: for people: Swahili agreement with them is animate (class 1/2: "waziri wa", "mawaziri wa").
 POS_VALUES = ("", "noun", "proper noun", "title", "person", "phrase", "adjective", "verb", "adverb")
 ANIMATE_POS = frozenset({"title", "person"})
+#: Parts of speech for which animacy is inferred from the English (see :attr:`Term.animate`).
+INFERRED_POS = frozenset({"", "noun"})
 
 
 def _clean_tuple(values: tuple[str, ...], name: str) -> tuple[str, ...]:
@@ -90,8 +94,15 @@ class Term:
 
     @property
     def animate(self) -> bool:
-        """Whether Swahili agreement with this noun is animate (class 1/2)."""
-        return self.pos in ANIMATE_POS
+        """Whether Swahili agreement with this noun is animate (class 1/2).
+
+        ``title`` and ``person`` are; so is an m-/mw- noun with no part of speech (or plain
+        ``noun``) and no listed plural whose English names a person ("Mbunge → member of
+        parliament": Wabunge, not Mibunge); see :func:`glossary.morphology.infer_animate`.
+        """
+        if self.pos in ANIMATE_POS:
+            return True
+        return self.pos in INFERRED_POS and not self.sw_plural and _infer_animate(self.sw, self.en)
 
     def canonical(self) -> dict[str, object]:
         """The entry as a plain dict (the form the checksum and exports are built from)."""

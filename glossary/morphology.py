@@ -19,6 +19,9 @@ from __future__ import annotations
 __all__ = [
     "NounClass",
     "noun_class",
+    "is_m_noun",
+    "denotes_person",
+    "infer_animate",
     "pluralize",
     "agreement_markers",
     "ALL_MARKERS",
@@ -108,12 +111,84 @@ def noun_class(singular: str, plural: str | None = None, animate: bool = False) 
     return N_N
 
 
+def is_m_noun(word: str) -> bool:
+    """An m-/mw- noun: class 1 (a person: mbunge/wabunge) or class 3 (mkutano/mikutano)."""
+    w = word.lower()
+    return len(w) > 2 and w.startswith("m") and (_is_consonant(w[1]) or w.startswith("mw"))
+
+
+# Heads of English renderings that name people, and agent endings ("-er", "-or", "-ist",
+# "-ian", "-man"/"-person"); the endings skip the things in _NOT_PEOPLE (river, border, ...).
+_PEOPLE = frozenset(
+    """
+    member minister director officer writer teacher president ambassador secretary envoy
+    delegate representative deputy chief head leader king queen monarch emperor prince
+    princess person people man woman child citizen official diplomat refugee spokesperson
+    chair chairperson commissioner governor mayor senator judge lawyer advocate attorney
+    general journalist reporter correspondent editor expert specialist agent assistant
+    participant immigrant migrant merchant servant accountant consultant student pupil
+    professor scholar scientist doctor nurse patient priest bishop pastor sheikh imam
+    men women children prophet mp legislator parliamentarian lawmaker candidate voter boss worker farmer
+    trader vendor musician artist athlete player coach captain engineer architect driver
+    pilot passenger traveller traveler tourist visitor guest host resident neighbour
+    neighbor founder owner heir ally partner friend colleague enemy opponent rival winner
+    victim suspect witness hero soldier youth adult baby girl boy son daughter mother father
+    wife husband brother sister uncle aunt relative ceo mediator negotiator observer
+    """.split()
+)
+_NOT_PEOPLE = frozenset(
+    """
+    river border tower water paper number order letter power center centre chapter corner
+    meter metre matter sector factor floor door error mirror motor color colour corridor
+    tractor computer printer container folder filter fertilizer fertiliser weather winter
+    summer dinner finger shoulder thunder silver copper rubber timber leather ladder cover
+    layer barrier charter register theater theatre poster banner cluster quarter parameter
+    diameter list mist fist twist median indicator calculator generator transformer
+    elevator escalator radiator reactor monitor processor conductor cursor vector meridian
+    """.split()
+)
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person")
+
+
+def _english_head(phrase: str) -> str:
+    """The head noun of an English rendering: the word before "of"/"for"/…, else the last."""
+    words = phrase.lower().replace("-", " ").split()
+    for i, word in enumerate(words):
+        if i > 0 and word in {"of", "for", "to", "on", "in", "at"}:
+            return words[i - 1]
+    return words[-1] if words else ""
+
+
+def denotes_person(english: str) -> bool:
+    """Whether an English rendering names a person ("member of parliament", "writer")."""
+    head = _english_head(english).strip(".,;:'\"()")
+    if head in _PEOPLE or (head.endswith("s") and head[:-1] in _PEOPLE):
+        return True
+    if head in _NOT_PEOPLE or len(head) < 5:
+        return False
+    return head.endswith(_AGENT_ENDINGS)
+
+
+def infer_animate(sw: str, english: tuple[str, ...] | list[str]) -> bool:
+    """An m-/mw- noun whose English names a person is class 1/2 (mbunge → wabunge).
+
+    Only the m-/mw- prefix is ambiguous between people (class 1) and things (class 3:
+    mkutano → mikutano); other prefixes are left to their usual class.
+    """
+    words = sw.split()
+    return bool(words) and is_m_noun(words[0]) and any(denotes_person(e) for e in english)
+
+
 def _plural_head(word: str, cls: NounClass) -> str:
     w = word
     lower = w.lower()
     if cls == ANIMATE:
         if lower.startswith("mw") and len(w) > 2 and w[2].lower() in _VOWELS:
-            return _with_case(w, "w" + w[2:])
+            # mwana- → wana- (mwananchi → wananchi), mwe- → we- (mwenyeji → wenyeji),
+            # otherwise wa- before the vowel: mwandishi → waandishi, mwimbaji → waimbaji.
+            if lower.startswith(("mwana", "mwe")):
+                return _with_case(w, "w" + w[2:])
+            return _with_case(w, "wa" + w[2:])
         if lower.startswith("m") and len(w) > 1 and _is_consonant(w[1]):
             return _with_case(w, "wa" + w[1:])
         if lower.startswith("ki"):

@@ -160,3 +160,103 @@ def test_score_names_the_misaligned_file(tmp_path, counts, message):
     assert result.exit_code == 1
     expected = f"error: {message.format(t=tmp_path)} the files must be line-aligned"
     assert result.output.strip().splitlines() == [expected]
+
+
+HOUSE = "sw\ten\tpos\nMbunge\tmember of parliament\ttitle\nkampuni\tcompany\tnoun\n"
+HOUSE2 = "sw\ten\tpos\nkampuni\tfirm\tnoun\n"
+
+
+def _house(tmp_path):
+    (tmp_path / "house.tsv").write_text(HOUSE, encoding="utf-8")
+    (tmp_path / "house2.tsv").write_text(HOUSE2, encoding="utf-8")
+    return str(tmp_path / "house.tsv"), str(tmp_path / "house2.tsv")
+
+
+def test_match_merges_repeated_glossaries_and_warns_once_per_conflict(tmp_path):
+    house, house2 = _house(tmp_path)
+    result = runner.invoke(
+        app,
+        ["glossary", "match", "-g", f"+{house}", "-g", house2, "Ubelgiji na kampuni"],
+    )
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2
+    assert any("'Mbunge'" in w and "house.tsv:2" in w for w in warnings)
+    assert any("'kampuni'" in w and "house2.tsv:2 (firm) replaces" in w for w in warnings)
+    out = result.stdout
+    assert "Belgium" in out  # the default glossary is still there
+    assert "firm" in out and "company" not in out  # the later file wins
+
+
+def test_plus_with_export_writes_the_merged_glossary(tmp_path):
+    house, _ = _house(tmp_path)
+    out = tmp_path / "merged.tsv"
+    result = runner.invoke(app, ["glossary", "export", "-g", f"+{house}", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(load_glossary(out)) == len(default_glossary()) + 1
+    assert f"{len(default_glossary()) + 1} terms written" in result.stdout
+
+
+def test_bare_plus_is_one_error_line():
+    result = run("match", "--glossary", "+", "Ubelgiji")
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("error: '+' must be followed")
+
+
+@pytest.mark.parametrize("arg", ["seed.txt", "notes/seed", "docs/missing.md", "g.tsv"])
+def test_match_a_mistyped_path_is_an_error_not_text(arg, tmp_path):
+    result = run("match", str(tmp_path / arg) if "/" in arg else arg)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and result.output.startswith("error: ")
+    assert "no such file" in result.output
+
+
+@pytest.mark.parametrize("text", ["Ubelgiji", "Ubelgiji.", "mashauriano ya kisiasa/mazungumzo x"])
+def test_match_words_are_still_text(text):
+    result = run("match", text)
+    assert result.exit_code == 0
+    assert "error" not in result.output
+
+
+def test_match_a_folder_says_so(tmp_path):
+    result = run("match", f"{tmp_path}/")
+    assert result.exit_code == 1
+    assert "is a folder" in result.output
+
+
+@pytest.mark.parametrize(
+    ("body", "summary"),
+    [
+        ("sw\ten\nUbelgiji\tBelgium\n", "1 term, 0 errors, 0 warnings, 0 notes"),
+        ("sw\ten\nUbelgiji\t\n", "1 error, 0 warnings, 0 notes"),
+        (
+            "sw\ten\tpos\nWaziri\tminister\ttitle\nWaziri Mkuu\tprime minister\ttitle\nmkutano\t"
+            "meeting\t\n",
+            "3 terms, 0 errors, 1 warning, 1 note",
+        ),
+    ],
+)
+def test_check_summary_counts_are_singular_or_plural(tmp_path, body, summary):
+    path = tmp_path / "g.tsv"
+    path.write_text(body, encoding="utf-8")
+    result = run("check", str(path))
+    assert result.output.strip().splitlines()[-1] == f"{path}: {summary}"
+
+
+def test_translate_merges_repeated_glossaries(tiny_model_dir, tmp_path):
+    from glossary import load_glossaries
+
+    house, house2 = _house(tmp_path)
+    (tmp_path / "a.txt").write_text("Kampuni ya Ubelgiji.\n", encoding="utf-8")
+    args = ["translate", str(tmp_path / "a.txt"), "--model", str(tiny_model_dir)]
+    args += ["--beam", "1", "--max-length", "8", "--format", "jsonl", "-q"]
+    result = runner.invoke(app, [*args, "--glossary", f"+{house}", "--glossary", house2])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2
+    expected = load_glossaries([f"+{house}", house2])[0].checksum
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {r["glossary"] for r in records} == {expected}
+    assert {t["expected"][0] for r in records for t in r["terms"]} == {"firm", "Belgium"}
+    both = runner.invoke(app, [*args, "--glossary", house, "--no-glossary"])
+    assert both.exit_code == 1 and "cannot be used together" in both.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
@@ -32,7 +33,7 @@ class FakeBackend:
         return [len(t.split()) + 1 for t in texts]
 
     def translate_batch(self, texts, options, prefixes=None):
-        self.calls.append((list(texts), options.nbest, prefixes))
+        self.calls.append((list(texts), options.nbest, prefixes, options.beam))
         out = []
         for i, text in enumerate(texts):
             if prefixes and prefixes[i]:
@@ -66,7 +67,8 @@ def test_term_already_there_is_model_and_decoded_once():
     (r,) = enforce_terms(fake, [src], OPTS, G)
     assert r.text == "The Ministry of Foreign Affairs of Belgium said."
     assert statuses(r) == ["model", "model"]
-    assert len(fake.calls) == 1 and fake.calls[0][1] == OPTS.nbest
+    # One decode; a text with terms asks for the whole beam up front (same beam search).
+    assert len(fake.calls) == 1 and fake.calls[0][1] == OPTS.beam
 
 
 def test_compliant_nbest_hypothesis_is_taken():
@@ -77,7 +79,7 @@ def test_compliant_nbest_hypothesis_is_taken():
     (r,) = enforce_terms(fake, [src], OPTS, G)
     assert r.text == "The Foreign Ministry said."
     assert statuses(r) == ["nbest"]
-    assert [c[1] for c in fake.calls] == [1, OPTS.beam]
+    assert [c[1] for c in fake.calls] == [OPTS.beam]  # the n-best list of the one decode
 
 
 def test_missing_term_is_forced_where_it_belongs_not_appended():
@@ -153,7 +155,8 @@ def test_texts_without_terms_are_identical_and_not_redecoded():
     results = enforce_terms(fake, src, OPTS, G)
     assert [results[0].text, results[2].text] == ["Good morning.", "It rained yesterday."]
     assert results[0].outcomes == () and results[2].outcomes == ()
-    assert fake.calls[0][0] == src  # the first pass is the plain pass, same batch
+    # Texts without terms: one call with the caller's options exactly, never decoded again.
+    assert fake.calls[0] == (plain, OPTS.nbest, None, OPTS.beam)
     assert all(plain[0] not in c[0] and plain[1] not in c[0] for c in fake.calls[1:])
 
 
@@ -216,3 +219,115 @@ def test_generic_title_before_a_name_is_written_as_a_title():
     (r,) = enforce_terms(fake, [src], OPTS, g)
     assert r.text.startswith("Yesterday, President ")
     assert r.outcomes[0].found == "President"
+
+
+FIVE = Glossary(
+    tuple(
+        Term(sw, (en,), pos="proper noun")
+        for sw, en in (
+            ("Ubelgiji", "Belgium"),
+            ("Ujerumani", "Germany"),
+            ("Ufaransa", "France"),
+            ("Uingereza", "Britain"),
+            ("Urusi", "Russia"),
+        )
+    )
+)
+FIVE_SRC = "Ubelgiji, Ujerumani, Ufaransa, Uingereza na Urusi zilikutana jana mjini."
+
+
+def test_rounds_are_capped_and_the_last_round_forces_the_rest_at_once():
+    from glossary.enforce import MAX_FORCED_ROUNDS
+
+    fake = FakeBackend({FIVE_SRC: ["They met in the city yesterday."] * 4}, tail="met.")
+    (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE)
+    assert statuses(r) == ["forced"] * 5
+    assert len(fake.calls) == 1 + MAX_FORCED_ROUNDS
+    order = [r.text.index(c) for c in ("Belgium", "Germany", "France", "Britain", "Russia")]
+    assert order == sorted(order)
+    assert r.text.endswith("met.")
+
+
+@pytest.mark.parametrize(("rounds", "calls"), [(1, 2), (2, 2), (3, 4), (5, 6)])
+def test_max_rounds_bounds_the_calls(rounds, calls):
+    # Five missing terms: one per round while the rounds left can take them two at a time,
+    # else all at once (two rounds for five terms: all at once in the first).
+    fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.")
+    (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=rounds)
+    assert len(fake.calls) == calls <= 1 + rounds
+    assert statuses(r) == ["forced"] * 5
+
+
+@pytest.mark.parametrize(("forced_beam", "beam"), [(1, 1), (None, OPTS.beam), (9, OPTS.beam)])
+def test_forced_continuations_use_the_forced_beam(forced_beam, beam):
+    fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.")
+    enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, forced_beam=forced_beam)
+    assert [c[3] for c in fake.calls] == [OPTS.beam] + [beam] * 3
+    with pytest.raises(ValueError, match="forced_beam"):
+        enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, forced_beam=0)
+
+
+def test_forcing_off_flags_every_missing_term_failed():
+    fake = FakeBackend({FIVE_SRC: ["They met."] * 4})
+    (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=0)
+    assert statuses(r) == ["failed"] * 5 and all(t.reason for t in r.outcomes)
+    assert len(fake.calls) == 1
+    with pytest.raises(ValueError, match="max_rounds"):
+        enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=-1)
+
+
+def test_terms_the_cap_leaves_out_are_failed_with_reason_cap():
+    # A model with 12 positions: the combined last-round prefix cannot hold all five terms.
+    fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.", max_input_tokens=12)
+    (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE)
+    by_status = Counter(statuses(r))
+    assert by_status["forced"] >= 3 and by_status["failed"] >= 1
+    for term in r.outcomes:
+        assert term.found is not None or term.reason.startswith("cap:")
+        assert term.status == ("forced" if term.found else "failed")
+
+
+def test_identical_occurrences_count_once_each():
+    src = "Ubelgiji na Ubelgiji na Ubelgiji."
+    two = FakeBackend({src: ["Belgium and Belgium."] * 4}, tail=".")
+    (r,) = enforce_terms(two, [src], OPTS, G)
+    assert statuses(r) == ["model", "model", "forced"]
+    assert r.text.count("Belgium") == 3
+
+
+class CountingBackend:
+    """Wraps a real back end and counts its decode calls."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, 0
+        for name in ("model_id", "name", "device", "fingerprint", "max_input_tokens"):
+            setattr(self, name, getattr(inner, name))
+        self.description = "counting"
+
+    def count_tokens(self, texts):
+        return self.inner.count_tokens(texts)
+
+    def translate_batch(self, texts, options, prefixes=None):
+        self.calls += 1
+        return self.inner.translate_batch(texts, options, prefixes)
+
+
+@pytest.mark.timeout(120)
+def test_backend_calls_do_not_grow_with_occurrences(tiny_model_dir):
+    """Bounded cost: one plain decode plus at most MAX_FORCED_ROUNDS forced ones per batch."""
+    from glossary.enforce import MAX_FORCED_ROUNDS
+    from translate.marian import MarianBackend
+
+    backend = CountingBackend(MarianBackend(tiny_model_dir, device="cpu"))
+    glossary = default_glossary()
+    options = DecodeOptions(beam=2, nbest=1, max_length=48)
+    calls = []
+    for n in (1, 3, 10, 40):
+        backend.calls = 0
+        text = " ".join(["mashauriano"] * n)
+        (r,) = enforce_terms(backend, [text], options, glossary)
+        assert len(r.outcomes) == n
+        assert all(t.found is not None or t.reason for t in r.outcomes)  # never silent
+        calls.append(backend.calls)
+    assert max(calls) <= 1 + MAX_FORCED_ROUNDS
+    assert calls[-1] <= calls[1]

@@ -30,7 +30,14 @@ def codes(tmp_path, body: str, name: str = "g.tsv") -> list[tuple[str, str, int]
         (HEADER + "Misri\tEgypt\nMisri\tEgypt\n", [("warning", "duplicate", 3)]),
         (HEADER + "waziri\tMinister\tmawaziri\n", [("warning", "unbalanced", 2)]),
         (HEADER + "waziri\tMinister\t\tMinisters\n", [("warning", "unbalanced", 2)]),
-        (HEADER + "Waziri\tMinister\nWaziri Mkuu\tPrime Minister\n", [("warning", "nested", 2)]),
+        (HEADER + "Waziri\tMinister\nWaziri Mkuu\tPrime Minister\n", [("note", "nested", 2)]),
+        # m-/mw- nouns: a person is read from the English (note); undecided is a warning.
+        (HEADER + "Mbunge\tmember of parliament\n", [("note", "noun-class", 2)]),
+        (HEADER + "mwandishi\twriter\t\t\t\tnoun\n", [("note", "noun-class", 2)]),
+        (HEADER + "mkutano\tmeeting\n", [("warning", "noun-class", 2)]),
+        (HEADER + "mkutano\tmeeting\t\t\t\tnoun\n", []),
+        (HEADER + "mkutano\tmeeting\tmikutano\tmeetings\n", []),
+        (HEADER + "Mbunge\tmember of parliament\t\t\t\ttitle\n", []),
         (HEADER + "Ubelgiji\tBelgium||Belgique\n", [("warning", "empty-alternative", 2)]),
         ("sw\ten\tforbidden\nUingereza\tBritain\tbritain\n", [("error", "forbidden-target", 2)]),
         ("sw\ten\tpos\nUN\tUN\tgerund\n", [("error", "invalid", 2)]),
@@ -53,6 +60,21 @@ def test_shipped_glossary_has_no_errors():
     issues = lint_file(REPO / "glossary" / "data" / "diplomatic.sw-en.tsv")
     assert [i for i in issues if i.severity == "error"] == []
     assert {i.code for i in issues} <= {"nested", "ambiguous"}
+
+
+def test_nested_terms_are_notes_as_the_docs_say():
+    issues = lint_file(REPO / "glossary" / "data" / "diplomatic.sw-en.tsv")
+    nested = [i for i in issues if i.code == "nested"]
+    assert nested and {i.severity for i in nested} == {"note"}
+    assert "| `nested` | note |" in (REPO / "docs" / "glossary.md").read_text(encoding="utf-8")
+
+
+def test_noun_class_messages_name_the_plural(tmp_path):
+    path = tmp_path / "g.tsv"
+    path.write_text(HEADER + "Mbunge\tmember of parliament\nmradi\tproject\n", encoding="utf-8")
+    messages = [i.message for i in lint_file(path)]
+    assert "'Wabunge'" in messages[0] and "person" in messages[0]
+    assert "'miradi'" in messages[1] and "class 3/4" in messages[1]
 
 
 def test_issue_format_and_validation():

@@ -213,11 +213,53 @@ def test_locatives(word, forms):
             "adaptive",
             [None, "Minister of Foreign Affairs"],
         ),
+        # the same words go to the group that prefers them: the acronym, not the long name
+        (
+            "Security and Cooperation (OSCE)",
+            [("Organization for Security and Co-operation in Europe", "OSCE"), ("OSCE",)],
+            "adaptive",
+            [None, "OSCE"],
+        ),
     ],
 )
 def test_locate_targets(text, groups, case, expected):
     hits = locate_targets(text, groups, case=case)
     assert [h[2] if h else None for h in hits] == expected
+
+
+@pytest.mark.parametrize(
+    ("sw", "en", "pos", "plural"),
+    [
+        # m-/mw- nouns naming people are class 1/2 without a pos (issue 13)
+        ("Mbunge", ("member of parliament",), "", "Wabunge"),
+        ("mwandishi", ("writer",), "", "waandishi"),
+        ("mkurugenzi", ("director",), "noun", "wakurugenzi"),
+        ("mwanahabari", ("journalist",), "", "wanahabari"),
+        ("mfanyabiashara", ("businessman", "trader"), "", "wafanyabiashara"),
+        # ... and things stay class 3/4
+        ("mkutano", ("meeting",), "", "mikutano"),
+        ("mradi", ("project",), "", "miradi"),
+        ("mpaka", ("border",), "", "mipaka"),
+        ("mto", ("river",), "", "mito"),
+        # a listed plural or an explicit pos decides; other prefixes are left alone
+        ("Mbunge", ("member of parliament",), "proper noun", None),
+        ("waziri", ("minister",), "", "waziri"),
+    ],
+)
+def test_noun_class_is_inferred_from_the_english(sw, en, pos, plural):
+    term = Term(sw, en, pos=pos)
+    forms = {m.surface for m in Glossary((term,)).match(f"{sw} na {plural or sw}")}
+    if plural is None:
+        assert forms == {sw}
+    else:
+        assert plural in forms or plural == sw
+
+
+def test_inferred_person_takes_class_2_agreement():
+    g = Glossary((Term("Mbunge", ("member of parliament",)),))
+    (m,) = g.match("Wabunge wa Tanzania")
+    assert m.number == "plural" and m.targets[0] == "members of parliament"
+    assert g.match("Mibunge") == []
 
 
 def test_locate_targets_rejects_unknown_case():

@@ -57,3 +57,25 @@ def test_jsonl_records_carry_terms_and_checksum(seed_translation):
             assert set(term) >= {"sw", "source", "start", "end", "expected", "found", "number"}
         with_terms += bool(record["terms"])
     assert with_terms >= 5
+
+
+def test_ct2_batches_forced_prefixes_of_different_lengths_together(tiny_model_dir, tmp_path):
+    """Glossary repairs send one prefix per sentence; CTranslate2 decodes them in one call."""
+    from translate.backend import load_backend
+
+    backend = load_backend("ct2", tiny_model_dir, device="cpu", threads=1, cache_dir=tmp_path)
+    calls = []
+    inner = backend.translator
+
+    class Counting:
+        def translate_batch(self, *args, **kwargs):
+            calls.append(len(args[0]))
+            return inner.translate_batch(*args, **kwargs)
+
+    backend.translator = Counting()
+    texts = ["Habari za asubuhi.", "Mvua ilinyesha jana.", "Rais alisema."]
+    prefixes = ["The", "It rained on", "The president said that"]
+    out = backend.translate_batch(texts, DecodeOptions(beam=2, max_length=8), prefixes=prefixes)
+    assert calls == [3]
+    for prefix, hyps in zip(prefixes, out, strict=True):
+        assert hyps[0].text.startswith(prefix)

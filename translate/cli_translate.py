@@ -25,16 +25,21 @@ from translate.textio import InputError, decode_bytes, write_text_atomic
 __all__ = ["register"]
 
 
-def _load_glossary(path: Path | None, off: bool) -> Any:
+def _load_glossary(specs: list[str] | None, off: bool) -> Any:
     """The decoder hook: the shipped diplomatic glossary unless told otherwise.
 
-    A missing or broken shipped glossary is an error, never a silent run without one.
+    ``specs`` are merged in order (see :func:`glossary.load_glossaries`; ``+FILE`` adds to the
+    shipped glossary); each conflict is printed once as a ``warning:`` line. A missing or
+    broken glossary is an error, never a silent run without one.
     """
     if off:
         return None
-    from glossary import default_glossary, load_glossary
+    from glossary import load_glossaries
 
-    return load_glossary(path) if path is not None else default_glossary()
+    glossary, conflicts = load_glossaries(specs or [])
+    for conflict in conflicts:
+        typer.echo(f"warning: {conflict.message()}", err=True)
+    return glossary
 
 
 def _summary(
@@ -108,8 +113,12 @@ def translate_command(
         typer.Option("--format", help="txt, md or jsonl (default: md for *.md inputs, else txt)."),
     ] = None,
     glossary_file: Annotated[
-        Path | None,
-        typer.Option("--glossary", help="Glossary file to enforce (default: the shipped one)."),
+        list[str] | None,
+        typer.Option(
+            "--glossary",
+            help="Glossary file to enforce (default: the shipped one); repeat to merge (later "
+            "files win), +FILE adds to the shipped one.",
+        ),
     ] = None,
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Do not enforce any glossary.")
@@ -157,7 +166,7 @@ def translate_command(
         _fail(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if backend not in BACKEND_CHOICES:
         _fail(f"--backend must be one of {', '.join(BACKEND_CHOICES)}, got {backend!r}")
-    if glossary_file is not None and no_glossary:
+    if glossary_file and no_glossary:
         _fail("--glossary and --no-glossary cannot be used together")
     # Belt and braces for transformers/huggingface_hub: this process never goes online.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

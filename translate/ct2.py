@@ -367,6 +367,9 @@ class CT2Backend:
         Batches are planned by padded source tokens as in the transformers back end, so the
         length cap (``options.length_limit`` of the batch's longest source) is the same.
         ``prefixes[i]`` is forced as the start of output ``i`` and is part of the text.
+        CTranslate2 takes prefixes of different lengths in one batch, so they are not split
+        by length (glossary repairs force one prefix per sentence: split, they ran one by
+        one); the cap then adds the batch's longest prefix, as it takes the longest source.
 
         Raises:
             ValueError: an input longer than :attr:`max_input_tokens`, or mismatched prefixes.
@@ -389,7 +392,8 @@ class CT2Backend:
         results: list[list[Hypothesis]] = [[] for _ in texts]
         lengths = [len(p) for p in pieces]
         extra = [len(p) if p else 0 for p in prefix_pieces]
-        for batch in plan_batches(lengths, options.batch_tokens, extra):
+        # Texts with and without a prefix are batched apart; prefix lengths may mix.
+        for batch in plan_batches(lengths, options.batch_tokens, [e > 0 for e in extra]):
             longest = max(lengths[i] for i in batch)
             longest_prefix = max(extra[i] for i in batch)
             batch_prefixes = [prefix_pieces[i] for i in batch]
