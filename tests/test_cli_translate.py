@@ -195,6 +195,29 @@ def test_changed_settings_translate_again(base, tmp_path):
     assert run([str(src), "-o", str(out), *base]).exit_code == 0
     result = run([str(src), "-o", str(out), *base, "--batch-tokens", "512"])
     assert "translated 3 documents" in result.stderr
+    flag_only = run([str(src), "-o", str(out), *base, "--batch-tokens", "512", "--no-redecode"])
+    assert "translated 3 documents" in flag_only.stderr
+
+
+def test_degenerate_outputs_are_redecoded_flagged_and_counted(base, tmp_path):
+    # Four target tokens for a 40-word sentence is "too short" however it is decoded.
+    out = tmp_path / "out"
+    result = run([str(SEED_ARTICLE), "-o", str(out), "--format", "jsonl", *base])
+    assert result.exit_code == 0, result.output
+    records = [
+        json.loads(line)
+        for line in (out / SEED_ARTICLE.with_suffix(".jsonl").name).read_text().splitlines()
+    ]
+    redecoded = [r for r in records if any(f["redecoded"] for f in r["flags"])]
+    degenerate = [r for r in records if any(f["persists"] for f in r["flags"])]
+    assert degenerate and any(f["kind"] == "too_short" for r in degenerate for f in r["flags"])
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.endswith(
+        f"; {len(redecoded)} segments re-decoded, {len(degenerate)} flagged degenerate"
+    )
+    plain = run([str(SEED_ARTICLE), "-q", *base, "--no-redecode", "--format", "jsonl"])
+    flags = [f for line in plain.stdout.splitlines() for f in json.loads(line)["flags"]]
+    assert flags and not any(f["redecoded"] for f in flags)
 
 
 def test_an_interrupted_run_leaves_no_partial_file_and_resumes(base, tmp_path, monkeypatch):

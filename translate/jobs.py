@@ -200,6 +200,8 @@ class RunSettings:
         decode: the decode options.
         max_segment_tokens: the long-segment split threshold.
         glossary: the decoder hook's checksum, or ``None``.
+        degenerate: the degenerate-output check's signature (``"1.3/3"``, ``"flag"``), or
+            ``None`` when it is off.
     """
 
     model: str
@@ -209,6 +211,7 @@ class RunSettings:
     decode: DecodeOptions
     max_segment_tokens: int
     glossary: str | None
+    degenerate: str | None = None
 
     def key(self, fmt: str) -> str:
         """A short hash of the settings and the output format."""
