@@ -155,6 +155,15 @@ def translate_command(
             "--fail-fast", help="Stop at the first unreadable document instead of skipping it."
         ),
     ] = False,
+    markdown: Annotated[
+        bool | None,
+        typer.Option(
+            "--markdown/--no-markdown",
+            help="Translate the inputs as Markdown, or as plain text (default: Markdown for "
+            "*.md files and with --format md; plain text for other files and stdin).",
+            show_default=False,
+        ),
+    ] = None,
     no_redecode: Annotated[
         bool,
         typer.Option(
@@ -184,7 +193,7 @@ def translate_command(
 
     try:
         check_device_name(device)
-        jobs = plan_jobs(inputs, output, fmt, any_suffix)
+        jobs = plan_jobs(inputs, output, fmt, any_suffix, markdown)
         if output is not None:
             check_writable(output)
         if encoding is not None:
@@ -308,7 +317,7 @@ class _Run:
                 continue
             if job.source is None:
                 self.stdin = text
-            key = self.settings.key(job.fmt)
+            key = self.settings.key(job.fmt, job.markdown)
             if (
                 job.target is not None
                 and self.manifest is not None
@@ -316,7 +325,7 @@ class _Run:
             ):
                 skipped += 1
             else:
-                segments = len(Translator.segment(text, job.fmt == "md"))
+                segments = len(Translator.segment(text, job.markdown))
                 pending.append((job, checksum, segments))
         return pending, skipped
 
@@ -380,7 +389,7 @@ class _Run:
                     assert text is not None
                     result = translator.translate_document(
                         text,
-                        markdown=job.fmt == "md",
+                        markdown=job.markdown,
                         progress=lambda k: progress.advance(task, k),
                     )
                     self._write(job, checksum, result)
@@ -410,7 +419,10 @@ class _Run:
             return
         write_text_atomic(job.target, body)
         self.manifest.record(
-            job.target, checksum, self.settings.key(job.fmt), result.info.signature()
+            job.target,
+            checksum,
+            self.settings.key(job.fmt, job.markdown),
+            result.info.signature(),
         )
 
 

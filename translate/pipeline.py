@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from translate.batching import plan_batches
 from translate.degenerate import DEFAULT_CHECK, DegenerateCheck, Flag, find_problems, flags_for
 from translate.hooks import DecoderHook, SpanOutcome
 from translate.longsplit import join_pieces, split_long
+from translate.markup import Markup, markdown_segments, parse, phrases_to_translate, restore
 from translate.records import RECORD_SCHEMA, SegmentRecord, record_dict, to_jsonl
 from translate.segment import Segment, rebuild, segment_document
 from translate.textio import read_text
@@ -190,37 +190,6 @@ def redecode_options(options: DecodeOptions, check: DegenerateCheck) -> DecodeOp
         no_repeat_ngram_size=options.no_repeat_ngram_size or check.no_repeat_ngram_size,
     )
     return None if retry == options else retry
-
-
-# Block markers that are markup, not text: headings, quotes, list bullets and numbers.
-_MD_MARKER = re.compile(r"(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)+")
-_MD_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
-
-
-def markdown_segments(text: str, segments: Sequence[Segment]) -> list[Segment]:
-    """Keep Markdown markup out of the text sent to the model.
-
-    Segments inside fenced code blocks are dropped (so they are copied unchanged), and block
-    markers at the start of a segment (``#``, ``>``, ``-``, ``1.``) are moved out of its span.
-    """
-    fenced: list[tuple[int, int]] = []
-    fences = list(_MD_FENCE.finditer(text))
-    for opening, closing in zip(fences[::2], fences[1::2], strict=False):
-        fenced.append((opening.start(), closing.end()))
-    if len(fences) % 2:
-        fenced.append((fences[-1].start(), len(text)))
-    out: list[Segment] = []
-    for seg in segments:
-        if any(a <= seg.start < b for a, b in fenced):
-            continue
-        line_start = text.rfind("\n", 0, seg.start) + 1
-        if text[line_start : seg.start].strip() == "":
-            marker = _MD_MARKER.match(seg.text)
-            if marker and marker.end() < len(seg.text):
-                skip = marker.end()
-                seg = dataclasses.replace(seg, text=seg.text[skip:], start=seg.start + skip)
-        out.append(seg)
-    return out
 
 
 def _has_letters(text: str) -> bool:
@@ -540,7 +509,13 @@ class Translator:
         if segments is None:
             segments = self.segment(text, markdown)
         # model_text: hard-wrapped line breaks and zero-width characters become plain spaces.
-        units = self._translate_units([s.model_text for s in segments], opts, hook, progress)
+        model_texts = [s.model_text for s in segments]
+        marks = [parse(t) for t in model_texts] if markdown else None
+        if marks is not None:
+            model_texts = [m.plain for m in marks]
+        units = self._translate_units(model_texts, opts, hook, progress)
+        if marks is not None:
+            units = self._restore_markup(marks, units, opts, hook)
         records = tuple(
             SegmentRecord(
                 s.paragraph,
@@ -557,6 +532,33 @@ class Translator:
         )
         english = rebuild(text, list(segments), [u.translation for u in units])
         return DocumentTranslation(text, english, records, self._info(opts, hook))
+
+    def _restore_markup(
+        self,
+        marks: list[Markup],
+        units: list[_Unit],
+        options: DecodeOptions,
+        hook: DecoderHook | None,
+    ) -> list[_Unit]:
+        """Put each segment's inline markup back around its English.
+
+        Tagged phrases whose words are not in the sentence's English (a link whose text was
+        translated) are translated once more on their own, all in one pass, so their tags can
+        be placed around their English in the sentence (:func:`translate.markup.restore`).
+        """
+        wanted: dict[str, None] = {}
+        for m, u in zip(marks, units, strict=True):
+            if m.tags and u.pieces:
+                wanted.update(dict.fromkeys(phrases_to_translate(m, u.translation)))
+        phrases: dict[str, str] = {}
+        if wanted:
+            sources = list(wanted)
+            english = self._translate_units(sources, options, hook)
+            phrases = {s: e.translation for s, e in zip(sources, english, strict=True)}
+        return [
+            dataclasses.replace(u, translation=restore(m, u.translation, phrases))
+            for m, u in zip(marks, units, strict=True)
+        ]
 
     def translate_file(
         self,
