@@ -278,12 +278,12 @@ def test_table_cells_are_units_and_pipes_and_alignment_row_stay():
     assert md(text) == "| NCHI | MJI MKUU |\n|---|:---:|\n| UBELGIJI. NI NCHI. | BRUSSELS |\n"
 
 
-def test_a_pipe_in_prose_is_not_a_table():
-    text = "Rais | Waziri ni cheo.\n\nHabari.\n"
-    assert [s.text for s in markdown_segments(text, segment_document(text))] == [
-        "Rais | Waziri ni cheo.",
-        "Habari.",
-    ]
+@pytest.mark.parametrize(
+    "text", ["Rais | Waziri ni cheo.\n\nHabari.\n", "Rais | Waziri ni cheo.\n---\nHabari.\n"]
+)
+def test_a_pipe_in_prose_is_not_a_table(text):
+    texts = [s.text for s in markdown_segments(text, segment_document(text))]
+    assert texts[0] == "Rais | Waziri ni cheo." and texts[-1] == "Habari."
 
 
 def test_an_empty_translation_keeps_every_tag():

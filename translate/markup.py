@@ -809,14 +809,15 @@ def _table_lines(text: str, lines: list[tuple[int, int]]) -> dict[int, bool]:
     k = 0
     while k + 1 < len(lines):
         head = text[slice(*lines[k])]
-        if "|" in head and _TABLE_DELIMITER.match(text[slice(*lines[k + 1])]):
-            if text[slice(*lines[k + 1])].count("|") or head.strip().count("|"):
-                rows[k], rows[k + 1] = False, True
-                k += 2
-                while k < len(lines) and "|" in text[slice(*lines[k])]:
-                    rows[k] = False
-                    k += 1
-                continue
+        delimiter = text[slice(*lines[k + 1])]
+        # The alignment row needs a pipe too: "Rais | Waziri" over "---" is a heading.
+        if "|" in head and "|" in delimiter and _TABLE_DELIMITER.match(delimiter):
+            rows[k], rows[k + 1] = False, True
+            k += 2
+            while k < len(lines) and "|" in text[slice(*lines[k])]:
+                rows[k] = False
+                k += 1
+            continue
         k += 1
     return rows
 
@@ -902,6 +903,8 @@ def markdown_segments(text: str, segments: Sequence[Segment]) -> list[Segment]:
             if row not in done_rows and not table[row]:
                 done_rows.add(row)
                 for s, e in _cells(text, *lines[row]):
+                    if out and s < out[-1].end:
+                        continue  # a segment joined into this row from the line above keeps it
                     kind = "sentence" if any(c.isalpha() for c in text[s:e]) else "nontext"
                     out.append(Segment(text[s:e], s, e, seg.paragraph, 0, kind))
             continue
