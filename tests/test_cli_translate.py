@@ -195,6 +195,29 @@ def test_changed_settings_translate_again(base, tmp_path):
     assert run([str(src), "-o", str(out), *base]).exit_code == 0
     result = run([str(src), "-o", str(out), *base, "--batch-tokens", "512"])
     assert "translated 3 documents" in result.stderr
+    flag_only = run([str(src), "-o", str(out), *base, "--batch-tokens", "512", "--no-redecode"])
+    assert "translated 3 documents" in flag_only.stderr
+
+
+def test_degenerate_outputs_are_redecoded_flagged_and_counted(base, tmp_path):
+    # Four target tokens for a 40-word sentence is "too short" however it is decoded.
+    out = tmp_path / "out"
+    result = run([str(SEED_ARTICLE), "-o", str(out), "--format", "jsonl", *base])
+    assert result.exit_code == 0, result.output
+    records = [
+        json.loads(line)
+        for line in (out / SEED_ARTICLE.with_suffix(".jsonl").name).read_text().splitlines()
+    ]
+    redecoded = [r for r in records if any(f["redecoded"] for f in r["flags"])]
+    degenerate = [r for r in records if any(f["persists"] for f in r["flags"])]
+    assert degenerate and any(f["kind"] == "too_short" for r in degenerate for f in r["flags"])
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.endswith(
+        f"; {len(redecoded)} segments re-decoded, {len(degenerate)} flagged degenerate"
+    )
+    plain = run([str(SEED_ARTICLE), "-q", *base, "--no-redecode", "--format", "jsonl"])
+    flags = [f for line in plain.stdout.splitlines() for f in json.loads(line)["flags"]]
+    assert flags and not any(f["redecoded"] for f in flags)
 
 
 def test_an_interrupted_run_leaves_no_partial_file_and_resumes(base, tmp_path, monkeypatch):
@@ -344,3 +367,52 @@ def test_unwritable_output_folder_fails_before_translating(base, tmp_path, monke
         f"error: {tmp_path / 'out'}: cannot write to the output folder (Permission denied)"
     )
     assert not (tmp_path / "out" / "a.txt").exists()
+
+
+# -- Markdown follows the input, not the output format ----------------------------------------
+
+MD = "## Kichwa cha habari\n\n**Samia** amesema [hapa](https://example.com/a_b).\n"
+
+
+def _sources(jsonl: str) -> list[str]:
+    return [json.loads(line)["source"] for line in jsonl.splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("args", "markdown"),
+    [
+        (["a.md", "--format", "jsonl"], True),
+        (["a.md"], True),
+        (["a.md", "--format", "txt"], True),
+        (["a.md", "--format", "jsonl", "--no-markdown"], False),
+        (["a.txt", "--format", "jsonl"], False),
+        (["a.txt", "--format", "jsonl", "--markdown"], True),
+        (["a.txt", "--format", "md"], True),
+        (["-", "--format", "jsonl"], False),
+        (["-", "--format", "jsonl", "--markdown"], True),
+        (["-", "--format", "md"], True),
+    ],
+)
+def test_markdown_is_decided_by_the_input_or_the_flag(base, tmp_path, monkeypatch, args, markdown):
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.md", "a.txt"):
+        (tmp_path / name).write_text(MD, encoding="utf-8")
+    result = run([*args, "-q", *base], input=MD if args[0] == "-" else None)
+    assert result.exit_code == 0, result.output
+    if "jsonl" in args:
+        sources = _sources(result.stdout)
+        assert ("Kichwa cha habari" in sources) == markdown
+        assert all(not s.startswith("##") for s in sources) == markdown
+    else:
+        assert result.stdout.startswith("## ") == markdown
+        assert ("](https://example.com/a_b)" in result.stdout) == markdown
+
+
+def test_the_markdown_choice_is_part_of_the_resume_key(base, tmp_path):
+    (tmp_path / "a.md").write_text(MD, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run([str(tmp_path / "a.md"), "-o", str(out), *base]).exit_code == 0
+    again = run([str(tmp_path / "a.md"), "-o", str(out), *base])
+    assert "skipped 1" in again.stderr
+    plain = run([str(tmp_path / "a.md"), "-o", str(out), *base, "--no-markdown"])
+    assert "translated 1 document" in plain.stderr

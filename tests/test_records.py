@@ -7,6 +7,7 @@ import json
 import pytest
 
 from translate.backend import DecodeOptions
+from translate.degenerate import Flag
 from translate.hooks import SpanOutcome
 from translate.pipeline import TranslationInfo
 from translate.records import RECORD_SCHEMA, SegmentRecord, read_records, record_dict, to_jsonl
@@ -21,13 +22,16 @@ INFO = TranslationInfo(
     glossary="abc",
     fingerprint="f00d",
 )
+FLAG = Flag("repetition", "'radio' 3 times in a row", redecoded=True, persists=False)
 TERM = SpanOutcome("Ubelgiji", "Ubelgiji", 3, 11, "singular", ("Belgium",), "forced", "Belgium")
 
 
 def _records() -> list[dict]:
     segments = [
         SegmentRecord(0, 0, 0, 14, "Habari za leo.", "News today.", 1, ()),
-        SegmentRecord(1, 0, 16, 40, "Na Ubelgiji ilikubali.", "And Belgium agreed.", 1, (TERM,)),
+        SegmentRecord(
+            1, 0, 16, 40, "Na Ubelgiji ilikubali.", "And Belgium agreed.", 1, (TERM,), (FLAG,)
+        ),
     ]
     return [record_dict(s, "a.txt", INFO) for s in segments]
 
@@ -41,6 +45,17 @@ def test_what_is_written_reads_back_the_same(tmp_path):
     assert second.segment.translation == "And Belgium agreed."
     assert first.signature == INFO.signature() and first.backend == "ct2"
     assert first.decode["beam"] == 4 and first.decode["max_segment_tokens"] == 200
+    assert first.segment.flags == () and second.segment.flags == (FLAG,)
+    assert second.segment.redecoded and not second.segment.degenerate
+
+
+def test_records_from_before_flags_read_as_unflagged(tmp_path):
+    old = _records()[1]
+    del old["flags"]
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    (record,) = read_records(path)
+    assert record.segment.flags == () and not record.segment.degenerate
 
 
 def test_records_from_before_kind_and_signature_still_read(tmp_path):
@@ -67,6 +82,12 @@ def _mutate(record: dict, change: str) -> dict:
         record["translation"] = None
     elif change == "term":
         record["terms"] = [{"sw": "x"}]
+    elif change == "flags":
+        record["flags"] = {"kind": "repetition"}
+    elif change == "flag":
+        record["flags"] = [{"kind": "looping", "detail": "x"}]
+    elif change == "flag field":
+        record["flags"] = [{"kind": "repetition", "detail": "x", "persists": "yes"}]
     elif change == "status":
         record["terms"][0]["status"] = "guessed"
     return record
@@ -82,6 +103,9 @@ def _mutate(record: dict, change: str) -> dict:
         ("translation", '"translation" is missing or not a str'),
         ("term", "terms[0]"),
         ("status", "status must be one of"),
+        ("flags", '"flags" is not a list'),
+        ("flag", "flags[0]: kind must be one of"),
+        ("flag field", "flags[0]: not a flag"),
     ],
 )
 def test_foreign_or_malformed_lines_are_refused_naming_file_and_line(tmp_path, change, message):

@@ -12,6 +12,7 @@ import hashlib
 import os
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,6 +46,7 @@ def _load_glossary(specs: list[str] | None, off: bool) -> Any:
 def _summary(
     done: int, skipped: int, tally: Counter, glossary_on: bool, description: str | None
 ) -> str:
+    """The one summary line: documents, segments, glossary outcomes, degenerate outputs."""
     parts = [f"translated {done} document{'s' * (done != 1)} ({_n(tally['segments'], 'segment')})"]
     if skipped:
         parts.append(f"skipped {skipped} already complete")
@@ -58,6 +60,11 @@ def _summary(
         line += (
             f"; glossary: {_n(found, 'term')} found, {enforced} enforced, "
             f"{status['failed']} failed, {status['ambiguous']} ambiguous"
+        )
+    if tally["redecoded"] or tally["degenerate"]:
+        line += (
+            f"; {_n(tally['redecoded'], 'segment')} re-decoded, "
+            f"{tally['degenerate']} flagged degenerate"
         )
     return line
 
@@ -157,6 +164,23 @@ def translate_command(
             "--fail-fast", help="Stop at the first unreadable document instead of skipping it."
         ),
     ] = False,
+    markdown: Annotated[
+        bool | None,
+        typer.Option(
+            "--markdown/--no-markdown",
+            help="Translate the inputs as Markdown, or as plain text (default: Markdown for "
+            "*.md files and with --format md; plain text for other files and stdin).",
+            show_default=False,
+        ),
+    ] = None,
+    no_redecode: Annotated[
+        bool,
+        typer.Option(
+            "--no-redecode",
+            help="Flag degenerate outputs (repetition loops, far too long or short) in the "
+            "records and summary without decoding them again with repetition control.",
+        ),
+    ] = False,
 ) -> None:
     """Translate Swahili articles into English, keeping their paragraph and line layout."""
     from translate.backend import BACKEND_CHOICES
@@ -171,18 +195,20 @@ def translate_command(
     # Belt and braces for transformers/huggingface_hub: this process never goes online.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from translate.backend import DecodeOptions
+    from translate.degenerate import DEFAULT_CHECK
     from translate.devices import check_device_name
     from translate.jobs import RunSettings, check_writable, plan_jobs
     from translate.model_catalog import fingerprint, resolve_model
 
     try:
         check_device_name(device)
-        jobs = plan_jobs(inputs, output, fmt, any_suffix)
+        jobs = plan_jobs(inputs, output, fmt, any_suffix, markdown)
         if output is not None:
             check_writable(output)
         if encoding is not None:
             decode_bytes(b"", "--encoding", encoding)
         options = DecodeOptions(beam=beam, max_length=max_length, batch_tokens=batch_tokens)
+        check = replace(DEFAULT_CHECK, redecode=False) if no_redecode else DEFAULT_CHECK
         glossary = _load_glossary(glossary_file, no_glossary)
         folder = resolve_model(model or os.environ.get("TAFSIRI_MODEL") or None, registry_path())
         settings = RunSettings(
@@ -193,13 +219,22 @@ def translate_command(
             decode=options,
             max_segment_tokens=max_segment_tokens,
             glossary=glossary.checksum if glossary is not None else None,
+            degenerate=check.signature(),
         )
     except (InputError, ValueError) as err:
         _fail(str(err))
     run = _Run(jobs, settings, output, quiet, encoding, fail_fast)
     run.go(
         lambda: _translator(
-            folder, backend, device, threads, compute_type, glossary, options, max_segment_tokens
+            folder,
+            backend,
+            device,
+            threads,
+            compute_type,
+            glossary,
+            options,
+            max_segment_tokens,
+            check,
         )
     )
 
@@ -213,6 +248,7 @@ def _translator(
     glossary: Any,
     options: Any,
     max_segment_tokens: int,
+    degenerate: Any,
 ) -> Any:
     from translate.pipeline import Translator
 
@@ -226,6 +262,7 @@ def _translator(
         options=options,
         max_segment_tokens=max_segment_tokens,
         cache_dir=cache_dir(),
+        degenerate=degenerate,
     )
 
 
@@ -289,7 +326,7 @@ class _Run:
                 continue
             if job.source is None:
                 self.stdin = text
-            key = self.settings.key(job.fmt)
+            key = self.settings.key(job.fmt, job.markdown)
             if (
                 job.target is not None
                 and self.manifest is not None
@@ -297,7 +334,7 @@ class _Run:
             ):
                 skipped += 1
             else:
-                segments = len(Translator.segment(text, job.fmt == "md"))
+                segments = len(Translator.segment(text, job.markdown))
                 pending.append((job, checksum, segments))
         return pending, skipped
 
@@ -361,12 +398,14 @@ class _Run:
                     assert text is not None
                     result = translator.translate_document(
                         text,
-                        markdown=job.fmt == "md",
+                        markdown=job.markdown,
                         progress=lambda k: progress.advance(task, k),
                     )
                     self._write(job, checksum, result)
                     tally["segments"] += len(result.segments)
                     tally.update(t.status for r in result.segments for t in r.terms)
+                    tally["redecoded"] += sum(r.redecoded for r in result.segments)
+                    tally["degenerate"] += sum(r.degenerate for r in result.segments)
                     done += 1
         except KeyboardInterrupt:
             resume = "; run the same command again to resume" if self.output is not None else ""
@@ -389,7 +428,10 @@ class _Run:
             return
         write_text_atomic(job.target, body)
         self.manifest.record(
-            job.target, checksum, self.settings.key(job.fmt), result.info.signature()
+            job.target,
+            checksum,
+            self.settings.key(job.fmt, job.markdown),
+            result.info.signature(),
         )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "STDIN_NAME",
     "Job",
     "plan_jobs",
+    "is_markdown",
     "check_writable",
     "RunSettings",
     "Manifest",
@@ -53,12 +54,30 @@ class Job:
         document: the document id written into JSONL records (path relative to the input).
         target: the output file, or ``None`` for stdout.
         fmt: ``"txt"``, ``"md"`` or ``"jsonl"``.
+        markdown: translate the input as Markdown (see :func:`is_markdown`), whatever ``fmt``.
     """
 
     source: Path | None
     document: str
     target: Path | None
     fmt: str
+    markdown: bool = False
+
+
+def is_markdown(source: Path | None, fmt: str | None, markdown: bool | None) -> bool:
+    """Whether an input is translated as Markdown: the input decides, not the output format.
+
+    ``--markdown``/``--no-markdown`` (``markdown``) when given; else a ``.md`` file is
+    Markdown and other files and stdin are plain text, unless ``--format md`` was asked for
+    (Markdown out has always meant Markdown in). So ``a.md --format jsonl`` gives the records
+    of exactly the segments ``a.md`` gives as Markdown, and ``- --markdown`` reads Markdown
+    from stdin.
+    """
+    if markdown is not None:
+        return markdown
+    if source is not None and source.suffix.lower() == ".md":
+        return True
+    return fmt == "md"
 
 
 def _format_for(path: Path, fmt: str | None) -> str:
@@ -80,7 +99,11 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def plan_jobs(
-    inputs: list[str], out: Path | None, fmt: str | None, any_suffix: bool = False
+    inputs: list[str],
+    out: Path | None,
+    fmt: str | None,
+    any_suffix: bool = False,
+    markdown: bool | None = None,
 ) -> list[Job]:
     """Turn the command's INPUT arguments into documents and output paths.
 
@@ -89,7 +112,8 @@ def plan_jobs(
     ``--format jsonl`` the suffix becomes ``.jsonl``. ``-`` reads stdin. Without ``-o`` a single
     document goes to stdout. A file named explicitly must end in ``.txt``, ``.md`` or ``.sw`` unless
     ``any_suffix`` is set: a ``.jsonl`` or ``.docx`` passed by mistake would otherwise be
-    translated as Swahili text.
+    translated as Swahili text. Whether each input is Markdown is :func:`is_markdown`'s call
+    (``markdown`` is ``--markdown``/``--no-markdown``, ``None`` when neither was given).
 
     Raises:
         InputError: a missing path, an empty folder, a file with another suffix, two inputs
@@ -102,11 +126,11 @@ def plan_jobs(
             raise InputError("-: stdin cannot be combined with other inputs")
         chosen = fmt or "txt"
         target = None if out is None else out / f"{STDIN_NAME}.{chosen}"
-        return [Job(None, STDIN_NAME, target, chosen)]
+        return [Job(None, STDIN_NAME, target, chosen, is_markdown(None, fmt, markdown))]
     for arg in inputs:
         path = Path(arg)
         if path.is_dir():
-            jobs.extend(_folder_jobs(path, out, fmt))
+            jobs.extend(_folder_jobs(path, out, fmt, markdown))
         elif path.is_file():
             if not any_suffix and path.suffix.lower() not in NAMED_SUFFIXES:
                 raise InputError(
@@ -115,7 +139,7 @@ def plan_jobs(
                 )
             chosen = _format_for(path, fmt)
             target = None if out is None else _target(out, Path(path.name), chosen)
-            jobs.append(Job(path, path.name, target, chosen))
+            jobs.append(Job(path, path.name, target, chosen, is_markdown(path, fmt, markdown)))
         elif path.exists():
             raise InputError(f"{path}: not a regular file or folder")
         else:
@@ -141,7 +165,7 @@ def plan_jobs(
     return jobs
 
 
-def _folder_jobs(path: Path, out: Path | None, fmt: str | None) -> list[Job]:
+def _folder_jobs(path: Path, out: Path | None, fmt: str | None, markdown: bool | None) -> list[Job]:
     candidates = sorted(
         p
         for p in path.rglob("*")
@@ -164,7 +188,7 @@ def _folder_jobs(path: Path, out: Path | None, fmt: str | None) -> list[Job]:
         rel = p.relative_to(path)
         chosen = _format_for(p, fmt)
         target = None if out is None else _target(out, rel, chosen)
-        jobs.append(Job(p, rel.as_posix(), target, chosen))
+        jobs.append(Job(p, rel.as_posix(), target, chosen, is_markdown(p, fmt, markdown)))
     return jobs
 
 
@@ -200,6 +224,8 @@ class RunSettings:
         decode: the decode options.
         max_segment_tokens: the long-segment split threshold.
         glossary: the decoder hook's checksum, or ``None``.
+        degenerate: the degenerate-output check's signature (``"1.3/3"``, ``"flag"``), or
+            ``None`` when it is off.
     """
 
     model: str
@@ -209,14 +235,16 @@ class RunSettings:
     decode: DecodeOptions
     max_segment_tokens: int
     glossary: str | None
+    degenerate: str | None = None
 
-    def key(self, fmt: str) -> str:
-        """A short hash of the settings and the output format."""
+    def key(self, fmt: str, markdown: bool = False) -> str:
+        """A short hash of the settings, the output format and whether the input is Markdown."""
         settings = {
             "schema": RECORD_SCHEMA,
             **asdict(self),
             "model": Path(self.model).name,
             "format": fmt,
+            "markdown": markdown,
         }
         blob = json.dumps(settings, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +23,10 @@ from typing import Any
 
 from translate.backend import Backend, DecodeOptions, Hypothesis, load_backend
 from translate.batching import plan_batches
+from translate.degenerate import DEFAULT_CHECK, DegenerateCheck, Flag, find_problems, flags_for
 from translate.hooks import DecoderHook, SpanOutcome
 from translate.longsplit import join_pieces, split_long
+from translate.markup import Markup, markdown_segments, parse, phrases_to_translate, restore
 from translate.records import RECORD_SCHEMA, SegmentRecord, record_dict, to_jsonl
 from translate.segment import Segment, rebuild, segment_document
 from translate.textio import read_text
@@ -72,6 +73,8 @@ class TranslationInfo:
         glossary: the decoder hook's checksum (the glossary's), or ``None`` without one.
         fingerprint: a hash of the model files (changes when the weights change).
         description: what ran, in words (``"ct2 int8 on cpu, 2 threads"``).
+        degenerate: the degenerate-output check (and its re-decode settings), or ``None``
+            when it was off.
     """
 
     model: str
@@ -82,10 +85,15 @@ class TranslationInfo:
     glossary: str | None = None
     fingerprint: str | None = None
     description: str = ""
+    degenerate: DegenerateCheck | None = None
 
     def decode_settings(self) -> dict[str, Any]:
         """The decode settings as written into each JSONL record."""
-        return {**dataclasses.asdict(self.decode), "max_segment_tokens": self.max_segment_tokens}
+        return {
+            **dataclasses.asdict(self.decode),
+            "max_segment_tokens": self.max_segment_tokens,
+            "degenerate": self.degenerate.signature() if self.degenerate else None,
+        }
 
     def signature(self) -> str:
         """A sacreBLEU-style signature: everything that changes the output, in one line.
@@ -107,6 +115,7 @@ class TranslationInfo:
             f"rep:{d.repetition_penalty:g}",
             f"norepeat:{d.no_repeat_ngram_size}",
             f"seg:{self.max_segment_tokens}",
+            f"degen:{self.degenerate.signature() if self.degenerate else 'off'}",
             f"gloss:{self.glossary[:12] if self.glossary else 'none'}",
         ]
         return "|".join(parts)
@@ -148,43 +157,39 @@ class DocumentTranslation:
 
 
 @dataclass(frozen=True)
+class _Piece:
+    """What the model (or the hook) gave for one piece: text, span outcomes, flags."""
+
+    text: str
+    terms: tuple[SpanOutcome, ...] = ()
+    flags: tuple[Flag, ...] = ()
+
+
+@dataclass(frozen=True)
 class _Unit:
-    """What translating one text gave: its translation, piece count and span outcomes."""
+    """What translating one text gave: its translation, piece count, outcomes and flags."""
 
     translation: str
     pieces: int
     terms: tuple[SpanOutcome, ...] = field(default=())
+    flags: tuple[Flag, ...] = field(default=())
 
 
-# Block markers that are markup, not text: headings, quotes, list bullets and numbers.
-_MD_MARKER = re.compile(r"(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)+")
-_MD_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
+def redecode_options(options: DecodeOptions, check: DegenerateCheck) -> DecodeOptions | None:
+    """The options a degenerate piece is decoded again with, or ``None`` for no re-decode.
 
-
-def markdown_segments(text: str, segments: Sequence[Segment]) -> list[Segment]:
-    """Keep Markdown markup out of the text sent to the model.
-
-    Segments inside fenced code blocks are dropped (so they are copied unchanged), and block
-    markers at the start of a segment (``#``, ``>``, ``-``, ``1.``) are moved out of its span.
+    The first decode's options with the check's repetition penalty (or the first decode's,
+    when higher) and n-gram ban (the first decode's, when it had one). ``None`` when the check
+    says not to re-decode, or when that would repeat the first decode exactly.
     """
-    fenced: list[tuple[int, int]] = []
-    fences = list(_MD_FENCE.finditer(text))
-    for opening, closing in zip(fences[::2], fences[1::2], strict=False):
-        fenced.append((opening.start(), closing.end()))
-    if len(fences) % 2:
-        fenced.append((fences[-1].start(), len(text)))
-    out: list[Segment] = []
-    for seg in segments:
-        if any(a <= seg.start < b for a, b in fenced):
-            continue
-        line_start = text.rfind("\n", 0, seg.start) + 1
-        if text[line_start : seg.start].strip() == "":
-            marker = _MD_MARKER.match(seg.text)
-            if marker and marker.end() < len(seg.text):
-                skip = marker.end()
-                seg = dataclasses.replace(seg, text=seg.text[skip:], start=seg.start + skip)
-        out.append(seg)
-    return out
+    if not check.redecode:
+        return None
+    retry = dataclasses.replace(
+        options,
+        repetition_penalty=max(options.repetition_penalty, check.repetition_penalty),
+        no_repeat_ngram_size=options.no_repeat_ngram_size or check.no_repeat_ngram_size,
+    )
+    return None if retry == options else retry
 
 
 def _has_letters(text: str) -> bool:
@@ -213,6 +218,10 @@ class Translator:
         registry: the registered-models file used to resolve names (the CLI passes
             ``$TAFSIRI_HOME/models.json``); ``None`` resolves embedded names and folders only.
         cache_dir: where CTranslate2 conversions are cached (default ``~/.cache/tafsiri``).
+        degenerate: how to catch repetition loops and outputs far too long or short
+            (:class:`translate.degenerate.DegenerateCheck`): such pieces are decoded again
+            with repetition control and flagged in the records when that does not cure them.
+            ``None`` turns the check off.
 
     Raises:
         InputError: the model is missing or unreadable.
@@ -236,10 +245,16 @@ class Translator:
         max_segment_tokens: int = DEFAULT_MAX_SEGMENT_TOKENS,
         registry: Path | None = None,
         cache_dir: Path | None = None,
+        degenerate: DegenerateCheck | None = DEFAULT_CHECK,
     ) -> None:
         if max_segment_tokens < 8:
             raise ValueError(f"max_segment_tokens must be at least 8, got {max_segment_tokens}")
         _check_hook(glossary)
+        if degenerate is not None and not isinstance(degenerate, DegenerateCheck):
+            raise ValueError(
+                f"degenerate must be a DegenerateCheck or None, got {type(degenerate).__name__}"
+            )
+        self.degenerate = degenerate
         self.options = options if options is not None else DecodeOptions()
         self.glossary = glossary
         self.max_segment_tokens = max_segment_tokens
@@ -277,6 +292,7 @@ class Translator:
             glossary=hook.checksum if hook is not None else None,
             fingerprint=backend.fingerprint,
             description=backend.description,
+            degenerate=self.degenerate,
         )
 
     def _resolve(
@@ -338,38 +354,80 @@ class Translator:
         progress: Progress | None = None,
     ) -> list[_Unit]:
         spans, work, work_len = self._pieces(texts)
-        outputs: list[list[tuple[str, tuple[SpanOutcome, ...]] | None]] = [
-            [None] * len(s) for s in spans
-        ]
-        slot = [0] * len(work)
-        seen = [0] * len(texts)
-        for k, (i, _) in enumerate(work):
-            slot[k] = seen[i]
-            seen[i] += 1
+        results: list[_Piece | None] = [None] * len(work)
         remaining = [len(s) for s in spans]
         done_without_model = sum(1 for s in spans if not s)
         if progress and done_without_model:
             progress(done_without_model)
         for batch in plan_batches(work_len, options.batch_tokens):
-            results = self._run([work[k][1] for k in batch], options, hook)
+            outputs = self._run([work[k][1] for k in batch], options, hook)
             finished = 0
-            for k, result in zip(batch, results, strict=True):
+            for k, (text, terms) in zip(batch, outputs, strict=True):
+                results[k] = _Piece(text, terms)
                 i = work[k][0]
-                outputs[i][slot[k]] = result
                 remaining[i] -= 1
                 finished += remaining[i] == 0
             if progress and finished:
                 progress(finished)
+        pieces = [r for r in results if r is not None]
+        if self.degenerate is not None:
+            pieces = self._check_degenerate(work, work_len, pieces, options, hook)
+        by_text: list[list[_Piece]] = [[] for _ in texts]
+        for (i, _), piece in zip(work, pieces, strict=True):
+            by_text[i].append(piece)
         units: list[_Unit] = []
         for i, text in enumerate(texts):
             if not spans[i]:
                 units.append(_Unit(text, 0))
                 continue
-            parts = [o for o in outputs[i] if o is not None]
-            translation = parts[0][0] if len(parts) == 1 else join_pieces([p[0] for p in parts])
-            terms = tuple(t for p in parts for t in p[1])
-            units.append(_Unit(translation, len(parts), terms))
+            parts = by_text[i]
+            translation = parts[0].text if len(parts) == 1 else join_pieces([p.text for p in parts])
+            terms = tuple(t for p in parts for t in p.terms)
+            flags = tuple(f for p in parts for f in p.flags)
+            units.append(_Unit(translation, len(parts), terms, flags))
         return units
+
+    def _check_degenerate(
+        self,
+        work: list[tuple[int, str]],
+        work_len: list[int],
+        pieces: list[_Piece],
+        options: DecodeOptions,
+        hook: DecoderHook | None,
+    ) -> list[_Piece]:
+        """Re-decode degenerate pieces with repetition control; flag what stays degenerate.
+
+        The re-decode goes through the same hook as the first decode, with the same options
+        except :func:`redecode_options`. The re-decoded output is kept unless it shows more
+        problems than the first one.
+        """
+        check = self.degenerate
+        assert check is not None
+        first = [
+            find_problems(src, p.text, check) for (_, src), p in zip(work, pieces, strict=True)
+        ]
+        bad = [k for k, problems in enumerate(first) if problems]
+        if not bad:
+            return pieces
+        retry = redecode_options(options, check)
+        out = list(pieces)
+        if retry is None:
+            for k in bad:
+                out[k] = dataclasses.replace(pieces[k], flags=flags_for(first[k], first[k], False))
+            return out
+        log.info("re-decoding %d degenerate piece(s) with repetition control", len(bad))
+        for batch in plan_batches([work_len[k] for k in bad], options.batch_tokens):
+            ks = [bad[b] for b in batch]
+            again = self._run([work[k][1] for k in ks], retry, hook)
+            for k, (text, terms) in zip(ks, again, strict=True):
+                second = find_problems(work[k][1], text, check)
+                if len(second) <= len(first[k]):
+                    out[k] = _Piece(text, terms, flags_for(first[k], second, True))
+                else:
+                    out[k] = dataclasses.replace(
+                        pieces[k], flags=flags_for(first[k], first[k], True)
+                    )
+        return out
 
     # -- public API ----------------------------------------------------------------------
 
@@ -451,15 +509,56 @@ class Translator:
         if segments is None:
             segments = self.segment(text, markdown)
         # model_text: hard-wrapped line breaks and zero-width characters become plain spaces.
-        units = self._translate_units([s.model_text for s in segments], opts, hook, progress)
+        model_texts = [s.model_text for s in segments]
+        marks = [parse(t) for t in model_texts] if markdown else None
+        if marks is not None:
+            model_texts = [m.plain for m in marks]
+        units = self._translate_units(model_texts, opts, hook, progress)
+        if marks is not None:
+            units = self._restore_markup(marks, units, opts, hook)
         records = tuple(
             SegmentRecord(
-                s.paragraph, s.index, s.start, s.end, s.text, u.translation, u.pieces, u.terms
+                s.paragraph,
+                s.index,
+                s.start,
+                s.end,
+                s.text,
+                u.translation,
+                u.pieces,
+                u.terms,
+                u.flags,
             )
             for s, u in zip(segments, units, strict=True)
         )
         english = rebuild(text, list(segments), [u.translation for u in units])
         return DocumentTranslation(text, english, records, self._info(opts, hook))
+
+    def _restore_markup(
+        self,
+        marks: list[Markup],
+        units: list[_Unit],
+        options: DecodeOptions,
+        hook: DecoderHook | None,
+    ) -> list[_Unit]:
+        """Put each segment's inline markup back around its English.
+
+        Tagged phrases whose words are not in the sentence's English (a link whose text was
+        translated) are translated once more on their own, all in one pass, so their tags can
+        be placed around their English in the sentence (:func:`translate.markup.restore`).
+        """
+        wanted: dict[str, None] = {}
+        for m, u in zip(marks, units, strict=True):
+            if m.tags and u.pieces:
+                wanted.update(dict.fromkeys(phrases_to_translate(m, u.translation)))
+        phrases: dict[str, str] = {}
+        if wanted:
+            sources = list(wanted)
+            english = self._translate_units(sources, options, hook)
+            phrases = {s: e.translation for s, e in zip(sources, english, strict=True)}
+        return [
+            dataclasses.replace(u, translation=restore(m, u.translation, phrases))
+            for m, u in zip(marks, units, strict=True)
+        ]
 
     def translate_file(
         self,

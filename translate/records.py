@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from translate.degenerate import Flag
 from translate.hooks import SpanOutcome
 from translate.textio import InputError, read_lines
 
@@ -49,6 +50,9 @@ class SegmentRecord:
             the model because it holds no letters, e.g. ``"***"`` or ``"2024"``).
         terms: outcomes of the spans the decoder hook had to carry over (glossary terms);
             empty without a hook.
+        flags: signs of degenerate output (repetition loops, far too long or short) found in
+            the first decode, whether the segment was re-decoded and whether the problem
+            persists; empty when the output looked sound.
     """
 
     paragraph: int
@@ -59,6 +63,17 @@ class SegmentRecord:
     translation: str
     pieces: int = 1
     terms: tuple[SpanOutcome, ...] = ()
+    flags: tuple[Flag, ...] = ()
+
+    @property
+    def redecoded(self) -> bool:
+        """Some piece of the segment was decoded a second time, with repetition control."""
+        return any(f.redecoded for f in self.flags)
+
+    @property
+    def degenerate(self) -> bool:
+        """The translation kept still looks degenerate (a flag persists)."""
+        return any(f.persists for f in self.flags)
 
 
 def record_dict(segment: SegmentRecord, document: str, info: TranslationInfo) -> dict[str, Any]:
@@ -77,6 +92,7 @@ def record_dict(segment: SegmentRecord, document: str, info: TranslationInfo) ->
         "backend": info.backend,
         "decode": info.decode_settings(),
         "terms": [t.to_dict() for t in segment.terms],
+        "flags": [f.to_dict() for f in segment.flags],
         "glossary": info.glossary,
         "signature": info.signature(),
     }
@@ -158,6 +174,18 @@ def parse_record(data: Any) -> StoredRecord:
             terms.append(SpanOutcome.from_dict(term))
         except ValueError as err:
             raise ValueError(f"terms[{k}]: {err}") from None
+    # Records written before flags existed have none.
+    raw_flags = data.get("flags", [])
+    if not isinstance(raw_flags, list):
+        raise ValueError('field "flags" is not a list')
+    flags = []
+    for k, flag in enumerate(raw_flags):
+        if not isinstance(flag, dict):
+            raise ValueError(f"flags[{k}] is not an object")
+        try:
+            flags.append(Flag.from_dict(flag))
+        except ValueError as err:
+            raise ValueError(f"flags[{k}]: {err}") from None
     segment = SegmentRecord(
         data["paragraph"],
         data["segment"],
@@ -167,6 +195,7 @@ def parse_record(data: Any) -> StoredRecord:
         data["translation"],
         data["pieces"],
         tuple(terms),
+        tuple(flags),
     )
     signature = data.get("signature")
     return StoredRecord(

@@ -1,0 +1,245 @@
+"""Degenerate output: the detector (tables of loops and sound outputs) and the pipeline's
+re-decode with repetition control, flags in records, the hook path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from translate.backend import DecodeOptions, Hypothesis
+from translate.degenerate import (
+    DEFAULT_CHECK,
+    DegenerateCheck,
+    Flag,
+    Problem,
+    find_problems,
+    flags_for,
+)
+from translate.hooks import HookResult, SpanOutcome
+from translate.pipeline import Translator, redecode_options
+
+SRC = "Rais alisema kuwa mazungumzo yataendelea wiki ijayo mjini Dodoma."
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "kind", "detail"),
+    [
+        # The embedded model's own loops (MAFAND-MT dev, the seed article).
+        (SRC, "He said that the radio radio radio station will go on.", "repetition", "'radio' 3"),
+        (SRC, "U.S.S.S.S.S.S.S.S.S. A A A AMASSSS", "repetition", "'a' 3 times"),
+        (SRC, "They want to develop develop developing talks next week.", "repetition", "develop"),
+        (
+            SRC,
+            "the Revolution of the Revolution of the Revolution and more",
+            "repetition",
+            "3 times",
+        ),
+        (
+            SRC,
+            "Last month, mothers protest corruption and other cities and other cities in "
+            "Basra and other cities in Basra and other cities",
+            "repetition",
+            "'and other cities' 4 times",
+        ),
+        (SRC, "The Secretary of Slovakiakiakiakia spoke.", "characters", "4 times in a row"),
+        (SRC, "Commentmentmentmentmentments are closed here next week.", "characters", "ment"),
+        (SRC, "The talks continue at Al-Sadrrrrpora next week in Dodoma.", "characters", "'r' 4"),
+        ("Urefu wa Mstari wa Shingo", "Shingo", "too_short", "1 words for 5"),
+        (
+            "Rais amesema leo mjini Dodoma.",
+            " ".join(f"word{k}" for k in range(20)),
+            "too_long",
+            "20 words for 5",
+        ),
+    ],
+)
+def test_loops_and_wild_lengths_are_found(source, output, kind, detail):
+    problems = find_problems(source, output)
+    assert kind in {p.kind for p in problems}
+    assert any(detail in p.detail for p in problems if p.kind == kind)
+
+
+@pytest.mark.parametrize(
+    ("source", "output"),
+    [
+        (SRC, "The President said that the talks will continue next week in Dodoma."),
+        (SRC, "He sent the the members home."),  # one doubled word is a slip, not a loop
+        ("Habari.", "Hello."),
+        ("Asante sana", "Thank you very much"),
+        ("", ""),
+        ("2024", "2024"),
+        ("Urefu wa Mstari wa Shingo", "The length of the neckline"),
+        (SRC, "It cost $1,000,000 and 10000000 shillings, www.example.com says."),
+        (
+            "Tembelea https://example.com/aaaa/ kusoma zaidi kuhusu mazungumzo.",
+            "Visit https://example.com/aaaa/ to read more about the talks.",
+        ),
+        # Repetition the source has is the source's, not a loop.
+        ("Zzzzz, alisema, la la la la.", "Zzzzz, he said, la la la la."),
+        ("Juuuuuust hivyo ndivyo.", "Juuuuuust like that."),
+        ("Mr. Bush", "Mr. Bush"),  # short sources are never judged on length
+    ],
+)
+def test_sound_outputs_are_not_flagged(source, output):
+    assert find_problems(source, output) == ()
+
+
+def test_check_values_are_validated_with_messages():
+    with pytest.raises(ValueError, match="word_run must be at least 2"):
+        DegenerateCheck(word_run=1)
+    with pytest.raises(ValueError, match="min_word_ratio < max_word_ratio"):
+        DegenerateCheck(min_word_ratio=4.0)
+    with pytest.raises(ValueError, match="repetition_penalty must be at least 1"):
+        DegenerateCheck(repetition_penalty=0.5)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Problem("looping", "x")
+    assert DEFAULT_CHECK.signature() == "1.3/3"
+    assert DegenerateCheck(redecode=False).signature() == "flag"
+
+
+def test_flags_say_what_was_cured_and_what_persists():
+    rep = Problem("repetition", "'a' 3 times in a row")
+    short = Problem("too_short", "1 words for 9 source words")
+    assert flags_for((rep,), (), True) == (Flag("repetition", rep.detail, True, False),)
+    assert flags_for((rep,), (short,), True) == (
+        Flag("repetition", rep.detail, True, False),
+        Flag("too_short", short.detail, True, True),
+    )
+    assert flags_for((rep,), (rep,), False) == (Flag("repetition", rep.detail, False, True),)
+    flag = Flag("characters", "'ki' 4 times in a row", True, False)
+    assert Flag.from_dict(flag.to_dict()) == flag
+
+
+def test_redecode_options_add_repetition_control_to_the_first_decode():
+    first = DecodeOptions(beam=2, max_length=40)
+    retry = redecode_options(first, DEFAULT_CHECK)
+    assert retry == DecodeOptions(
+        beam=2, max_length=40, repetition_penalty=1.3, no_repeat_ngram_size=3
+    )
+    assert redecode_options(retry, DEFAULT_CHECK) is None, "the same decode again is pointless"
+    mine = DecodeOptions(repetition_penalty=1.5, no_repeat_ngram_size=2)
+    assert redecode_options(mine, DEFAULT_CHECK) is None
+    assert redecode_options(first, DegenerateCheck(redecode=False)) is None
+
+
+# -- the pipeline -----------------------------------------------------------------------------
+
+
+@dataclass
+class LoopingBackend:
+    """Loops on sources in ``loops`` unless decoded with a repetition penalty > 1.
+
+    ``stubborn`` sources loop whatever the options.
+    """
+
+    loops: set[str]
+    stubborn: set[str] = field(default_factory=set)
+    calls: list[tuple[list[str], float, int]] = field(default_factory=list)
+    model_id: str = "loop"
+    name: str = "loop"
+    max_input_tokens: int = 512
+    device: str = "cpu"
+    fingerprint: str = "loop"
+    description: str = "loop"
+
+    def count_tokens(self, texts):
+        return [len(t.split()) + 1 for t in texts]
+
+    def translate_batch(self, texts, options, prefixes=None):
+        self.calls.append((list(texts), options.repetition_penalty, options.no_repeat_ngram_size))
+        out = []
+        for text in texts:
+            looping = any(s in text for s in self.stubborn) or (
+                any(s in text for s in self.loops) and options.repetition_penalty == 1.0
+            )
+            words = text.upper().rstrip(".").split()
+            english = " ".join([words[0]] * 6) if looping else " ".join(words) + "."
+            out.append([Hypothesis(english, -1.0)])
+        return out
+
+
+DOC = "Rais amewasili leo mjini Dodoma.\n\nWaziri ameondoka jana kwenda Arusha.\n\nAsante.\n"
+
+
+def test_a_loop_is_redecoded_with_repetition_control_and_the_cure_kept():
+    backend = LoopingBackend(loops={"Waziri ameondoka jana kwenda Arusha."})
+    doc = Translator(backend).translate_document(DOC)
+    assert doc.text == (
+        "RAIS AMEWASILI LEO MJINI DODOMA.\n\nWAZIRI AMEONDOKA JANA KWENDA ARUSHA.\n\nASANTE.\n"
+    )
+    first, retry = backend.calls
+    assert len(first[0]) == 3 and first[1:] == (1.0, 0)
+    assert retry == (["Waziri ameondoka jana kwenda Arusha."], 1.3, 3)
+    flagged = doc.segments[1]
+    assert flagged.redecoded and not flagged.degenerate
+    assert flagged.flags == (Flag("repetition", "'waziri' 6 times in a row", True, False),)
+    assert [s.flags for s in (doc.segments[0], doc.segments[2])] == [(), ()]
+    record = doc.records("d")[1]
+    assert record["flags"] == [
+        {
+            "kind": "repetition",
+            "detail": "'waziri' 6 times in a row",
+            "redecoded": True,
+            "persists": False,
+        }
+    ]
+    assert record["decode"]["degenerate"] == "1.3/3" and "degen:1.3/3" in record["signature"]
+
+
+def test_a_loop_that_persists_is_kept_and_flagged_never_silently():
+    backend = LoopingBackend(loops=set(), stubborn={"Rais amewasili leo mjini Dodoma."})
+    doc = Translator(backend).translate_document(DOC)
+    seg = doc.segments[0]
+    assert seg.translation == "RAIS RAIS RAIS RAIS RAIS RAIS"
+    assert seg.redecoded and seg.degenerate
+    assert seg.flags[0].persists and seg.flags[0].kind == "repetition"
+
+
+def test_the_check_can_flag_without_redecoding_or_be_turned_off():
+    backend = LoopingBackend(loops={"Waziri ameondoka jana kwenda Arusha."})
+    doc = Translator(backend, degenerate=DegenerateCheck(redecode=False)).translate_document(DOC)
+    assert len(backend.calls) == 1
+    assert doc.segments[1].degenerate and not doc.segments[1].redecoded
+    assert doc.info.signature().count("degen:flag") == 1
+    backend.calls.clear()
+    off = Translator(backend, degenerate=None).translate_document(DOC)
+    assert len(backend.calls) == 1 and all(s.flags == () for s in off.segments)
+    assert "degen:off" in off.info.signature() and off.records()[0]["decode"]["degenerate"] is None
+    with pytest.raises(ValueError, match="DegenerateCheck or None"):
+        Translator(backend, degenerate="yes")  # type: ignore[arg-type]
+
+
+def test_pieces_of_a_long_segment_are_checked_and_redecoded_one_by_one():
+    clause = "waziri ameondoka jana kwenda arusha"
+    backend = LoopingBackend(loops={clause}, max_input_tokens=9)
+    tr = Translator(backend, max_segment_tokens=8)
+    doc = tr.translate_document(f"Rais amewasili leo; {clause}; asante sana.")
+    (seg,) = doc.segments
+    assert seg.pieces >= 2 and seg.redecoded and not seg.degenerate
+    first, retry = backend.calls
+    assert len(first[0]) == seg.pieces and retry[0] == [t for t in first[0] if clause in t]
+
+
+@dataclass
+class Hook:
+    checksum: str = "hook"
+    options: list[DecodeOptions] = field(default_factory=list)
+
+    def decode(self, backend, texts, options):
+        self.options.append(options)
+        hyps = backend.translate_batch(list(texts), options)
+        term = SpanOutcome("Rais", "Rais", 0, 4, "singular", ("President",), "model", "President")
+        return [HookResult(h[0].text, (term,)) for h in hyps]
+
+
+def test_the_redecode_goes_through_the_hook_with_the_repetition_options():
+    backend = LoopingBackend(loops={"Waziri ameondoka jana kwenda Arusha."})
+    hook = Hook()
+    doc = Translator(backend, glossary=hook).translate_document(DOC)
+    assert [(o.repetition_penalty, o.no_repeat_ngram_size) for o in hook.options] == [
+        (1.0, 0),
+        (1.3, 3),
+    ]
+    assert doc.segments[1].terms[0].found == "President"
+    assert doc.segments[1].translation == "WAZIRI AMEONDOKA JANA KWENDA ARUSHA."

@@ -1,0 +1,321 @@
+"""Degenerate output: repetition loops and outputs far longer or shorter than their source.
+
+A small model sometimes falls into a loop ("U.S.S.S.S.S.S.S. A A A AMASSSS…", "radio radio
+radio", "develop develop developing", "Slovakiakiakiakia") or drops most of a sentence
+("Shingo" for *Urefu wa Mstari wa Shingo*). :func:`find_problems` says whether one output looks
+like that; the pipeline re-decodes such pieces with repetition control
+(:attr:`DegenerateCheck.repetition_penalty`, :attr:`DegenerateCheck.no_repeat_ngram_size`) and
+flags the ones that stay degenerate, so they are never passed on silently.
+
+Every test is a row of :data:`TESTS` (kind, what it looks for, the threshold field). The
+defaults were chosen on the MAFAND-MT dev set so that its English *references* are almost never
+flagged while the embedded model's loops are; ``benchmarks/degenerate.py`` measures both, and
+``docs/pipeline.md`` has the figures.
+
+>>> [p.kind for p in find_problems("Rais alisema.", "He said said said said.")]
+['repetition']
+>>> find_problems("Rais alisema.", "The President said.")
+()
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+__all__ = [
+    "KINDS",
+    "TESTS",
+    "Problem",
+    "DegenerateCheck",
+    "DEFAULT_CHECK",
+    "Flag",
+    "find_problems",
+    "flags_for",
+]
+
+#: What :func:`find_problems` can report.
+KINDS = ("repetition", "characters", "too_long", "too_short")
+
+# Edge punctuation is not part of a word: "said," and "said" repeat each other.
+_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+# A letter four or more times in a row ("sssss").
+_LETTER_RUN = re.compile(r"([^\W\d_])\1{3,}", re.IGNORECASE)
+# A unit of 2-6 non-space characters, with a letter, three or more times in a row
+# ("kiakiakia", "mentmentment", ".S.S.S").
+_UNIT_RUN = re.compile(r"(\S{2,6}?)\1{2,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One sign of degenerate output.
+
+    Attributes:
+        kind: one of :data:`KINDS`.
+        detail: what was seen, in words (``"'radio' 3 times in a row"``).
+    """
+
+    kind: str
+    detail: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class DegenerateCheck:
+    """Thresholds for :func:`find_problems`, and how the pipeline re-decodes what it flags.
+
+    Pass ``Translator(degenerate=None)`` to turn the check off; ``redecode=False`` keeps the
+    check (outputs are still flagged) without the second decode.
+
+    Attributes:
+        word_run: a word (or words each starting with it, "develop develop developing")
+            this many times in a row is a loop. Words compare case-folded, edge punctuation
+            stripped; a run the source itself has is not counted.
+        ngram_run: an n-gram of 2-4 words this many times back to back is a loop.
+        ngram_share: one n-gram (1-4 words) occurring at least ``ngram_run`` times and covering
+            more than this share of the output's words is a loop (outputs of at least
+            ``share_min_words`` words).
+        share_min_words: shortest output the share test looks at.
+        letter_run: a letter this many times in a row ("ssss") is a character loop.
+        unit_run: a 2-6 character unit with a letter this many times in a row ("kiakiakia")
+            is a character loop. Character runs that are in the source are not counted.
+        max_word_ratio: output words over source words above this is too long.
+        min_word_ratio: output words over source words below this is too short.
+        ratio_min_words: the length tests apply to sources of at least this many words.
+        redecode: re-decode flagged pieces with the two settings below.
+        repetition_penalty: the re-decode's repetition penalty (the first decode's, if higher).
+        no_repeat_ngram_size: the re-decode's ban on repeated n-grams (the first decode's, if
+            set).
+    """
+
+    word_run: int = 3
+    ngram_run: int = 3
+    ngram_share: float = 0.4
+    share_min_words: int = 8
+    letter_run: int = 4
+    unit_run: int = 3
+    max_word_ratio: float = 3.0
+    min_word_ratio: float = 0.25
+    ratio_min_words: int = 5
+    redecode: bool = True
+    repetition_penalty: float = 1.3
+    no_repeat_ngram_size: int = 3
+
+    def __post_init__(self) -> None:
+        for name in ("word_run", "ngram_run", "letter_run", "unit_run"):
+            if getattr(self, name) < 2:
+                raise ValueError(f"{name} must be at least 2, got {getattr(self, name)}")
+        if not 0 < self.ngram_share <= 1:
+            raise ValueError(f"ngram_share must be in (0, 1], got {self.ngram_share}")
+        if self.share_min_words < 1 or self.ratio_min_words < 1:
+            raise ValueError("share_min_words and ratio_min_words must be positive")
+        if not 0 <= self.min_word_ratio < self.max_word_ratio:
+            raise ValueError(
+                f"need 0 <= min_word_ratio < max_word_ratio, got {self.min_word_ratio} and "
+                f"{self.max_word_ratio}"
+            )
+        if self.repetition_penalty < 1:
+            raise ValueError(
+                f"repetition_penalty must be at least 1 (1 = off), got {self.repetition_penalty}"
+            )
+        if self.no_repeat_ngram_size < 0:
+            raise ValueError(
+                f"no_repeat_ngram_size must be 0 (off) or positive, got {self.no_repeat_ngram_size}"
+            )
+
+    def signature(self) -> str:
+        """A short form for run signatures: ``"1.2/3"``, ``"flag"`` (no re-decode)."""
+        if not self.redecode:
+            return "flag"
+        return f"{self.repetition_penalty:g}/{self.no_repeat_ngram_size}"
+
+
+#: The thresholds the pipeline uses unless told otherwise.
+DEFAULT_CHECK = DegenerateCheck()
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in (_EDGE.sub("", t).casefold() for t in text.split()) if w]
+
+
+def _word_run(words: list[str], need: int) -> tuple[str, int] | None:
+    """The first run of ``need`` or more repeats of a word (or words starting with it)."""
+    i = 0
+    while i < len(words):
+        head = words[i]
+        j = i + 1
+        while j < len(words) and (
+            words[j] == head or (len(head) >= 4 and words[j].startswith(head))
+        ):
+            j += 1
+        if j - i >= need:
+            return head, j - i
+        i += 1
+    return None
+
+
+def _ngram_run(words: list[str], need: int) -> tuple[str, int] | None:
+    for n in (2, 3, 4):
+        for i in range(len(words) - n * need + 1):
+            gram = words[i : i + n]
+            k = 1
+            while words[i + k * n : i + (k + 1) * n] == gram:
+                k += 1
+            if k >= need:
+                return " ".join(gram), k
+    return None
+
+
+def _repetition(source: str, output: str, check: DegenerateCheck) -> str | None:
+    words = _words(output)
+    src = _words(source)
+    run = _word_run(words, check.word_run)
+    if run and not _word_run(src, check.word_run):
+        return f"{run[0]!r} {run[1]} times in a row"
+    gram = _ngram_run(words, check.ngram_run)
+    if gram and not _ngram_run(src, check.ngram_run):
+        return f"{gram[0]!r} {gram[1]} times in a row"
+    if len(words) >= check.share_min_words:
+        for n in (1, 2, 3, 4):
+            counts = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+            if not counts:
+                break
+            top, k = counts.most_common(1)[0]
+            if k >= check.ngram_run and k * n / len(words) > check.ngram_share:
+                return f"{' '.join(top)!r} {k} times, {k * n}/{len(words)} words"
+    return None
+
+
+def _characters(source: str, output: str, check: DegenerateCheck) -> str | None:
+    src = source.casefold()
+    for m in _LETTER_RUN.finditer(output):
+        run = m.group(0)
+        if len(run) >= check.letter_run and run.casefold() not in src:
+            return f"{m.group(1)!r} {len(run)} times in a row"
+    for m in _UNIT_RUN.finditer(output):
+        unit = m.group(1)
+        times = len(m.group(0)) // len(unit)
+        if (
+            times >= check.unit_run
+            and any(c.isalpha() for c in unit)
+            and len(set(unit.casefold())) > 1
+            and m.group(0).casefold() not in src
+        ):
+            return f"{unit!r} {times} times in a row"
+    return None
+
+
+def _too_long(source: str, output: str, check: DegenerateCheck) -> str | None:
+    n_src, n_out = len(source.split()), len(output.split())
+    if n_src >= check.ratio_min_words and n_out > check.max_word_ratio * n_src:
+        return f"{n_out} words for {n_src} source words"
+    return None
+
+
+def _too_short(source: str, output: str, check: DegenerateCheck) -> str | None:
+    n_src, n_out = len(source.split()), len(output.split())
+    if n_src >= check.ratio_min_words and n_out < check.min_word_ratio * n_src:
+        return f"{n_out} words for {n_src} source words"
+    return None
+
+
+#: (kind, test): each test returns a detail string when it finds its problem, else ``None``.
+TESTS: tuple[tuple[str, Callable[[str, str, DegenerateCheck], str | None]], ...] = (
+    ("repetition", _repetition),
+    ("characters", _characters),
+    ("too_long", _too_long),
+    ("too_short", _too_short),
+)
+
+
+def find_problems(
+    source: str, output: str, check: DegenerateCheck = DEFAULT_CHECK
+) -> tuple[Problem, ...]:
+    """The signs of degenerate output in ``output``, a translation of ``source``.
+
+    Args:
+        source: the text the model was given.
+        output: its translation.
+        check: the thresholds (default :data:`DEFAULT_CHECK`).
+
+    Returns:
+        One :class:`Problem` per failed test, in :data:`TESTS` order; ``()`` when the output
+        looks sound (and for empty outputs of sources without words).
+    """
+    found = []
+    for kind, test in TESTS:
+        detail = test(source, output, check)
+        if detail is not None:
+            found.append(Problem(kind, detail))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A problem found in a segment's output, as written into its JSONL record.
+
+    Attributes:
+        kind: one of :data:`KINDS`.
+        detail: what was seen (in the first output when it was re-decoded).
+        redecoded: the piece was decoded again with repetition control.
+        persists: the output kept still has this problem (``False``: re-decoding cured it).
+    """
+
+    kind: str
+    detail: str
+    redecoded: bool = False
+    persists: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
+
+    def to_dict(self) -> dict[str, object]:
+        """The form written into JSONL records."""
+        return {
+            "kind": self.kind,
+            "detail": self.detail,
+            "redecoded": self.redecoded,
+            "persists": self.persists,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Flag:
+        """Read back :meth:`to_dict`.
+
+        Raises:
+            ValueError: a missing or mistyped field.
+        """
+        try:
+            kind, detail = data["kind"], data["detail"]
+        except KeyError as err:
+            raise ValueError(f"not a flag (no {err})") from None
+        redecoded, persists = data.get("redecoded", False), data.get("persists", True)
+        if not (isinstance(kind, str) and isinstance(detail, str)):
+            raise ValueError("not a flag (kind and detail must be strings)")
+        if not (isinstance(redecoded, bool) and isinstance(persists, bool)):
+            raise ValueError("not a flag (redecoded and persists must be true or false)")
+        return cls(kind, detail, redecoded, persists)
+
+
+def flags_for(
+    first: tuple[Problem, ...], final: tuple[Problem, ...], redecoded: bool
+) -> tuple[Flag, ...]:
+    """The flags of one piece: what the first decode showed, and what the kept output shows.
+
+    Args:
+        first: the problems of the first output.
+        final: the problems of the output kept (the same as ``first`` when not re-decoded,
+            or when the re-decode was no better and the first output was kept).
+        redecoded: whether a second decode was made.
+    """
+    left = {p.kind for p in final}
+    flags = [Flag(p.kind, p.detail, redecoded, p.kind in left) for p in first]
+    seen = {p.kind for p in first}
+    flags += [Flag(p.kind, p.detail, redecoded, True) for p in final if p.kind not in seen]
+    return tuple(flags)
