@@ -106,7 +106,7 @@ def test_a_missing_shipped_glossary_is_an_error_not_a_silent_run_without_it(
     def broken():
         raise InputError("glossary/data/diplomatic.sw-en.tsv: no such file")
 
-    monkeypatch.setattr("glossary.default_glossary", broken)
+    monkeypatch.setattr("glossary.merge.default_glossary", broken)
     (tmp_path / "a.txt").write_text("Habari.\n", encoding="utf-8")
     result = translate([str(tmp_path / "a.txt"), "--model", str(tiny_model_dir)])
     _one_error(result, "diplomatic.sw-en.tsv")
