@@ -9,8 +9,9 @@ Rows (each measured in a fresh subprocess, so peak RSS is that configuration's o
   sentences, the embedded model, beam as given;
 - (b) CTranslate2 int8: ``CT2Backend.translate_batch``, same sentences and settings;
 - (c) the pipeline on (b): ``Translator.translate_document`` on the same lines as one
-  document (segmentation, long-sentence splitting, batching, rebuilding), no glossary;
-  "overhead" is the share of its time spent outside the back end;
+  document (segmentation, long-sentence splitting, batching, the degenerate-output check and
+  its re-decoding, rebuilding), no glossary; "overhead" is the share of its time spent
+  outside the back end; (c−) the same without the degenerate-output check;
 - (c+g) the same with the default glossary;
 - CLI: ``tafsiri translate --backend transformers|ct2`` end to end (process start, model load,
   glossary on) on the first 300 test sentences;
@@ -88,12 +89,14 @@ def worker_backend(args: argparse.Namespace) -> dict:
 def worker_pipeline(args: argparse.Namespace) -> dict:
     from glossary import default_glossary
     from translate.backend import DecodeOptions
+    from translate.degenerate import DEFAULT_CHECK
     from translate.pipeline import Translator
 
     glossary = default_glossary() if args.glossary else None
     t0 = time.perf_counter()
     tr = Translator(
         EMBEDDED,
+        degenerate=DEFAULT_CHECK if args.degenerate else None,
         backend=args.backend,
         device="cpu",
         threads=args.threads,
@@ -123,7 +126,9 @@ def worker_pipeline(args: argparse.Namespace) -> dict:
         "tokens": _target_tokens([s.translation for s in doc.segments]),
         "rss": _rss_mb(),
         "backend_s": spent[0],
-        "what": tr.info.description + (" + glossary" if glossary else ""),
+        "what": tr.info.description
+        + (" + glossary" if glossary else "")
+        + ("" if args.degenerate else ", no degenerate check"),
     }
 
 
@@ -328,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--backend", default="ct2", help=argparse.SUPPRESS)
     parser.add_argument("--glossary", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--degenerate", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(REPO))
@@ -348,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     print(_row("(b) CTranslate2 int8", b))
     c = _run_worker("pipeline", backend="ct2", glossary=0, **common)
     print(_row("(c) pipeline on (b)", c))
+    c0 = _run_worker("pipeline", backend="ct2", glossary=0, degenerate=0, **common)
+    print(_row("(c−) pipeline on (b), no re-decoding check", c0))
     cg = _run_worker("pipeline", backend="ct2", glossary=1, **common)
     print(_row("(c+g) pipeline on (b), default glossary", cg))
     print()
@@ -355,6 +363,10 @@ def main(argv: list[str] | None = None) -> int:
         f"- b/a = {a['wall'] / b['wall']:.2f}×, c/a = {a['wall'] / c['wall']:.2f}×, "
         f"c/b = {c['wall'] / b['wall']:.2f} (c takes {100 * (c['wall'] / b['wall'] - 1):+.1f}% "
         f"of b's time; {100 * (1 - c['backend_s'] / c['wall']):.1f}% of c is outside the back end)"
+    )
+    print(
+        f"- without the degenerate-output check: c−/b = {c0['wall'] / b['wall']:.2f}; "
+        f"the check (re-decoding flagged pieces) adds {100 * (c['wall'] / c0['wall'] - 1):+.1f}%"
     )
     print(f"- glossary: c+g/c = {cg['wall'] / c['wall']:.2f}×")
 
