@@ -20,7 +20,6 @@ scores agree exactly with it on the same files.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,31 +87,14 @@ def detect_format(path: Path) -> str:
 
 
 def _read_jsonl(path: Path, side: str) -> tuple[list[str], list[str] | None, list[str] | None]:
-    key = "translation" if side == "target" else "source"
-    texts: list[str] = []
-    sources: list[str] = []
-    docs: list[str] = []
-    has_sources = has_docs = True
-    for lineno, line in enumerate(read_lines(path), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}: line {lineno} is not valid JSON ({err.msg})") from None
-        if not isinstance(record, dict):
-            raise InputError(f"{path}: line {lineno} is not a JSON object")
-        value = record.get(key)
-        if not isinstance(value, str):
-            raise InputError(f'{path}: line {lineno} has no "{key}" text field')
-        texts.append(value)
-        src = record.get("source")
-        has_sources = has_sources and isinstance(src, str)
-        sources.append(src if isinstance(src, str) else "")
-        doc = record.get("document", record.get("doc"))
-        has_docs = has_docs and doc is not None
-        docs.append(str(doc))
-    return texts, (sources if has_sources else None), (docs if has_docs else None)
+    """The records of ``tafsiri translate --format jsonl``, read and checked by the engine."""
+    from translate.records import iter_records
+
+    records = list(iter_records(path))
+    texts = [r.segment.translation if side == "target" else r.segment.source for r in records]
+    sources = [r.segment.source for r in records]
+    docs = [r.document for r in records]
+    return texts, sources, docs
 
 
 def _read_docs_tsv(

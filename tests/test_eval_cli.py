@@ -108,8 +108,10 @@ def test_json_and_html_reports_are_written(tmp_path):
 
 def test_pipeline_jsonl_output_is_a_system_with_documents(tmp_path):
     hyps = _lines(A)
+    from tests.test_eval_inputs import _record
+
     records = [
-        {"document": f"doc{i // 50}", "paragraph": 0, "segment": i, "source": s, "translation": h}
+        _record(f"doc{i // 50}", i, s, h)
         for i, (s, h) in enumerate(zip(_lines(SRC), hyps, strict=True))
     ]
     jsonl = tmp_path / "a.jsonl"

@@ -16,6 +16,17 @@ DOCS_TSV = DATA / "eval_test200.docs.tsv"
 TMX = DATA / "eval_tico5.tmx"
 
 
+def _record(document: str, index: int, source: str, translation: str) -> dict:
+    """A record exactly as ``tafsiri translate --format jsonl`` writes it."""
+    from translate.backend import DecodeOptions
+    from translate.pipeline import TranslationInfo
+    from translate.records import SegmentRecord, record_dict
+
+    info = TranslationInfo("m", "ct2", "cpu", DecodeOptions(), 200)
+    segment = SegmentRecord(0, index, 0, len(source), source, translation)
+    return record_dict(segment, document, info)
+
+
 def _jsonl(tmp_path, records, name="out.jsonl"):
     path = tmp_path / name
     path.write_text(
@@ -34,18 +45,8 @@ def test_plain_text_is_one_segment_per_line_without_trailing_space(tmp_path):
 
 
 def test_pipeline_jsonl_gives_translations_sources_and_documents(tmp_path):
-    # The record layout of translate/pipeline.py (SegmentRecord.to_dict).
-    records = [
-        {
-            "schema": "tafsiri.segment/1",
-            "document": "a.txt",
-            "paragraph": 0,
-            "segment": i,
-            "source": f"chanzo {i}",
-            "translation": f"output {i}",
-        }
-        for i in range(3)
-    ] + [{"document": "b.txt", "paragraph": 0, "segment": 0, "source": "x", "translation": "y"}]
+    records = [_record("a.txt", i, f"chanzo {i}", f"output {i}") for i in range(3)]
+    records.append(_record("b.txt", 0, "x", "y"))
     path = _jsonl(tmp_path, records)
     side = read_side(path)
     assert side.texts == ("output 0", "output 1", "output 2", "y")
@@ -97,9 +98,10 @@ def test_document_ids_one_per_line(tmp_path):
         ("empty.txt", b"", "no segments found"),
         ("binary.txt", b"abc\x00def", "binary"),
         ("latin1.txt", "caf\u00e9\n".encode("latin-1"), "not valid UTF-8 at byte 3"),
-        ("bad.jsonl", b'{"translation": "a"}\n{oops\n', "line 2 is not valid JSON"),
-        ("list.jsonl", b"[1, 2]\n", "line 1 is not a JSON object"),
-        ("nofield.jsonl", b'{"source": "a"}\n', 'line 1 has no "translation" text field'),
+        ("bad.jsonl", b'{"translation": "a"}\n{oops\n', "line 1 is not a tafsiri record"),
+        ("broken.jsonl", b"{oops\n", "line 1 is not valid JSON"),
+        ("list.jsonl", b"[1, 2]\n", "line 1 is not a tafsiri record: not a JSON object"),
+        ("nofield.jsonl", b'{"source": "a"}\n', "line 1 is not a tafsiri record: no schema"),
         ("x.docs.tsv", b"eng\tfra\nhello\tbonjour\n", "no column for 'sw'"),
         ("y.docs.tsv", b"eng\tswa\nhello\n", "line 2 has 1 columns"),
         ("pairs.tsv", b"only one column\n", "expected source<TAB>target"),
