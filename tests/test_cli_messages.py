@@ -160,3 +160,15 @@ def test_messages_use_singulars_and_stdout_runs_do_not_promise_resume(base, tmp_
     result = translate([str(tmp_path / "a.txt"), *base])
     assert "translated 1 document (1 segment)" in result.output
     assert "resume" not in result.output
+
+
+def test_ctrl_c_while_the_model_loads_is_one_line_and_exit_130(base, tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("translate.pipeline.Translator.__init__", interrupted)
+    (tmp_path / "a.txt").write_text("Habari.\n", encoding="utf-8")
+    result = translate([str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *base])
+    assert result.exit_code == 130
+    assert result.output.strip() == "interrupted while loading the model; nothing was written"
+    assert not (tmp_path / "out" / "a.txt").exists()

@@ -233,6 +233,7 @@ def _run_converter(folder: Path, out: Path, quantization: str) -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
     module, loader = _exact_marian_loader()
     stock = module._MODEL_LOADERS.get("MarianConfig")
     module._MODEL_LOADERS["MarianConfig"] = loader

@@ -85,6 +85,7 @@ class MarianBackend:
         # Our progress bar is the one the user sees; transformers' "Loading weights" bar and
         # its load report are noise (and print raw escape codes when interrupted).
         hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
 
         try:
             with warnings.catch_warnings():
