@@ -53,7 +53,7 @@ def _summary(
     line = ", ".join(parts)
     if description:
         line += f" with {description}"
-    if glossary_on:
+    if glossary_on and done:
         status = tally
         found = sum(status[k] for k in STATUSES)
         enforced = status["nbest"] + status["forced"]
