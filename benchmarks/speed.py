@@ -264,7 +264,7 @@ def _run_worker(kind: str, **options) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _cli(args: list[str], hog: bool = False) -> tuple[float, float]:
+def _cli(args: list[str], hog: bool = False, env: dict | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one ``tafsiri`` run (this process must stay small)."""
     tafsiri = Path(sys.executable).with_name("tafsiri")
     hog_proc = None
@@ -274,7 +274,11 @@ def _cli(args: list[str], hog: bool = False) -> tuple[float, float]:
     try:
         t0 = time.perf_counter()
         proc = subprocess.Popen(
-            [str(tafsiri), *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO
+            [str(tafsiri), *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=REPO,
+            env={**os.environ, **(env or {})},
         )
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
@@ -408,13 +412,21 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if "contention" not in skip:
-        idle = min(_cli(["translate", str(SEED)])[0] for _ in range(2))
-        busy = min(_cli(["translate", str(SEED)], hog=True)[0] for _ in range(2))
+        seed = ["translate", str(SEED)]
+        spin = {"OMP_WAIT_POLICY": "ACTIVE"}
+        idle = min(_cli(seed)[0] for _ in range(2))
+        busy = min(_cli(seed, hog=True)[0] for _ in range(2))
+        spin_idle = min(_cli(seed, env=spin)[0] for _ in range(2))
+        spin_busy = min(_cli(seed, hog=True, env=spin)[0] for _ in range(2))
         print()
-        print("# Seed article, CLI defaults (best of 2)")
+        print("# Seed article, CLI defaults (best of 2), idle and beside one CPU-bound process")
         print(
-            f"- idle {idle:.1f} s, beside one CPU-bound process {busy:.1f} s: "
+            f"- defaults (idle threads sleep): idle {idle:.1f} s, busy {busy:.1f} s: "
             f"{busy / idle:.2f}× its idle time"
+        )
+        print(
+            f"- for contrast, OMP_WAIT_POLICY=ACTIVE (spinning threads): idle {spin_idle:.1f} s, "
+            f"busy {spin_busy:.1f} s: {spin_busy / spin_idle:.2f}×"
         )
 
     if "streaming" not in skip:
