@@ -121,6 +121,8 @@ def test_an_imported_release_is_registered_and_translates_with_the_glossary(
     assert (stored / "model.bin").exists() and (stored / "source.spm").exists()
     assert (stored / "README.md").exists()
     assert "swa-eng" in run(["model", "list"]).output
+    info = run(["model", "info", "swa-eng"]).output
+    assert "ctranslate2 int8" in info and "opus-mt release" in info and "test release" in info
     article = tmp_path / "a.txt"
     article.write_text("Wizara ya Mambo ya Nje ya Ubelgiji ilitoa taarifa.\n", encoding="utf-8")
     out = tmp_path / "out"

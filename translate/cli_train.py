@@ -265,6 +265,15 @@ def info_command(
     except InputError as err:
         _fail(str(err))
     typer.echo(f"path:         {details.path}")
+    if details.model_type.startswith("ctranslate2"):
+        origin = details.training or {}
+        typer.echo(f"format:       {details.model_type} (runs with --backend ct2)")
+        typer.echo(f"imported:     {origin.get('origin', '?')} from {origin.get('source', '?')}")
+        typer.echo(f"size:         {_human(details.size_bytes)}")
+        if details.card:
+            typer.echo("")
+            typer.echo(details.card.rstrip())
+        return
     typer.echo(
         f"architecture: {details.model_type}, d_model {details.d_model}, "
         f"{details.encoder_layers} encoder + {details.decoder_layers} decoder layers, "

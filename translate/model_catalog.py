@@ -276,6 +276,17 @@ def model_details(folder: Path) -> ModelDetails:
     if not config_path.exists():
         raise InputError(f"{folder}: not a model folder (no config.json)")
     config = json.loads(read_text(config_path))
+    if is_ct2_model(folder) and config.get("model_type") != "marian":
+        # An imported release: CTranslate2's config holds no architecture; its manifest says
+        # where the model came from.
+        manifest_path = folder / "tafsiri-ct2.json"
+        manifest = json.loads(read_text(manifest_path)) if manifest_path.exists() else {}
+        config = {"model_type": f"ctranslate2 {manifest.get('quantization', '?')}"}
+        training = {"origin": manifest.get("origin", "?"), "source": manifest.get("source", "?")}
+        card = read_text(folder / "README.md") if (folder / "README.md").exists() else None
+        return ModelDetails(
+            folder, config["model_type"], 0, 0, 0, 0, 0, 0, 0, _folder_size(folder), card, training
+        )
     d, enc, dec = (
         config.get("d_model", 0),
         config.get("encoder_layers", 0),
