@@ -281,12 +281,10 @@ def model_details(folder: Path) -> ModelDetails:
         # where the model came from.
         manifest_path = folder / "tafsiri-ct2.json"
         manifest = json.loads(read_text(manifest_path)) if manifest_path.exists() else {}
-        config = {"model_type": f"ctranslate2 {manifest.get('quantization', '?')}"}
-        training = {"origin": manifest.get("origin", "?"), "source": manifest.get("source", "?")}
-        card = read_text(folder / "README.md") if (folder / "README.md").exists() else None
-        return ModelDetails(
-            folder, config["model_type"], 0, 0, 0, 0, 0, 0, 0, _folder_size(folder), card, training
-        )
+        kind = f"ctranslate2 {manifest.get('quantization', '?')}"
+        origin = {"origin": manifest.get("origin", "?"), "source": manifest.get("source", "?")}
+        readme = read_text(folder / "README.md") if (folder / "README.md").exists() else None
+        return ModelDetails(folder, kind, 0, 0, 0, 0, 0, 0, 0, _folder_size(folder), readme, origin)
     d, enc, dec = (
         config.get("d_model", 0),
         config.get("encoder_layers", 0),
