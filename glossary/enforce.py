@@ -22,19 +22,31 @@ For each text, cheapest first:
 
 English casing adapts to position: a lower-case term opening a sentence is capitalised;
 renderings with capitals (proper nouns, titles) keep theirs.
+
+What is enforced is a list of requirements (:class:`Requirement`) per text: glossary terms
+(:meth:`Requirement.from_term`) and, with ``protect=True``, the protected spans of
+:func:`translate.protect.find_spans` — figures, dates, names, addresses
+(:meth:`Requirement.from_span`) — found outside the glossary's terms. Both go through the
+same stages in one pass and get one list of per-occurrence outcomes, each with its ``kind``
+(``"term"``, or the span's kind: ``"number"``, ``"money"``, ``"name"``, …). Terms are looked
+up in English with the glossary matcher, spans with :func:`translate.protect.locate_all`
+(whole numbers only: "1523.7" is not 523.7; each English occurrence serves one span).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from glossary.match import TermMatch, locate_targets
 from glossary.model import Glossary
 from translate.backend import Backend, DecodeOptions
 from translate.hooks import STATUSES, HookResult, SpanOutcome
+from translate.protect import ProtectedSpan, find_spans, locate_all
 
 __all__ = [
     "STATUSES",
@@ -42,6 +54,9 @@ __all__ = [
     "FORCED_BEAM",
     "TermOutcome",
     "EnforcedTranslation",
+    "Requirement",
+    "requirements",
+    "Constraints",
     "enforce_terms",
     "summarize",
 ]
@@ -64,11 +79,167 @@ FORCED_BEAM = 1
 _MIN_NEW_TOKENS = 8
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """One occurrence in the source whose English must reach the translation.
+
+    The common shape of a glossary term (:class:`~glossary.match.TermMatch`) and a protected
+    span (:class:`~translate.protect.ProtectedSpan`): the enforcer only needs these fields.
+
+    Attributes:
+        start: character offset of the occurrence in the source.
+        end: offset just past it.
+        surface: the occurrence as written.
+        targets: accepted English renderings, preferred first.
+        kind: ``"term"``, or the span's kind (``"number"``, ``"money"``, ``"name"``, …).
+        sw: label for records: the glossary entry (" | "-joined when ambiguous), or the
+            span's source text.
+        number: "singular", "plural" or "unknown".
+        ambiguous: accepted in any rendering but never forced (terms only).
+        note: why it is ambiguous (the competing entries), "" otherwise.
+        span: the protected span, looked up in English with
+            :func:`translate.protect.locate_all`; None for terms (the glossary matcher).
+    """
+
+    start: int
+    end: int
+    surface: str
+    targets: tuple[str, ...]
+    kind: str = "term"
+    sw: str = ""
+    number: str = "unknown"
+    ambiguous: bool = False
+    note: str = ""
+    span: ProtectedSpan | None = None
+
+    @property
+    def preferred(self) -> str:
+        """The rendering that is forced (the first target)."""
+        return self.targets[0]
+
+    @classmethod
+    def from_term(cls, match: TermMatch) -> Requirement:
+        """A glossary term's occurrence."""
+        note = ""
+        if match.ambiguous:
+            note = "the context does not decide between: " + " | ".join(
+                f"{t.sw} → {t.en[0]}" for t in match.terms
+            )
+        return cls(
+            start=match.start,
+            end=match.end,
+            surface=match.surface,
+            targets=match.targets,
+            kind="term",
+            sw=" | ".join(t.sw for t in match.terms),
+            number=match.number,
+            ambiguous=match.ambiguous,
+            note=note,
+        )
+
+    @classmethod
+    def from_span(cls, span: ProtectedSpan) -> Requirement:
+        """A protected span (figure, date, name, address)."""
+        return cls(
+            start=span.start,
+            end=span.end,
+            surface=span.source,
+            targets=span.expected,
+            kind=span.kind,
+            sw=span.source,
+            span=span,
+        )
+
+
+def requirements(text: str, glossary: Glossary, protect: bool = False) -> list[Requirement]:
+    """What ``text`` requires, in source order.
+
+    Glossary terms, and with ``protect`` the protected spans. Where they overlap the glossary
+    wins, except that a span which wholly contains terms whose English its preferred rendering
+    already holds takes them in: "Oktoba 18" is the date "October 18", not the term "October"
+    plus the number "18" (which could land apart: "October in Brussels 18").
+    """
+    terms = glossary.match(text) if len(glossary) else []
+    if not protect:
+        return [Requirement.from_term(m) for m in terms]
+    spans = find_spans(text)
+    absorbed = set()
+    if terms:
+        for span in spans:
+            inside = [k for k, m in enumerate(terms) if m.start < span.end and span.start < m.end]
+            if inside and all(_absorbs(span, terms[k]) for k in inside):
+                absorbed.update(inside)
+        kept = [m for k, m in enumerate(terms) if k not in absorbed]
+        if kept:
+            spans = find_spans(text, skip=[(m.start, m.end) for m in kept])
+        terms = kept
+    out = [Requirement.from_term(m) for m in terms] + [Requirement.from_span(s) for s in spans]
+    return sorted(out, key=lambda r: r.start)
+
+
+def _absorbs(span: ProtectedSpan, term: TermMatch) -> bool:
+    """The term lies within the span and the span's preferred English holds one of its
+    renderings as whole words."""
+    if not (span.start <= term.start and term.end <= span.end) or term.ambiguous:
+        return False
+    english = span.preferred.casefold()
+    return any(re.search(rf"(?<!\w){re.escape(t.casefold())}(?!\w)", english) for t in term.targets)
+
+
+#: Bumped when what protection enforces changes, so records and resume manifests tell runs apart.
+PROTECT_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """The decoder hook that enforces a glossary and the protected spans in one pass.
+
+    Implements :class:`translate.hooks.DecoderHook`.
+
+    >>> from glossary import Constraints, default_glossary
+    >>> hook = Constraints(default_glossary())             # terms + figures, dates, names
+    >>> only_spans = Constraints(Glossary(()))              # --no-glossary, protection on
+    >>> only_terms = Constraints(default_glossary(), protect=False)  # --no-protect
+
+    Attributes:
+        glossary: the terms to enforce (an empty :class:`Glossary` for none).
+        protect: enforce the protected spans of :func:`translate.protect.find_spans` too.
+            Off, the hook behaves (and its checksum reads) exactly as the glossary alone.
+        max_rounds: forced-prefix rounds per text (see :func:`enforce_terms`).
+    """
+
+    glossary: Glossary = field(default_factory=lambda: Glossary(()))
+    protect: bool = True
+    max_rounds: int = MAX_FORCED_ROUNDS
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.glossary, Glossary):
+            raise ValueError(f"glossary must be a Glossary, got {type(self.glossary).__name__}")
+        if self.max_rounds < 0:
+            raise ValueError(f"max_rounds must be 0 or positive, got {self.max_rounds}")
+
+    @cached_property
+    def checksum(self) -> str:
+        """The glossary's checksum, combined with the protection version when it is on."""
+        if not self.protect:
+            return self.glossary.checksum
+        key = f"{self.glossary.checksum}+protect:{PROTECT_VERSION}"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def decode(
+        self, backend: Backend, texts: Sequence[str], options: DecodeOptions
+    ) -> list[HookResult]:
+        """Translate ``texts``, enforcing terms and (``protect``) protected spans."""
+        return enforce_terms(
+            backend, list(texts), options, self.glossary, self.max_rounds, protect=self.protect
+        )
+
+
 @dataclass
 class _State:
     index: int
     source: str
-    matches: list[TermMatch]
+    matches: list[Requirement]
     first: str = ""
     text: str = ""
     stage: str = "model"
@@ -79,11 +250,24 @@ class _State:
     capped: set[int] = field(default_factory=set)
 
 
-def _hits(text: str, matches: Sequence[TermMatch]) -> list[tuple[int, int, str] | None]:
-    return locate_targets(text, [m.targets for m in matches], case="adaptive")
+def _hits(text: str, matches: Sequence[Requirement]) -> list[tuple[int, int, str] | None]:
+    """Where each requirement is in ``text``: terms by the glossary matcher, spans by
+    :func:`translate.protect.locate_all` (whole numbers, count-aware)."""
+    terms = [k for k, m in enumerate(matches) if m.span is None]
+    spans = [k for k, m in enumerate(matches) if m.span is not None]
+    out: list[tuple[int, int, str] | None] = [None] * len(matches)
+    if terms:
+        found = locate_targets(text, [matches[k].targets for k in terms], case="adaptive")
+        for k, hit in zip(terms, found, strict=True):
+            out[k] = hit
+    if spans:
+        located = locate_all([matches[k].span for k in spans], text)  # type: ignore[misc]
+        for k, hit in zip(spans, located, strict=True):
+            out[k] = hit
+    return out
 
 
-def _missing_required(hits: Sequence, matches: Sequence[TermMatch]) -> list[int]:
+def _missing_required(hits: Sequence, matches: Sequence[Requirement]) -> list[int]:
     pairs = enumerate(zip(hits, matches, strict=True))
     return [k for k, (hit, m) in pairs if hit is None and not m.ambiguous]
 
@@ -95,8 +279,13 @@ def enforce_terms(
     glossary: Glossary,
     max_rounds: int = MAX_FORCED_ROUNDS,
     forced_beam: int | None = FORCED_BEAM,
+    *,
+    protect: bool = False,
 ) -> list[EnforcedTranslation]:
     """Translate ``texts`` so that every glossary term found in them appears in the English.
+
+    With ``protect`` the protected spans of each text (figures, dates, names, addresses; see
+    :func:`translate.protect.find_spans`) are enforced in the same pass.
 
     The cost is bounded: at most two plain decodes of the batch (texts without terms, texts
     with terms) plus ``max_rounds`` forced-prefix calls, however many terms a text holds.
@@ -105,10 +294,12 @@ def enforce_terms(
         backend: any :class:`~translate.backend.Backend` (n-best and forced prefixes are used).
         texts: Swahili sentences.
         options: decoding options, used as given for texts without glossary terms.
-        glossary: the terms to enforce.
+        glossary: the terms to enforce (may be empty).
         max_rounds: forced-prefix rounds per text at most (0 = never force: missing terms are
             flagged ``failed`` right away).
         forced_beam: beam for the forced continuations (None = ``options.beam``; never more).
+        protect: enforce protected spans too (off by default here; the
+            :class:`~glossary.Constraints` hook turns it on).
 
     Returns:
         One :class:`EnforcedTranslation` per text, in order.
@@ -119,7 +310,9 @@ def enforce_terms(
         raise ValueError(f"forced_beam must be None (the caller's beam) or ≥ 1, got {forced_beam}")
     if not texts:
         return []
-    states = [_State(i, text, glossary.match(text)) for i, text in enumerate(texts)]
+    states = [
+        _State(i, text, requirements(text, glossary, protect)) for i, text in enumerate(texts)
+    ]
     plain = [s for s in states if not s.matches]
     termed = [s for s in states if s.matches]
     if plain:
@@ -146,7 +339,7 @@ def enforce_terms(
     return [_outcomes(s, max_rounds) for s in states]
 
 
-def _choose(hyps, matches: Sequence[TermMatch]) -> str | None:
+def _choose(hyps, matches: Sequence[Requirement]) -> str | None:
     """The best-ranked hypothesis with every required term, preferring more ambiguous ones found."""
     best: tuple[int, int, str] | None = None
     for rank, hyp in enumerate(hyps):
@@ -313,7 +506,7 @@ def _term_text(s: _State, k: int, head: str) -> str:
     """Term ``k``'s preferred English, cased for where it goes after ``head``."""
     match = s.matches[k]
     term = match.preferred
-    if term.islower() and _NAME_FOLLOWS.match(s.source, match.end):
+    if match.kind == "term" and term.islower() and _NAME_FOLLOWS.match(s.source, match.end):
         # A generic title before a name is written as a title: "Rais Samia" → "President Samia".
         term = " ".join(w[:1].upper() + w[1:] for w in term.split())
     opens_sentence = not head or bool(_SENTENCE_END.search(head))
@@ -332,9 +525,7 @@ def _outcomes(s: _State, max_rounds: int) -> EnforcedTranslation:
         if hit is None:
             if m.ambiguous:
                 status = "ambiguous"
-                reason = "the context does not decide between: " + " | ".join(
-                    f"{t.sw} → {t.en[0]}" for t in m.terms
-                )
+                reason = m.note
             else:
                 status = "failed"
                 reason = _failure(s, k, max_rounds)
@@ -352,7 +543,7 @@ def _outcomes(s: _State, max_rounds: int) -> EnforcedTranslation:
             status = "model"
         out.append(
             TermOutcome(
-                sw=" | ".join(t.sw for t in m.terms),
+                sw=m.sw,
                 source=m.surface,
                 start=m.start,
                 end=m.end,
@@ -361,6 +552,7 @@ def _outcomes(s: _State, max_rounds: int) -> EnforcedTranslation:
                 status=status,
                 found=hit[2] if hit else None,
                 reason=reason,
+                kind=m.kind,
             )
         )
     return EnforcedTranslation(s.text, tuple(out))
