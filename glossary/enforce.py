@@ -68,6 +68,10 @@ TermOutcome = SpanOutcome
 EnforcedTranslation = HookResult
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NAME_FOLLOWS = re.compile(r"[ \t]+[A-ZÀ-Þ]")
+#: Spans whose rendering stands for every word they cover, glossary terms included.
+_FIGURE_KINDS = frozenset({"number", "percent", "money", "date", "time", "measure", "numword"})
+#: Spans forced exactly as written, whatever their position (a URL opening a sentence).
+_VERBATIM_KINDS = frozenset({"name", "url", "email", "handle", "hashtag"})
 
 #: Forced-prefix rounds per text at most; the last forces every term still missing at once.
 MAX_FORCED_ROUNDS = 3
@@ -155,9 +159,10 @@ def requirements(text: str, glossary: Glossary, protect: bool = False) -> list[R
     """What ``text`` requires, in source order.
 
     Glossary terms, and with ``protect`` the protected spans. Where they overlap the glossary
-    wins, except that a span which wholly contains terms whose English its preferred rendering
-    already holds takes them in: "Oktoba 18" is the date "October 18", not the term "October"
-    plus the number "18" (which could land apart: "October in Brussels 18").
+    wins, except that a figure span (a number, sum, date, time, measure) takes in the terms it
+    wholly contains: "Oktoba 18" is the date "October 18", not the term "October" plus the
+    number "18" (which could land apart: "October in Brussels 18"), and "dola za Marekani
+    2,587" is "$2,587", not "United States" plus a bare "2,587".
     """
     terms = glossary.match(text) if len(glossary) else []
     if not protect:
@@ -178,10 +183,12 @@ def requirements(text: str, glossary: Glossary, protect: bool = False) -> list[R
 
 
 def _absorbs(span: ProtectedSpan, term: TermMatch) -> bool:
-    """The term lies within the span and the span's preferred English holds one of its
-    renderings as whole words."""
-    if not (span.start <= term.start and term.end <= span.end) or term.ambiguous:
+    """The term lies within the span, and the span is a figure (its rendering stands for the
+    whole stretch: the currency, the month) or its preferred English holds the term's."""
+    if not (span.start <= term.start and term.end <= span.end):
         return False
+    if span.kind in _FIGURE_KINDS:
+        return True
     english = span.preferred.casefold()
     return any(re.search(rf"(?<!\w){re.escape(t.casefold())}(?!\w)", english) for t in term.targets)
 
@@ -510,7 +517,7 @@ def _term_text(s: _State, k: int, head: str) -> str:
         # A generic title before a name is written as a title: "Rais Samia" → "President Samia".
         term = " ".join(w[:1].upper() + w[1:] for w in term.split())
     opens_sentence = not head or bool(_SENTENCE_END.search(head))
-    if opens_sentence and term[:1].islower():
+    if opens_sentence and term[:1].islower() and match.kind not in _VERBATIM_KINDS:
         term = term[:1].upper() + term[1:]
     return term
 
