@@ -39,6 +39,19 @@ BLEU_MARGIN = 0.3
 SHARE_TARGET = 0.99
 
 
+LABELS = {
+    "without": "without protection",
+    "unaligned": "protection, placed by relative position",
+    "with": "protection + alignment (default)",
+}
+
+
+def _repeats(text: str) -> int:
+    """Words that repeat the word before them ("Cooreen Cooreen"): a sign of a kept attempt."""
+    words = re.findall(r"\w+", text.casefold())
+    return sum(a == b for a, b in zip(words, words[1:], strict=False))
+
+
 def _records(translator, text: str, hook):
     return translator.translate_document(text, glossary=hook).segments
 
@@ -86,6 +99,7 @@ def main() -> None:
 
     glossary = default_glossary()
     on, off = Constraints(glossary), glossary
+    unaligned = Constraints(glossary, align=False)
     from translate.pipeline import Translator
 
     translator = Translator(args.model, backend=args.backend, threads=args.threads)
@@ -120,7 +134,7 @@ def main() -> None:
     # One paragraph per line: blank lines in the source would merge; keep them as a dot.
     src_in = [line.strip() or "." for line in src]
     hyps, outcome_docs, cpu = {}, {}, {}
-    for name, hook in (("without", off), ("with", on)):
+    for name, hook in (("without", off), ("unaligned", unaligned), ("with", on)):
         start = time.process_time()
         doc = _lines(translator, src_in, hook)
         cpu[name] = time.process_time() - start
@@ -128,7 +142,7 @@ def main() -> None:
         outcome_docs[name] = doc
     digit = [i for i, line in enumerate(src_in) if re.search(r"\d", line)]
     print(f"\n== MAFAND-MT test: {len(src_in)} sentences, {len(digit)} with a digit ==")
-    for name in ("without", "with"):
+    for name in ("without", "unaligned", "with"):
         total = right = 0
         kinds: Counter = Counter()
         for i in digit:
@@ -138,7 +152,7 @@ def main() -> None:
             right += sum(h is not None for h in hits)
             kinds.update(s.kind for s, h in zip(figures, hits, strict=True) if h is None)
         print(
-            f"  {name} protection: {right}/{total} figure spans carried over "
+            f"  {LABELS[name]}: {right}/{total} figure spans carried over "
             f"({right / max(total, 1):.2%}); missing by kind {dict(sorted(kinds.items()))}; "
             f"{cpu[name]:.1f} s CPU for the whole test set"
         )
@@ -174,15 +188,20 @@ def main() -> None:
         f"output: {missing}, flagged failed: {flagged}"
     )
     for label, idx in (("digit sentences", digit), ("whole test set", range(len(src_in)))):
-        scores = {
-            name: sacrebleu.corpus_bleu([hyps[name][i] for i in idx], [[ref[i] for i in idx]])
-            for name in ("without", "with")
-        }
-        delta = scores["with"].score - scores["without"].score
+        refs = [[ref[i] for i in idx]]
+        bleu = {n: sacrebleu.corpus_bleu([hyps[n][i] for i in idx], refs) for n in LABELS}
+        chrf = {n: sacrebleu.corpus_chrf([hyps[n][i] for i in idx], refs) for n in LABELS}
+        delta = bleu["with"].score - bleu["without"].score
         verdict = "ok" if delta >= -BLEU_MARGIN else "over"
         print(
-            f"  BLEU {label}: without {scores['without'].score:.2f}, with "
-            f"{scores['with'].score:.2f} (Δ {delta:+.2f}; target ≥ −{BLEU_MARGIN}: {verdict})"
+            f"  {label}: BLEU without {bleu['without'].score:.2f}, unaligned "
+            f"{bleu['unaligned'].score:.2f}, with {bleu['with'].score:.2f} (Δ with−without "
+            f"{delta:+.2f}; target ≥ −{BLEU_MARGIN}: {verdict}); chrF "
+            + ", ".join(f"{chrf[n].score:.2f}" for n in LABELS)
+            + "; length ratio "
+            + ", ".join(f"{bleu[n].sys_len / bleu[n].ref_len:.3f}" for n in LABELS)
+            + "; immediately repeated words "
+            + ", ".join(str(sum(_repeats(hyps[n][i]) for i in idx)) for n in LABELS)
         )
     test_terms = _term_accuracy(outcome_docs["with"].segments)
 
@@ -194,7 +213,7 @@ def main() -> None:
     # 4. timing --------------------------------------------------------------------------------
     best: dict[str, tuple[float, float]] = {}
     for _ in range(args.repeat):
-        for name, hook in (("without", off), ("with", on)):
+        for name, hook in (("without", off), ("unaligned", unaligned), ("with", on)):
             got = _cpu(translator, seed, hook)
             if name not in best or got[0] < best[name][0]:
                 best[name] = got
@@ -205,7 +224,9 @@ def main() -> None:
         f"{best['without'][0]:.2f} s CPU ({best['without'][1]:.2f} s wall), with "
         f"{best['with'][0]:.2f} s CPU ({best['with'][1]:.2f} s wall): {ratio:.2f}× translation "
         f"only, {whole:.2f}× with the {startup:.1f} s start-up "
-        f"(target ≤ {RATIO_TARGET}×: {'ok' if ratio <= RATIO_TARGET else 'over'})"
+        f"(target ≤ {RATIO_TARGET}×: {'ok' if ratio <= RATIO_TARGET else 'over'}); protection "
+        f"without alignment {best['unaligned'][0]:.2f} s CPU "
+        f"({best['unaligned'][0] / best['without'][0]:.2f}×)"
     )
     print(f"load average at the end {os.getloadavg()[0]:.2f}")
 

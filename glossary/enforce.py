@@ -44,7 +44,7 @@ from functools import cached_property
 
 from glossary.match import TermMatch, locate_targets
 from glossary.model import Glossary
-from translate.backend import Backend, DecodeOptions
+from translate.backend import Aligner, Backend, DecodeOptions
 from translate.hooks import STATUSES, HookResult, SpanOutcome
 from translate.protect import ProtectedSpan, find_spans, locate_all
 
@@ -213,11 +213,14 @@ class Constraints:
         protect: enforce the protected spans of :func:`translate.protect.find_spans` too.
             Off, the hook behaves (and its checksum reads) exactly as the glossary alone.
         max_rounds: forced-prefix rounds per text (see :func:`enforce_terms`).
+        align: place forced items over the model's own attempt where the back end offers
+            an alignment (CTranslate2); see :func:`enforce_terms`. Only with ``protect``.
     """
 
     glossary: Glossary = field(default_factory=lambda: Glossary(()))
     protect: bool = True
     max_rounds: int = MAX_FORCED_ROUNDS
+    align: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.glossary, Glossary):
@@ -231,6 +234,8 @@ class Constraints:
         if not self.protect:
             return self.glossary.checksum
         key = f"{self.glossary.checksum}+protect:{PROTECT_VERSION}"
+        if self.align:
+            key += "+align:1"
         return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
     def decode(
@@ -238,7 +243,13 @@ class Constraints:
     ) -> list[HookResult]:
         """Translate ``texts``, enforcing terms and (``protect``) protected spans."""
         return enforce_terms(
-            backend, list(texts), options, self.glossary, self.max_rounds, protect=self.protect
+            backend,
+            list(texts),
+            options,
+            self.glossary,
+            self.max_rounds,
+            protect=self.protect,
+            align=self.align and self.protect,
         )
 
 
@@ -255,6 +266,8 @@ class _State:
     locked_chars: int = 0
     given_up: set[int] = field(default_factory=set)
     capped: set[int] = field(default_factory=set)
+    links: list | None = None  # the back end's alignment of ``text`` (None: none)
+    aligned: set[int] = field(default_factory=set)  # forced where the model's attempt was
 
 
 def _hits(text: str, matches: Sequence[Requirement]) -> list[tuple[int, int, str] | None]:
@@ -288,6 +301,7 @@ def enforce_terms(
     forced_beam: int | None = FORCED_BEAM,
     *,
     protect: bool = False,
+    align: bool = False,
 ) -> list[EnforcedTranslation]:
     """Translate ``texts`` so that every glossary term found in them appears in the English.
 
@@ -307,6 +321,9 @@ def enforce_terms(
         forced_beam: beam for the forced continuations (None = ``options.beam``; never more).
         protect: enforce protected spans too (off by default here; the
             :class:`~glossary.Constraints` hook turns it on).
+        align: where the back end is a :class:`translate.backend.Aligner`, force each
+            missing item where the model's own attempt at it is (by cross-attention) and drop
+            that attempt, instead of at its relative position in the source.
 
     Returns:
         One :class:`EnforcedTranslation` per text, in order.
@@ -342,7 +359,8 @@ def enforce_terms(
                 s.text, s.stage = choice, "nbest"
     if pending and max_rounds:
         beam = min(forced_beam or options.beam, options.beam)
-        _force(backend, pending, replace(options, beam=beam, nbest=1), max_rounds)
+        aligner = backend if align and isinstance(backend, Aligner) else None
+        _force(backend, pending, replace(options, beam=beam, nbest=1), max_rounds, aligner)
     return [_outcomes(s, max_rounds) for s in states]
 
 
@@ -359,7 +377,13 @@ def _choose(hyps, matches: Sequence[Requirement]) -> str | None:
     return best[2] if best else None
 
 
-def _force(backend: Backend, pending: list[_State], options: DecodeOptions, rounds: int) -> None:
+def _force(
+    backend: Backend,
+    pending: list[_State],
+    options: DecodeOptions,
+    rounds: int,
+    aligner: Aligner | None = None,
+) -> None:
     """Force missing terms: one per text per round, every one still missing in the last round.
 
     A text missing more than twice as many terms as rounds are left (a term repeated all
@@ -369,6 +393,8 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions, roun
     """
     for round_no in range(1, rounds + 1):
         batch: list[tuple[_State, list[int], str]] = []
+        if aligner is not None:
+            _align(aligner, pending)
         for s in pending:
             hits = _hits(s.text, s.matches)
             missing = [k for k in _missing_required(hits, s.matches) if k not in s.given_up]
@@ -400,6 +426,59 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions, roun
             s.given_up.update(lost)
             s.text, s.stage = new, "forced"
             s.locked_chars = len(prefix)
+
+
+def _align(aligner: Aligner, states: list[_State]) -> None:
+    """Align the current translation of every text still missing something (one call)."""
+    todo = [s for s in states if _missing_required(_hits(s.text, s.matches), s.matches)]
+    if not todo:
+        return
+    try:
+        links = aligner.align([s.source for s in todo], [s.text for s in todo])
+    except Exception as err:  # an alignment is a help, never a requirement
+        log.warning("alignment failed, placing by relative position: %s", err)
+        links = [None] * len(todo)
+    for s, found in zip(todo, links, strict=True):
+        s.links = found
+
+
+def _aligned(s: _State, k: int, hits: Sequence, floor: int) -> tuple[int, int] | None:
+    """Where in the translation the model put its own attempt at item ``k``: whole words.
+
+    The longest run of consecutive target tokens attending to the item's source characters,
+    widened to whole words. None without an alignment, or when the run starts before
+    ``floor`` or would take in another item already in place.
+    """
+    if not s.links:
+        return None
+    m = s.matches[k]
+    runs: list[tuple[int, int]] = []
+    current: list[int] = []
+    for start, end, src_start, src_end in s.links:
+        if src_start < m.end and m.start < src_end and end > start:
+            if current and start > current[1] and s.text[current[1] : start].strip():
+                runs.append((current[0], current[1]))
+                current = []
+            current = [current[0], end] if current else [start, end]
+        elif current and end > start:
+            runs.append((current[0], current[1]))
+            current = []
+    if current:
+        runs.append((current[0], current[1]))
+    if not runs:
+        return None
+    a, b = max(runs, key=lambda r: (r[1] - r[0], -r[0]))
+    text = s.text
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    if a < floor:
+        return None
+    for j, hit in enumerate(hits):
+        if hit is not None and j != k and hit[0] < b and a < hit[1]:
+            return None
+    return a, b
 
 
 def _fitting_prefix(
@@ -474,11 +553,11 @@ def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = Fa
     out = ""
     floor = s.locked_chars
     for k in ks:
-        cut = _cut(s, k, hits, words, floor)
+        cut, resume = _cut(s, k, hits, words, floor)
         piece = text[floor:cut].strip() if out else text[:cut].rstrip()
         out = f"{out} {piece}".strip() if piece else out
         out = f"{out} {_term_text(s, k, out)}" if out else _term_text(s, k, out)
-        floor = max(floor, cut)
+        floor = max(floor, resume)
     if keep_placed:
         last = max((h[1] for h in hits if h is not None and h[1] > floor), default=floor)
         tail = text[floor:last].strip()
@@ -487,7 +566,29 @@ def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = Fa
     return out
 
 
-def _cut(s: _State, k: int, hits: Sequence, words: list[int], floor: int) -> int:
+def _cut(s: _State, k: int, hits: Sequence, words: list[int], floor: int) -> tuple[int, int]:
+    """Where in the translation item ``k`` belongs, and where the translation resumes after it.
+
+    With an alignment, the item replaces the model's own attempt at it (``resume`` is the end
+    of that attempt); otherwise it goes at a word start by its relative position in the
+    source, never inside a placed term, and nothing is dropped (``resume == cut``).
+    """
+    span = _aligned(s, k, hits, floor)
+    if span is not None:
+        same_before = [
+            h
+            for j, h in enumerate(hits)
+            if h is not None and j < k and s.matches[j].targets == s.matches[k].targets
+        ]
+        if all(h[1] <= span[0] for h in same_before):
+            s.aligned.add(k)
+            return span
+    s.aligned.discard(k)
+    cut = _relative_cut(s, k, hits, words, floor)
+    return cut, cut
+
+
+def _relative_cut(s: _State, k: int, hits: Sequence, words: list[int], floor: int) -> int:
     """Where in the translation term ``k`` belongs: a word start, never inside a placed term."""
     match = s.matches[k]
     text = s.text
@@ -546,6 +647,13 @@ def _outcomes(s: _State, max_rounds: int) -> EnforcedTranslation:
                 if (s.forced and k in s.forced) or not (s.first_hits and s.first_hits[k])
                 else "model"
             )
+            if status == "forced" and k in s.forced:
+                reason = (
+                    "placed over the model's own attempt (cross-attention)"
+                    if k in s.aligned
+                    else "placed by its relative position in the source: may be misplaced, "
+                    "and the model's own attempt may remain beside it"
+                )
         else:
             status = "model"
         out.append(

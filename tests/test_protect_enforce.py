@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass, field
 
 import pytest
 from typer.testing import CliRunner
@@ -194,3 +196,86 @@ def test_no_protect_gives_the_glossary_alone(tmp_path):
     assert {t["kind"] for r in records for t in r["terms"]} == {"term"}
     assert records[0]["glossary"] == default_glossary().checksum
     assert "protected" not in result.stderr
+
+
+# -- repair: a forced item replaces the model's own attempt where the back end aligns ---------
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces", "offsets"),
+    [
+        (
+            "They met in Brussels.",
+            ["▁They", "▁met", "▁in", "▁Br", "us", "sels", "."],
+            [(0, 4), (5, 8), (9, 11), (12, 14), (14, 16), (16, 20), (20, 21)],
+        ),
+        ("a b", ["▁a", "▁", "b", "</s>"], [(0, 1), (1, 1), (2, 3), (3, 3)]),
+        ("ﬁve", ["▁five"], None),  # normalised by SentencePiece: not trusted
+    ],
+)
+def test_piece_offsets(text, pieces, offsets):
+    from translate.backend import piece_offsets
+
+    assert piece_offsets(text, pieces) == offsets
+
+
+@dataclass
+class AligningBackend(FakeBackend):
+    """Aligns each English word to the source word at the same index (enough for a test)."""
+
+    aligned: list = field(default_factory=list)
+
+    def align(self, sources, translations):
+        self.aligned.append(list(translations))
+        out = []
+        for src, en in zip(sources, translations, strict=True):
+            sw = [m.span() for m in re.finditer(r"\S+", src)]
+            out.append(
+                [
+                    (m.start(), m.end(), *sw[min(i, len(sw) - 1)])
+                    for i, m in enumerate(re.finditer(r"\S+", en))
+                ]
+            )
+        return out
+
+
+def test_an_aligned_item_replaces_the_models_attempt():
+    src = "Walikaa miezi minane huko."
+    attempt = "They-stayed months 20 there."
+    fake = AligningBackend({src: [attempt] * 4}, tail="and left.")
+    (r,) = enforce_terms(fake, [src], OPTS, Glossary(()), protect=True, align=True)
+    (o,) = r.outcomes
+    assert (o.kind, o.status) == ("numword", "forced") and "cross-attention" in o.reason
+    prefix = fake.calls[-1][2][0]
+    assert prefix == "They-stayed months eight"  # "20", aligned with "minane", is gone
+    assert "20" not in r.text and fake.aligned == [[attempt]]
+
+
+def test_without_an_alignment_the_record_says_it_may_be_misplaced():
+    src = "Walikaa miezi minane huko."
+    fake = AligningBackend({src: ["They stayed 20 months there."] * 4})
+    (r,) = enforce_terms(fake, [src], OPTS, Glossary(()), protect=True, align=False)
+    assert "may be misplaced" in r.outcomes[0].reason and not fake.aligned
+    (r,) = Constraints(Glossary(())).decode(fake, [src], OPTS)
+    assert "cross-attention" in r.outcomes[0].reason
+
+
+def test_constraints_checksum_tells_alignment_apart():
+    g = default_glossary()
+    assert Constraints(g).checksum != Constraints(g, align=False).checksum
+    assert Constraints(g, protect=False, align=False).checksum == g.checksum
+
+
+def test_ct2_aligns_a_translation_to_its_source():
+    pytest.importorskip("ctranslate2")
+    from translate.ct2 import CT2Backend
+    from translate.model_catalog import default_model
+
+    backend = CT2Backend(default_model(), device="cpu", threads=1)
+    src = "Walikutana mjini Brussels jana."
+    (links,) = backend.align([src], ["They met in Brussels yesterday."])
+    assert links is not None and links
+    assert all(0 <= a <= b <= 31 and 0 <= c <= d <= len(src) for a, b, c, d in links)
+    brussels = [(c, d) for a, b, c, d in links if "Brussels"[:2] in "They met in Brussels"[a:b]]
+    assert brussels and all(src[c:d] in "Brussels" for c, d in brussels)
+    assert backend.align([src], [""]) == [None]

@@ -19,6 +19,9 @@ __all__ = [
     "DecodeOptions",
     "Hypothesis",
     "Backend",
+    "Link",
+    "Aligner",
+    "piece_offsets",
     "BACKENDS",
     "BACKEND_CHOICES",
     "load_backend",
@@ -133,6 +136,52 @@ class Backend(Protocol):
         Returns ``options.nbest`` hypotheses per input, best first.
         """
         ...
+
+
+Link = tuple[int, int, int, int]
+"""One target token's alignment: (target start, target end, source start, source end), in
+characters of the translation and of the source."""
+
+
+@runtime_checkable
+class Aligner(Protocol):
+    """A back end that can say which source token each token of a translation came from.
+
+    Optional: enforcement uses it, when the back end offers it, to put a forced term or figure
+    where the model's own attempt at it was (and drop that attempt) instead of where its
+    relative position in the source suggests.
+    """
+
+    def align(self, sources: list[str], translations: list[str]) -> list[list[Link] | None]:
+        """Per text, one :data:`Link` per target token (its most-attended source token), or
+        None where the tokens cannot be mapped back onto the characters."""
+        ...
+
+
+def piece_offsets(text: str, pieces: list[str]) -> list[tuple[int, int]] | None:
+    """Character ranges of SentencePiece ``pieces`` in ``text`` (None if they do not map).
+
+    ``▁`` marks a word start and is not a character of the text; special tokens (``</s>``) get
+    an empty range at the end. Pieces that SentencePiece normalised (so that they are not in
+    the text as written) make the whole mapping None: an alignment is then not trusted.
+    """
+    out: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in pieces:
+        if piece.startswith("<") and piece.endswith(">"):
+            out.append((len(text), len(text)))
+            continue
+        body = piece.lstrip("\u2581")
+        if not body:
+            out.append((cursor, cursor))
+            continue
+        while cursor < len(text) and text[cursor].isspace() and not body[0].isspace():
+            cursor += 1
+        if not text.startswith(body, cursor):
+            return None
+        out.append((cursor, cursor + len(body)))
+        cursor += len(body)
+    return out
 
 
 def default_threads() -> int:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.backend import DecodeOptions, Hypothesis, default_threads
+from translate.backend import DecodeOptions, Hypothesis, Link, default_threads, piece_offsets
 from translate.batching import plan_batches
 from translate.devices import resolve_device
 from translate.model_catalog import fingerprint, is_ct2_model, resolve_model_path
@@ -422,6 +422,62 @@ class CT2Backend:
                     for tokens, score in zip(result.hypotheses, result.scores, strict=True)
                 ]
         return results
+
+    def align(self, sources: list[str], translations: list[str]) -> list[list[Link] | None]:
+        """Cross-attention alignment of translations to their sources (see
+        :class:`translate.backend.Aligner`).
+
+        Each translation is forced as the target prefix (greedy, one step past it) with
+        ``return_attention``; each target token links to the source token it attends to
+        most (``</s>`` excluded). Where a text's pieces do not map back onto its characters
+        (normalised by SentencePiece) its entry is None.
+        """
+        if len(sources) != len(translations):
+            raise ValueError(f"{len(sources)} sources but {len(translations)} translations")
+        src = [self._pieces(t) for t in sources]
+        tgt = [self._target.encode(t, out_type=str) if t else [] for t in translations]
+        out: list[list[Link] | None] = [None] * len(sources)
+        todo = [
+            i
+            for i in range(len(sources))
+            if tgt[i]
+            and len(src[i]) <= self.max_input_tokens
+            and len(tgt[i]) < self.max_input_tokens
+        ]
+        lengths = [len(src[i]) + len(tgt[i]) for i in todo]
+        for batch in plan_batches(lengths, 4096):
+            members = [todo[j] for j in batch]
+            results = self.translator.translate_batch(
+                [src[i] for i in members],
+                target_prefix=[tgt[i] for i in members],
+                beam_size=1,
+                max_decoding_length=min(
+                    max(len(tgt[i]) for i in members) + 1, self.max_input_tokens
+                ),
+                max_input_length=0,
+                return_attention=True,
+            )
+            for i, result in zip(members, results, strict=True):
+                out[i] = _links(sources[i], src[i], translations[i], tgt[i], result.attention[0])
+        return out
+
+
+def _links(
+    source: str, src: list[str], translation: str, tgt: list[str], attention: Any
+) -> list[Link] | None:
+    src_at = piece_offsets(source, src)
+    tgt_at = piece_offsets(translation, tgt)
+    if src_at is None or tgt_at is None or len(attention) < len(tgt):
+        return None
+    links: list[Link] = []
+    columns = [j for j, p in enumerate(src) if p not in _SPECIALS]
+    if not columns:
+        return None
+    for k, (start, end) in enumerate(tgt_at):
+        row = attention[k]
+        best = max(columns, key=lambda j: row[j])
+        links.append((start, end, *src_at[best]))
+    return links
 
 
 _SPECIALS = frozenset({"</s>", "<unk>", "<pad>", "<s>"})
