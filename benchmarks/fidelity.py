@@ -124,6 +124,7 @@ def main() -> None:
             shown = t.found if t.found is not None else f"(missing: {t.reason})"
             print(f"  {t.kind:8} {t.source!r:24} → {shown!r} [{t.status}]")
     print(f"  spans: {sum(spans.values())} — {dict(sorted(spans.items()))}")
+    print(f"  English:\n{translator.translate_document(seed, glossary=on).text.strip()}")
     seed_terms = _term_accuracy(records)
 
     # 2. MAFAND-MT test ---------------------------------------------------------------------
@@ -203,6 +204,16 @@ def main() -> None:
             + "; immediately repeated words "
             + ", ".join(str(sum(_repeats(hyps[n][i]) for i in idx)) for n in LABELS)
         )
+    placed: Counter = Counter()
+    for record in outcome_docs["with"].segments:
+        for t in record.terms:
+            if t.status == "forced":
+                how = "attention" if "cross-attention" in t.reason else "relative position"
+                placed[("term" if t.kind == "term" else "span", how)] += 1
+    print(
+        "  forced items placed (default): "
+        + ", ".join(f"{kind} by {how} {n}" for (kind, how), n in sorted(placed.items()))
+    )
     test_terms = _term_accuracy(outcome_docs["with"].segments)
 
     # 3. term accuracy -----------------------------------------------------------------------

@@ -11,7 +11,11 @@ For each text, cheapest first:
 3. **forced** — repair: keep the translation's words up to where the missing term belongs
    (the term's relative position in the source, mapped onto the translation's words), force
    that plus the exact English term as the target prefix, and let the model finish the
-   sentence (greedily by default, :data:`FORCED_BEAM`). One missing term per round, left to
+   sentence (greedily by default, :data:`FORCED_BEAM`). With ``align`` and a back end that
+   aligns its output to the source (:class:`translate.backend.Aligner`: CTranslate2's
+   cross-attention, returned with the decodes themselves) the term goes where the model's own
+   attempt at it was, and that attempt is dropped: repair, not insertion. Each forced outcome's
+   ``reason`` says which placement it got. One missing term per round, left to
    right, all texts of the batch in one call; a term is never just appended. Rounds are
    capped (:data:`MAX_FORCED_ROUNDS`): the last round — or the first, for a text missing more
    than twice as many terms as there are rounds — forces every term still missing in one
@@ -44,7 +48,7 @@ from functools import cached_property
 
 from glossary.match import TermMatch, locate_targets
 from glossary.model import Glossary
-from translate.backend import Aligner, Backend, DecodeOptions
+from translate.backend import Aligner, Backend, DecodeOptions, Link
 from translate.hooks import STATUSES, HookResult, SpanOutcome
 from translate.protect import ProtectedSpan, find_spans, locate_all
 
@@ -266,7 +270,7 @@ class _State:
     locked_chars: int = 0
     given_up: set[int] = field(default_factory=set)
     capped: set[int] = field(default_factory=set)
-    links: list | None = None  # the back end's alignment of ``text`` (None: none)
+    links: tuple[Link, ...] | None = None  # the back end's alignment of ``text``
     aligned: set[int] = field(default_factory=set)  # forced where the model's attempt was
 
 
@@ -334,6 +338,7 @@ def enforce_terms(
         raise ValueError(f"forced_beam must be None (the caller's beam) or ≥ 1, got {forced_beam}")
     if not texts:
         return []
+    aligner = backend if align and isinstance(backend, Aligner) else None
     states = [
         _State(i, text, requirements(text, glossary, protect)) for i, text in enumerate(texts)
     ]
@@ -346,9 +351,11 @@ def enforce_terms(
     pending = []
     if termed:
         wide = replace(options, nbest=options.beam)
-        lists = backend.translate_batch([s.source for s in termed], wide)
+        decode = aligner.translate_aligned if aligner is not None else backend.translate_batch
+        lists = decode([s.source for s in termed], wide)
         for s, hyps in zip(termed, lists, strict=True):
             s.first = s.text = hyps[0].text if hyps else ""
+            s.links = hyps[0].links if hyps else None
             s.first_hits = _hits(s.first, s.matches)
             if not _missing_required(s.first_hits, s.matches):
                 continue
@@ -359,7 +366,6 @@ def enforce_terms(
                 s.text, s.stage = choice, "nbest"
     if pending and max_rounds:
         beam = min(forced_beam or options.beam, options.beam)
-        aligner = backend if align and isinstance(backend, Aligner) else None
         _force(backend, pending, replace(options, beam=beam, nbest=1), max_rounds, aligner)
     return [_outcomes(s, max_rounds) for s in states]
 
@@ -393,8 +399,6 @@ def _force(
     """
     for round_no in range(1, rounds + 1):
         batch: list[tuple[_State, list[int], str]] = []
-        if aligner is not None:
-            _align(aligner, pending)
         for s in pending:
             hits = _hits(s.text, s.matches)
             missing = [k for k in _missing_required(hits, s.matches) if k not in s.given_up]
@@ -410,9 +414,10 @@ def _force(
                 batch.append((s, placed, prefix))
         if not batch:
             return
-        outs = _decode_with_prefixes(backend, batch, options)
+        outs = _decode_with_prefixes(backend, batch, options, aligner)
         for (s, ks, prefix), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
+            links = _shifted(hyps[0].links, hyps[0].text, new, len(prefix)) if hyps else None
             s.forced.update(ks)
             after = _hits(new, s.matches)
             lost = [k for k in ks if after[k] is None]
@@ -424,22 +429,8 @@ def _force(
                 s.given_up.update(ks)
                 continue
             s.given_up.update(lost)
-            s.text, s.stage = new, "forced"
+            s.text, s.stage, s.links = new, "forced", links
             s.locked_chars = len(prefix)
-
-
-def _align(aligner: Aligner, states: list[_State]) -> None:
-    """Align the current translation of every text still missing something (one call)."""
-    todo = [s for s in states if _missing_required(_hits(s.text, s.matches), s.matches)]
-    if not todo:
-        return
-    try:
-        links = aligner.align([s.source for s in todo], [s.text for s in todo])
-    except Exception as err:  # an alignment is a help, never a requirement
-        log.warning("alignment failed, placing by relative position: %s", err)
-        links = [None] * len(todo)
-    for s, found in zip(todo, links, strict=True):
-        s.links = found
 
 
 def _aligned(s: _State, k: int, hits: Sequence, floor: int) -> tuple[int, int] | None:
@@ -499,7 +490,22 @@ def _fitting_prefix(
     return ks, prefix
 
 
-def _decode_with_prefixes(backend: Backend, batch: list, options: DecodeOptions) -> list:
+def _shifted(
+    links: tuple[Link, ...] | None, text: str, new: str, at: int
+) -> tuple[Link, ...] | None:
+    """``links`` of ``text`` as links of ``new`` (:func:`_word_boundary` may add a space at
+    ``at``)."""
+    if links is None or new == text:
+        return links
+    return tuple(
+        (a + (a >= at), b + (b > at), c, d) if len(new) == len(text) + 1 else (a, b, c, d)
+        for a, b, c, d in links
+    )
+
+
+def _decode_with_prefixes(
+    backend: Backend, batch: list, options: DecodeOptions, aligner: Aligner | None = None
+) -> list:
     """Decode with forced prefixes, keeping whole outputs within ``options.max_length`` tokens.
 
     The back end counts ``max_length`` as new tokens after the prefix; a long prefix plus a full
@@ -517,7 +523,8 @@ def _decode_with_prefixes(backend: Backend, batch: list, options: DecodeOptions)
         groups.setdefault(key, []).append(i)
     outs: list = [None] * len(batch)
     for budget, members in groups.items():
-        hyps = backend.translate_batch(
+        decode = aligner.translate_aligned if aligner is not None else backend.translate_batch
+        hyps = decode(
             [batch[i][0].source for i in members],
             replace(options, max_length=budget),
             prefixes=[batch[i][2] for i in members],

@@ -13,6 +13,7 @@ from glossary import Constraints, Glossary, Term, default_glossary, enforce_term
 from glossary.enforce import Requirement, requirements
 from tests.conftest import SEED_ARTICLE
 from tests.test_glossary_enforce import OPTS, FakeBackend
+from translate.backend import DecodeOptions, Hypothesis
 from translate.cli import app
 from translate.cli_translate import _summary
 from translate.protect import find_spans, locate_all
@@ -225,15 +226,23 @@ class AligningBackend(FakeBackend):
 
     aligned: list = field(default_factory=list)
 
-    def align(self, sources, translations):
-        self.aligned.append(list(translations))
+    def translate_aligned(self, texts, options, prefixes=None):
+        lists = self.translate_batch(texts, options, prefixes)
+        self.aligned.append([h.text for hyps in lists for h in hyps][:1])
         out = []
-        for src, en in zip(sources, translations, strict=True):
+        for src, hyps in zip(texts, lists, strict=True):
             sw = [m.span() for m in re.finditer(r"\S+", src)]
             out.append(
                 [
-                    (m.start(), m.end(), *sw[min(i, len(sw) - 1)])
-                    for i, m in enumerate(re.finditer(r"\S+", en))
+                    Hypothesis(
+                        h.text,
+                        h.score,
+                        tuple(
+                            (m.start(), m.end(), *sw[min(i, len(sw) - 1)])
+                            for i, m in enumerate(re.finditer(r"\S+", h.text))
+                        ),
+                    )
+                    for h in hyps
                 ]
             )
         return out
@@ -248,7 +257,7 @@ def test_an_aligned_item_replaces_the_models_attempt():
     assert (o.kind, o.status) == ("numword", "forced") and "cross-attention" in o.reason
     prefix = fake.calls[-1][2][0]
     assert prefix == "They-stayed months eight"  # "20", aligned with "minane", is gone
-    assert "20" not in r.text and fake.aligned == [[attempt]]
+    assert "20" not in r.text and fake.aligned[0] == [attempt]
 
 
 def test_without_an_alignment_the_record_says_it_may_be_misplaced():
@@ -266,16 +275,25 @@ def test_constraints_checksum_tells_alignment_apart():
     assert Constraints(g, protect=False, align=False).checksum == g.checksum
 
 
-def test_ct2_aligns_a_translation_to_its_source():
+def test_ct2_aligned_decode_gives_the_same_hypotheses_with_links():
     pytest.importorskip("ctranslate2")
     from translate.ct2 import CT2Backend
     from translate.model_catalog import default_model
 
     backend = CT2Backend(default_model(), device="cpu", threads=1)
-    src = "Walikutana mjini Brussels jana."
-    (links,) = backend.align([src], ["They met in Brussels yesterday."])
-    assert links is not None and links
-    assert all(0 <= a <= b <= 31 and 0 <= c <= d <= len(src) for a, b, c, d in links)
-    brussels = [(c, d) for a, b, c, d in links if "Brussels"[:2] in "They met in Brussels"[a:b]]
-    assert brussels and all(src[c:d] in "Brussels" for c, d in brussels)
-    assert backend.align([src], [""]) == [None]
+    src = ["Walikutana mjini Brussels jana.", "Mauzo yalifikia dola milioni 523.7."]
+    opts = DecodeOptions(beam=4, nbest=2, max_length=64)
+    plain = backend.translate_batch(src, opts)
+    aligned = backend.translate_aligned(src, opts, prefixes=[None, "Sales reached"])
+    assert [h.text for h in plain[0]] == [h.text for h in aligned[0]]
+    assert aligned[1][0].text.startswith("Sales reached")
+    for text, hyps in zip(src, aligned, strict=True):
+        for h in hyps:
+            assert h.links is not None and len(h.links) >= len(h.text.split())
+            for a, b, c, d in h.links:
+                assert 0 <= a <= b <= len(h.text) and 0 <= c <= d <= len(text)
+    best = aligned[0][0]
+    if "Brussels" in best.text:
+        at = best.text.index("Brussels")
+        assert {src[0][c:d] for a, b, c, d in best.links if a == at} <= {"Br", "Brussels"}
+    assert all(h.links is None for h in plain[0])

@@ -93,12 +93,25 @@ class DecodeOptions:
         return min(self.max_length, int(self.max_length_ratio * source_tokens) + 10)
 
 
+Link = tuple[int, int, int, int]
+"""One target token's alignment: (target start, target end, source start, source end), in
+characters of the translation and of the source."""
+
+
 @dataclass(frozen=True)
 class Hypothesis:
-    """One translation candidate and its model score (sum of log-probs, length-normalised)."""
+    """One translation candidate and its model score (sum of log-probs, length-normalised).
+
+    Attributes:
+        text: the translation.
+        score: its model score.
+        links: with :meth:`Aligner.translate_aligned`, one :data:`Link` per target token
+            (None otherwise, or where the tokens do not map back onto the characters).
+    """
 
     text: str
     score: float
+    links: tuple[Link, ...] | None = None
 
 
 @runtime_checkable
@@ -138,23 +151,23 @@ class Backend(Protocol):
         ...
 
 
-Link = tuple[int, int, int, int]
-"""One target token's alignment: (target start, target end, source start, source end), in
-characters of the translation and of the source."""
-
-
 @runtime_checkable
 class Aligner(Protocol):
-    """A back end that can say which source token each token of a translation came from.
+    """A back end that can also say which source token each output token came from.
 
     Optional: enforcement uses it, when the back end offers it, to put a forced term or figure
     where the model's own attempt at it was (and drop that attempt) instead of where its
-    relative position in the source suggests.
+    relative position in the source suggests. The alignment comes with the decode itself
+    (cross-attention), so it costs no extra call.
     """
 
-    def align(self, sources: list[str], translations: list[str]) -> list[list[Link] | None]:
-        """Per text, one :data:`Link` per target token (its most-attended source token), or
-        None where the tokens cannot be mapped back onto the characters."""
+    def translate_aligned(
+        self,
+        texts: list[str],
+        options: DecodeOptions,
+        prefixes: list[str | None] | None = None,
+    ) -> list[list[Hypothesis]]:
+        """As :meth:`Backend.translate_batch`, with :attr:`Hypothesis.links` filled in."""
         ...
 
 

@@ -361,6 +361,7 @@ class CT2Backend:
         texts: list[str],
         options: DecodeOptions,
         prefixes: list[str | None] | None = None,
+        _align: bool = False,
     ) -> list[list[Hypothesis]]:
         """Translate ``texts`` into ``options.nbest`` hypotheses each, best first.
 
@@ -415,56 +416,47 @@ class CT2Backend:
                 max_input_length=0,
                 suppress_sequences=self._suppress,
                 return_scores=True,
+                return_attention=_align,
             )
             for i, result in zip(batch, out, strict=True):
                 results[i] = [
-                    Hypothesis(self._decode(tokens), float(score))
-                    for tokens, score in zip(result.hypotheses, result.scores, strict=True)
+                    self._hypothesis(texts[i], pieces[i], tokens, float(score), attention)
+                    for tokens, score, attention in zip(
+                        result.hypotheses,
+                        result.scores,
+                        result.attention if _align else [None] * len(result.hypotheses),
+                        strict=True,
+                    )
                 ]
         return results
 
-    def align(self, sources: list[str], translations: list[str]) -> list[list[Link] | None]:
-        """Cross-attention alignment of translations to their sources (see
-        :class:`translate.backend.Aligner`).
+    def _hypothesis(
+        self, source: str, src: list[str], tokens: list[str], score: float, attention: Any
+    ) -> Hypothesis:
+        text = self._decode(tokens)
+        if attention is None:
+            return Hypothesis(text, score)
+        kept = [k for k, t in enumerate(tokens) if t not in _SPECIALS]
+        links = _links(source, src, text, [tokens[k] for k in kept], [attention[k] for k in kept])
+        return Hypothesis(text, score, links)
 
-        Each translation is forced as the target prefix (greedy, one step past it) with
-        ``return_attention``; each target token links to the source token it attends to
-        most (``</s>`` excluded). Where a text's pieces do not map back onto its characters
-        (normalised by SentencePiece) its entry is None.
-        """
-        if len(sources) != len(translations):
-            raise ValueError(f"{len(sources)} sources but {len(translations)} translations")
-        src = [self._pieces(t) for t in sources]
-        tgt = [self._target.encode(t, out_type=str) if t else [] for t in translations]
-        out: list[list[Link] | None] = [None] * len(sources)
-        todo = [
-            i
-            for i in range(len(sources))
-            if tgt[i]
-            and len(src[i]) <= self.max_input_tokens
-            and len(tgt[i]) < self.max_input_tokens
-        ]
-        lengths = [len(src[i]) + len(tgt[i]) for i in todo]
-        for batch in plan_batches(lengths, 4096):
-            members = [todo[j] for j in batch]
-            results = self.translator.translate_batch(
-                [src[i] for i in members],
-                target_prefix=[tgt[i] for i in members],
-                beam_size=1,
-                max_decoding_length=min(
-                    max(len(tgt[i]) for i in members) + 1, self.max_input_tokens
-                ),
-                max_input_length=0,
-                return_attention=True,
-            )
-            for i, result in zip(members, results, strict=True):
-                out[i] = _links(sources[i], src[i], translations[i], tgt[i], result.attention[0])
-        return out
+    def translate_aligned(
+        self,
+        texts: list[str],
+        options: DecodeOptions,
+        prefixes: list[str | None] | None = None,
+    ) -> list[list[Hypothesis]]:
+        """:meth:`translate_batch` with each hypothesis aligned to its source
+        (:class:`translate.backend.Aligner`): the decoder's cross-attention is returned with
+        the decode, and each target token links to the source token it attends to most
+        (``</s>`` excluded). The hypotheses are the same as without it."""
+        return self.translate_batch(texts, options, prefixes, _align=True)
 
 
 def _links(
     source: str, src: list[str], translation: str, tgt: list[str], attention: Any
-) -> list[Link] | None:
+) -> tuple[Link, ...] | None:
+    """One link per target token to its most-attended source token, in characters."""
     src_at = piece_offsets(source, src)
     tgt_at = piece_offsets(translation, tgt)
     if src_at is None or tgt_at is None or len(attention) < len(tgt):
@@ -477,7 +469,7 @@ def _links(
         row = attention[k]
         best = max(columns, key=lambda j: row[j])
         links.append((start, end, *src_at[best]))
-    return links
+    return tuple(links)
 
 
 _SPECIALS = frozenset({"</s>", "<unk>", "<pad>", "<s>"})
