@@ -72,8 +72,6 @@ TermOutcome = SpanOutcome
 EnforcedTranslation = HookResult
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NAME_FOLLOWS = re.compile(r"[ \t]+[A-ZÀ-Þ]")
-#: Spans whose rendering stands for every word they cover, glossary terms included.
-_FIGURE_KINDS = frozenset({"number", "percent", "money", "date", "time", "measure", "numword"})
 #: Spans forced exactly as written, whatever their position (a URL opening a sentence).
 _VERBATIM_KINDS = frozenset({"name", "url", "email", "handle", "hashtag"})
 
@@ -163,38 +161,46 @@ def requirements(text: str, glossary: Glossary, protect: bool = False) -> list[R
     """What ``text`` requires, in source order.
 
     Glossary terms, and with ``protect`` the protected spans. Where they overlap the glossary
-    wins, except that a figure span (a number, sum, date, time, measure) takes in the terms it
-    wholly contains: "Oktoba 18" is the date "October 18", not the term "October" plus the
-    number "18" (which could land apart: "October in Brussels 18"), and "dola za Marekani
-    2,587" is "$2,587", not "United States" plus a bare "2,587".
+    wins (always over names and addresses), except that a span wholly containing terms takes
+    them in when some of its renderings
+    hold every one of their English forms; it then accepts (and forces) only those renderings.
+    "Oktoba 18" is the date "October 18", not the term "October" plus a number "18" that could
+    land elsewhere ("October in Brussels 18"); "dola za Marekani 2,587" (with the term
+    "Marekani" → United States, US) is "US$2,587", not "US" plus a bare "2,587". So a span that
+    is found also satisfies the terms it took in.
     """
     terms = glossary.match(text) if len(glossary) else []
     if not protect:
         return [Requirement.from_term(m) for m in terms]
     spans = find_spans(text)
-    absorbed = set()
     if terms:
+        narrowed: dict[tuple[int, int], ProtectedSpan] = {}
+        absorbed: set[int] = set()
         for span in spans:
             inside = [k for k, m in enumerate(terms) if m.start < span.end and span.start < m.end]
-            if inside and all(_absorbs(span, terms[k]) for k in inside):
+            verbatim = span.kind in _VERBATIM_KINDS  # a name gives way to the glossary's
+            forms = _holding(span, [terms[k] for k in inside]) if inside and not verbatim else ()
+            if forms:
                 absorbed.update(inside)
-        kept = [m for k, m in enumerate(terms) if k not in absorbed]
-        if kept:
-            spans = find_spans(text, skip=[(m.start, m.end) for m in kept])
-        terms = kept
+                narrowed[(span.start, span.end)] = replace(span, expected=forms)
+        terms = [m for k, m in enumerate(terms) if k not in absorbed]
+        if terms:
+            spans = find_spans(text, skip=[(m.start, m.end) for m in terms])
+        spans = [narrowed.get((s.start, s.end), s) for s in spans]
     out = [Requirement.from_term(m) for m in terms] + [Requirement.from_span(s) for s in spans]
     return sorted(out, key=lambda r: r.start)
 
 
-def _absorbs(span: ProtectedSpan, term: TermMatch) -> bool:
-    """The term lies within the span, and the span is a figure (its rendering stands for the
-    whole stretch: the currency, the month) or its preferred English holds the term's."""
-    if not (span.start <= term.start and term.end <= span.end):
-        return False
-    if span.kind in _FIGURE_KINDS:
-        return True
-    english = span.preferred.casefold()
-    return any(re.search(rf"(?<!\w){re.escape(t.casefold())}(?!\w)", english) for t in term.targets)
+def _holding(span: ProtectedSpan, terms: Sequence[TermMatch]) -> tuple[str, ...]:
+    """The span's renderings that hold an English form of every term (all wholly inside it)."""
+    if not all(span.start <= m.start and m.end <= span.end for m in terms):
+        return ()
+
+    def holds(form: str, m: TermMatch) -> bool:
+        folded = form.casefold()
+        return any(re.search(rf"(?<!\w){re.escape(t.casefold())}(?!\w)", folded) for t in m.targets)
+
+    return tuple(e for e in span.expected if all(holds(e, m) for m in terms))
 
 
 #: Bumped when what protection enforces changes, so records and resume manifests tell runs apart.
@@ -275,18 +281,26 @@ class _State:
 
 
 def _hits(text: str, matches: Sequence[Requirement]) -> list[tuple[int, int, str] | None]:
-    """Where each requirement is in ``text``: terms by the glossary matcher, spans by
-    :func:`translate.protect.locate_all` (whole numbers, count-aware)."""
+    """Where each requirement is in ``text``, each English occurrence serving one of them.
+
+    Spans first (:func:`translate.protect.locate_all`: whole numbers, count-aware), then terms
+    (the glossary matcher) in what the spans left: in "Southern African Development Community
+    (SADC)" the name "SADC" and the term *Jumuiya ya Maendeleo Kusini mwa Afrika* do not both
+    take the one "SADC".
+    """
     terms = [k for k, m in enumerate(matches) if m.span is None]
     spans = [k for k, m in enumerate(matches) if m.span is not None]
     out: list[tuple[int, int, str] | None] = [None] * len(matches)
-    if terms:
-        found = locate_targets(text, [matches[k].targets for k in terms], case="adaptive")
-        for k, hit in zip(terms, found, strict=True):
-            out[k] = hit
     if spans:
         located = locate_all([matches[k].span for k in spans], text)  # type: ignore[misc]
         for k, hit in zip(spans, located, strict=True):
+            out[k] = hit
+    if terms:
+        taken = [(h[0], h[1]) for h in out if h is not None]
+        found = locate_targets(
+            text, [matches[k].targets for k in terms], case="adaptive", taken=taken
+        )
+        for k, hit in zip(terms, found, strict=True):
             out[k] = hit
     return out
 

@@ -89,6 +89,40 @@ def test_a_date_takes_in_the_month_term_it_contains():
     assert [(r.kind, r.surface) for r in reqs] == [("term", "Ubelgiji"), ("name", "Kazakhstan")]
 
 
+def test_a_sum_takes_in_its_currency_term_and_forces_a_rendering_that_holds_it():
+    g = Glossary((Term("Marekani", ("United States", "US"), pos="proper noun"),))
+    (req,) = requirements("Walilipa dola za Marekani 2,587 jana.", g, protect=True)
+    assert (req.kind, req.surface) == ("money", "dola za Marekani 2,587")
+    assert req.preferred == "US$2,587" and "$2,587" not in req.targets
+    # a name never takes in a term: the glossary's renderings stay accepted
+    g = Glossary((Term("EU", ("EU", "European Union"), pos="proper noun", case_sensitive=True),))
+    assert [r.kind for r in requirements("Nchi za EU zilikubali.", g, protect=True)] == ["term"]
+
+
+def test_a_span_and_a_term_never_share_one_english_occurrence():
+    g = Glossary(
+        (
+            Term(
+                "Jumuiya ya Maendeleo Kusini mwa Afrika",
+                ("Southern African Development Community", "SADC"),
+                pos="proper noun",
+            ),
+        )
+    )
+    src = "Jumuiya ya Maendeleo Kusini mwa Afrika (SADC) ilikutana."
+    fake = FakeBackend({src: ["The SADC met."] * 4})
+    (r,) = enforce_terms(fake, [src], OPTS, g, protect=True)
+    term, name = r.outcomes
+    assert (term.kind, term.status, term.found) == (
+        "term",
+        "forced",
+        "Southern African Development Community",
+    )
+    assert name.kind == "name" and name.found == "SADC" and "SADC" in r.text
+    # the first output had only "SADC": the name's, so the term was missing, not found
+    assert fake.calls[1][2] is not None
+
+
 def test_without_protection_only_terms_are_required():
     reqs = requirements("Ubelgiji ilipata dola milioni 5 Oktoba 18.", G)
     assert all(r.kind == "term" for r in reqs) and len(reqs) == 2
