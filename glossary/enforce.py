@@ -81,6 +81,8 @@ MAX_FORCED_ROUNDS = 3
 #: sentence. Greedy halves the glossary's cost on the seed article for the same term accuracy
 #: and BLEU within 0.05 of beam 4 on MAFAND-MT test (docs/glossary.md, Figures).
 FORCED_BEAM = 1
+#: An aligned attempt replaced by a forced item has at most this many words more than it.
+_MAX_EXTRA_WORDS = 3
 #: A combined prefix leaves at least this many of the model's positions for it to finish.
 _MIN_NEW_TOKENS = 8
 
@@ -451,8 +453,9 @@ def _aligned(s: _State, k: int, hits: Sequence, floor: int) -> tuple[int, int] |
     """Where in the translation the model put its own attempt at item ``k``: whole words.
 
     The longest run of consecutive target tokens attending to the item's source characters,
-    widened to whole words. None without an alignment, or when the run starts before
-    ``floor`` or would take in another item already in place.
+    widened to whole words. None without an alignment, when the run is punctuation only,
+    starts before ``floor``, is more than :data:`_MAX_EXTRA_WORDS` words longer than the item,
+    or would take in another item already in place.
     """
     if not s.links:
         return None
@@ -470,6 +473,8 @@ def _aligned(s: _State, k: int, hits: Sequence, floor: int) -> tuple[int, int] |
             current = []
     if current:
         runs.append((current[0], current[1]))
+    # Punctuation alone is no attempt (a full stop attending to a figure would drop a word).
+    runs = [r for r in runs if any(ch.isalnum() for ch in s.text[r[0] : r[1]])]
     if not runs:
         return None
     a, b = max(runs, key=lambda r: (r[1] - r[0], -r[0]))
@@ -478,7 +483,8 @@ def _aligned(s: _State, k: int, hits: Sequence, floor: int) -> tuple[int, int] |
         a -= 1
     while b < len(text) and not text[b].isspace():
         b += 1
-    if a < floor:
+    # An attempt far longer than the item is an alignment gone astray: do not drop it.
+    if a < floor or len(text[a:b].split()) > len(m.preferred.split()) + _MAX_EXTRA_WORDS:
         return None
     for j, hit in enumerate(hits):
         if hit is not None and j != k and hit[0] < b and a < hit[1]:
