@@ -12,8 +12,8 @@ For each text, cheapest first:
    (the term's relative position in the source, mapped onto the translation's words), force
    that plus the exact English term as the target prefix, and let the model finish the
    sentence (greedily by default, :data:`FORCED_BEAM`). With ``align`` and a back end that
-   aligns its output to the source (:class:`translate.backend.Aligner`: CTranslate2's
-   cross-attention, returned with the decodes themselves) the term goes where the model's own
+   aligns its output to the source (:class:`translate.backend.Aligner`: cross-attention,
+   from CTranslate2's decodes themselves or one teacher-forced transformers pass) the term goes where the model's own
    attempt at it was, and that attempt is dropped: repair, not insertion. Each forced outcome's
    ``reason`` says which placement it got. One missing term per round, left to
    right, all texts of the batch in one call; a term is never just appended. Rounds are

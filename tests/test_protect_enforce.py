@@ -331,3 +331,24 @@ def test_ct2_aligned_decode_gives_the_same_hypotheses_with_links():
         at = best.text.index("Brussels")
         assert {src[0][c:d] for a, b, c, d in best.links if a == at} <= {"Br", "Brussels"}
     assert all(h.links is None for h in plain[0])
+
+
+def test_transformers_aligned_decode_gives_the_same_hypotheses_with_links():
+    from translate.marian import MarianBackend
+    from translate.model_catalog import default_model
+
+    backend = MarianBackend(default_model(), device="cpu")
+    src = ["Walikutana mjini Brussels jana.", "Mauzo yalifikia dola milioni 523.7."]
+    opts = DecodeOptions(beam=2, nbest=2, max_length=32)
+    plain = backend.translate_batch(src, opts)
+    aligned = backend.translate_aligned(src, opts)
+    assert [[h.text for h in hs] for hs in plain] == [[h.text for h in hs] for hs in aligned]
+    for text, hyps in zip(src, aligned, strict=True):
+        for h in hyps:
+            assert h.links is not None
+            for a, b, c, d in h.links:
+                assert 0 <= a <= b <= len(h.text) and 0 <= c <= d <= len(text)
+    best = aligned[0][0]
+    if "Brussels" in best.text:
+        at = best.text.index("Brussels")
+        assert {src[0][c:d] for a, b, c, d in best.links if a == at} <= {"Br", "Brussels"}

@@ -157,8 +157,9 @@ class Aligner(Protocol):
 
     Optional: enforcement uses it, when the back end offers it, to put a forced term or figure
     where the model's own attempt at it was (and drop that attempt) instead of where its
-    relative position in the source suggests. The alignment comes with the decode itself
-    (cross-attention), so it costs no extra call.
+    relative position in the source suggests. CTranslate2 returns the cross-attention with the
+    decode itself (no extra call); transformers reads it from one teacher-forced pass over the
+    hypotheses (no search).
     """
 
     def translate_aligned(
