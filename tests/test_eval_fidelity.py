@@ -97,6 +97,8 @@ def test_cli_prints_and_writes_fidelity(tmp_path):
             "100",
             "--json",
             str(out),
+            "-o",
+            str(tmp_path / "r.html"),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -104,3 +106,5 @@ def test_cli_prints_and_writes_fidelity(tmp_path):
     assert "fidelity · bad: 50.0% of 6 protected spans" in result.output
     data = json.loads(out.read_text(encoding="utf-8"))
     assert [s["fidelity"]["score"] for s in data["systems"]] == [100.0, 50.0]
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert 'id="fidelity-table"' in html and "Number and name fidelity" in html
