@@ -167,6 +167,27 @@ def _print_table(report: Any) -> None:
                 if isinstance(v, (int, float))
             )
             console.print(f"terms · {escape(system.name)}: {escape(shown)}")
+        if system.fidelity is not None:
+            console.print(f"fidelity · {escape(system.name)}: {escape(_fidelity(system, report))}")
+
+
+def _fidelity(system: Any, report: Any) -> str:
+    """Number/name fidelity: score, its interval and p-values, the figure and name shares."""
+    f = system.fidelity
+    pct = lambda v: "n/a" if v is None else f"{v:.1f}%"  # noqa: E731
+    line = f"{pct(f['score'])} of {f['spans']} protected spans"
+    if f.get("ci95_halfwidth") is not None:
+        line += f" (± {f['ci95_halfwidth']:.1f})"
+    tests = [
+        f"{label} {f[key]:.4f}"
+        for label, key in (("p_bs", "p_bootstrap"), ("p_ar", "p_ar"))
+        if f.get(key) is not None
+    ]
+    if tests:
+        ps = [f[k] for k in ("p_bootstrap", "p_ar") if f.get(k) is not None]
+        star = all(p < report.options.alpha for p in ps)
+        line += f" [{', '.join(tests)}{' *' if star else ''}]"
+    return f"{line}; numbers {pct(f['numbers'])}, names {pct(f['names'])}"
 
 
 def eval_command(

@@ -146,6 +146,7 @@ class SystemResult:
     scores: Mapping[str, Score]
     segment_scores: Mapping[str, tuple[float, ...]]
     terms: Mapping[str, Any] | None = None
+    fidelity: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,8 @@ def evaluate(
         references: one reference stream (a list of strings) or several (a list of lists).
         systems: system name → outputs, one per reference segment; the baseline is
             ``options.baseline`` or the first system.
-        sources: source segments, for length buckets, the report and term accuracy.
+        sources: source segments, for length buckets, the report, term accuracy and number
+            and name fidelity (:mod:`eval.fidelity`, with the same paired tests).
         doc_ids: a document id per segment, for per-document scores.
         glossary: a loaded glossary (or its path) to measure term accuracy; needs ``sources``.
         options: the evaluation settings.
@@ -297,6 +299,13 @@ def evaluate(
         from eval.terms import term_accuracy_by_system
 
         terms = term_accuracy_by_system(glossary, sources, refs[0], hyps_by_name)
+    fidelity: dict[str, Any] = {}
+    if sources is not None:
+        from eval.fidelity import fidelity_by_system
+
+        fidelity = fidelity_by_system(
+            sources, hyps_by_name, options.n_bootstrap, options.n_ar, options.seed
+        )
 
     results = []
     for name in names:
@@ -312,7 +321,9 @@ def evaluate(
                 p_bootstrap=test.p_bootstrap if test else None,
                 p_ar=test.p_ar if test else None,
             )
-        results.append(SystemResult(name, scores, segment_scores[name], terms.get(name)))
+        results.append(
+            SystemResult(name, scores, segment_scores[name], terms.get(name), fidelity.get(name))
+        )
 
     documents: list[DocumentScores] = []
     if doc_ids is not None:

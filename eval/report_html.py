@@ -253,6 +253,42 @@ def _terms_table(report: EvalReport) -> str:
     )
 
 
+def _fidelity_table(report: EvalReport) -> str:
+    """Number and name fidelity per system (``eval.fidelity``), with its paired tests."""
+    systems = [(s.name, s.fidelity) for s in report.systems if s.fidelity is not None]
+    if not systems:
+        return ""
+    keys = (
+        "score",
+        "numbers",
+        "names",
+        "carried",
+        "spans",
+        "ci95_halfwidth",
+        "p_bootstrap",
+        "p_ar",
+    )
+
+    def cell(value: Any) -> str:
+        text = _fmt(value, 2) if isinstance(value, float) else _e("–" if value is None else value)
+        return f'<td class="num">{text}</td>'
+
+    head = "".join(f'<th class="num">{_e(k)}</th>' for k in keys)
+    rows = "".join(
+        f"<tr><td>{_e(name)}</td>{''.join(cell(f.get(k)) for k in keys)}</tr>"
+        for name, f in systems
+    )
+    sig = str(systems[0][1].get("signature", ""))
+    return (
+        '<h2 id="fidelity">Number and name fidelity</h2>'
+        '<p class="note">Share (%) of the source\'s protected spans (figures, dates, names, '
+        "addresses) whose English is in the output; paired tests against the baseline.</p>"
+        f'<table id="fidelity-table"><thead><tr><th>System</th>{head}</tr></thead>'
+        f'<tbody>{rows}</tbody></table><p class="note">Signature: <span class="sigline">'
+        f"{_e(sig)}</span></p>"
+    )
+
+
 def _documents_table(report: EvalReport) -> str:
     if not report.documents:
         return ""
@@ -429,6 +465,7 @@ def render_html(report: EvalReport, title: str = "Translation evaluation report"
         "<h3>Signatures</h3>",
         _signatures(report),
         _terms_table(report),
+        _fidelity_table(report),
         _documents_table(report),
         '<h2 id="analysis">Analysis</h2>',
         f"<h3>By {_e(an.length_basis)} length</h3>",

@@ -76,6 +76,7 @@ def report_to_dict(report: EvalReport) -> dict[str, Any]:
                 "is_baseline": result.name == report.baseline,
                 "scores": scores,
                 "terms": dict(result.terms) if result.terms is not None else None,
+                "fidelity": dict(result.fidelity) if result.fidelity is not None else None,
             }
         )
     segments = []

@@ -5,7 +5,7 @@
 ['Minister of Foreign Affairs', 'Belgium']
 """
 
-from glossary.enforce import EnforcedTranslation, TermOutcome, enforce_terms
+from glossary.enforce import Constraints, EnforcedTranslation, TermOutcome, enforce_terms
 from glossary.io import default_glossary, export_glossary, load_glossary
 from glossary.lint import LintIssue, lint_file
 from glossary.match import TermMatch
@@ -25,6 +25,7 @@ __all__ = [
     "Conflict",
     "lint_file",
     "LintIssue",
+    "Constraints",
     "enforce_terms",
     "EnforcedTranslation",
     "TermOutcome",

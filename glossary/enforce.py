@@ -11,7 +11,11 @@ For each text, cheapest first:
 3. **forced** — repair: keep the translation's words up to where the missing term belongs
    (the term's relative position in the source, mapped onto the translation's words), force
    that plus the exact English term as the target prefix, and let the model finish the
-   sentence (greedily by default, :data:`FORCED_BEAM`). One missing term per round, left to
+   sentence (greedily by default, :data:`FORCED_BEAM`). With ``align`` and a back end that
+   aligns its output to the source (:class:`translate.backend.Aligner`: cross-attention,
+   from CTranslate2's decodes themselves or one teacher-forced transformers pass) the term goes where the model's own
+   attempt at it was, and that attempt is dropped: repair, not insertion. Each forced outcome's
+   ``reason`` says which placement it got. One missing term per round, left to
    right, all texts of the batch in one call; a term is never just appended. Rounds are
    capped (:data:`MAX_FORCED_ROUNDS`): the last round — or the first, for a text missing more
    than twice as many terms as there are rounds — forces every term still missing in one
@@ -22,19 +26,31 @@ For each text, cheapest first:
 
 English casing adapts to position: a lower-case term opening a sentence is capitalised;
 renderings with capitals (proper nouns, titles) keep theirs.
+
+What is enforced is a list of requirements (:class:`Requirement`) per text: glossary terms
+(:meth:`Requirement.from_term`) and, with ``protect=True``, the protected spans of
+:func:`translate.protect.find_spans` — figures, dates, names, addresses
+(:meth:`Requirement.from_span`) — found outside the glossary's terms. Both go through the
+same stages in one pass and get one list of per-occurrence outcomes, each with its ``kind``
+(``"term"``, or the span's kind: ``"number"``, ``"money"``, ``"name"``, …). Terms are looked
+up in English with the glossary matcher, spans with :func:`translate.protect.locate_all`
+(whole numbers only: "1523.7" is not 523.7; each English occurrence serves one span).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from glossary.match import TermMatch, locate_targets
 from glossary.model import Glossary
-from translate.backend import Backend, DecodeOptions
+from translate.backend import Aligner, Backend, DecodeOptions, Link
 from translate.hooks import STATUSES, HookResult, SpanOutcome
+from translate.protect import ProtectedSpan, find_spans, locate_all
 
 __all__ = [
     "STATUSES",
@@ -42,6 +58,9 @@ __all__ = [
     "FORCED_BEAM",
     "TermOutcome",
     "EnforcedTranslation",
+    "Requirement",
+    "requirements",
+    "Constraints",
     "enforce_terms",
     "summarize",
 ]
@@ -53,6 +72,8 @@ TermOutcome = SpanOutcome
 EnforcedTranslation = HookResult
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _NAME_FOLLOWS = re.compile(r"[ \t]+[A-ZÀ-Þ]")
+#: Spans forced exactly as written, whatever their position (a URL opening a sentence).
+_VERBATIM_KINDS = frozenset({"name", "url", "email", "handle", "hashtag"})
 
 #: Forced-prefix rounds per text at most; the last forces every term still missing at once.
 MAX_FORCED_ROUNDS = 3
@@ -60,15 +81,195 @@ MAX_FORCED_ROUNDS = 3
 #: sentence. Greedy halves the glossary's cost on the seed article for the same term accuracy
 #: and BLEU within 0.05 of beam 4 on MAFAND-MT test (docs/glossary.md, Figures).
 FORCED_BEAM = 1
+#: An aligned attempt replaced by a forced item has at most this many words more than it.
+_MAX_EXTRA_WORDS = 3
 #: A combined prefix leaves at least this many of the model's positions for it to finish.
 _MIN_NEW_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One occurrence in the source whose English must reach the translation.
+
+    The common shape of a glossary term (:class:`~glossary.match.TermMatch`) and a protected
+    span (:class:`~translate.protect.ProtectedSpan`): the enforcer only needs these fields.
+
+    Attributes:
+        start: character offset of the occurrence in the source.
+        end: offset just past it.
+        surface: the occurrence as written.
+        targets: accepted English renderings, preferred first.
+        kind: ``"term"``, or the span's kind (``"number"``, ``"money"``, ``"name"``, …).
+        sw: label for records: the glossary entry (" | "-joined when ambiguous), or the
+            span's source text.
+        number: "singular", "plural" or "unknown".
+        ambiguous: accepted in any rendering but never forced (terms only).
+        note: why it is ambiguous (the competing entries), "" otherwise.
+        span: the protected span, looked up in English with
+            :func:`translate.protect.locate_all`; None for terms (the glossary matcher).
+    """
+
+    start: int
+    end: int
+    surface: str
+    targets: tuple[str, ...]
+    kind: str = "term"
+    sw: str = ""
+    number: str = "unknown"
+    ambiguous: bool = False
+    note: str = ""
+    span: ProtectedSpan | None = None
+
+    @property
+    def preferred(self) -> str:
+        """The rendering that is forced (the first target)."""
+        return self.targets[0]
+
+    @classmethod
+    def from_term(cls, match: TermMatch) -> Requirement:
+        """A glossary term's occurrence."""
+        note = ""
+        if match.ambiguous:
+            note = "the context does not decide between: " + " | ".join(
+                f"{t.sw} → {t.en[0]}" for t in match.terms
+            )
+        return cls(
+            start=match.start,
+            end=match.end,
+            surface=match.surface,
+            targets=match.targets,
+            kind="term",
+            sw=" | ".join(t.sw for t in match.terms),
+            number=match.number,
+            ambiguous=match.ambiguous,
+            note=note,
+        )
+
+    @classmethod
+    def from_span(cls, span: ProtectedSpan) -> Requirement:
+        """A protected span (figure, date, name, address)."""
+        return cls(
+            start=span.start,
+            end=span.end,
+            surface=span.source,
+            targets=span.expected,
+            kind=span.kind,
+            sw=span.source,
+            span=span,
+        )
+
+
+def requirements(text: str, glossary: Glossary, protect: bool = False) -> list[Requirement]:
+    """What ``text`` requires, in source order.
+
+    Glossary terms, and with ``protect`` the protected spans. Where they overlap the glossary
+    wins (always over names and addresses), except that a span wholly containing terms takes
+    them in when some of its renderings
+    hold every one of their English forms; it then accepts (and forces) only those renderings.
+    "Oktoba 18" is the date "October 18", not the term "October" plus a number "18" that could
+    land elsewhere ("October in Brussels 18"); "dola za Marekani 2,587" (with the term
+    "Marekani" → United States, US) is "US$2,587", not "US" plus a bare "2,587". So a span that
+    is found also satisfies the terms it took in.
+    """
+    terms = glossary.match(text) if len(glossary) else []
+    if not protect:
+        return [Requirement.from_term(m) for m in terms]
+    spans = find_spans(text)
+    if terms:
+        narrowed: dict[tuple[int, int], ProtectedSpan] = {}
+        absorbed: set[int] = set()
+        for span in spans:
+            inside = [k for k, m in enumerate(terms) if m.start < span.end and span.start < m.end]
+            verbatim = span.kind in _VERBATIM_KINDS  # a name gives way to the glossary's
+            forms = _holding(span, [terms[k] for k in inside]) if inside and not verbatim else ()
+            if forms:
+                absorbed.update(inside)
+                narrowed[(span.start, span.end)] = replace(span, expected=forms)
+        terms = [m for k, m in enumerate(terms) if k not in absorbed]
+        if terms:
+            spans = find_spans(text, skip=[(m.start, m.end) for m in terms])
+        spans = [narrowed.get((s.start, s.end), s) for s in spans]
+    out = [Requirement.from_term(m) for m in terms] + [Requirement.from_span(s) for s in spans]
+    return sorted(out, key=lambda r: r.start)
+
+
+def _holding(span: ProtectedSpan, terms: Sequence[TermMatch]) -> tuple[str, ...]:
+    """The span's renderings that hold an English form of every term (all wholly inside it)."""
+    if not all(span.start <= m.start and m.end <= span.end for m in terms):
+        return ()
+
+    def holds(form: str, m: TermMatch) -> bool:
+        folded = form.casefold()
+        return any(re.search(rf"(?<!\w){re.escape(t.casefold())}(?!\w)", folded) for t in m.targets)
+
+    return tuple(e for e in span.expected if all(holds(e, m) for m in terms))
+
+
+#: Bumped when what protection enforces changes, so records and resume manifests tell runs apart.
+PROTECT_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """The decoder hook that enforces a glossary and the protected spans in one pass.
+
+    Implements :class:`translate.hooks.DecoderHook`.
+
+    >>> from glossary import Constraints, default_glossary
+    >>> hook = Constraints(default_glossary())             # terms + figures, dates, names
+    >>> only_spans = Constraints(Glossary(()))              # --no-glossary, protection on
+    >>> only_terms = Constraints(default_glossary(), protect=False)  # --no-protect
+
+    Attributes:
+        glossary: the terms to enforce (an empty :class:`Glossary` for none).
+        protect: enforce the protected spans of :func:`translate.protect.find_spans` too.
+            Off, the hook behaves (and its checksum reads) exactly as the glossary alone.
+        max_rounds: forced-prefix rounds per text (see :func:`enforce_terms`).
+        align: place forced items over the model's own attempt where the back end offers
+            an alignment (CTranslate2); see :func:`enforce_terms`. Only with ``protect``.
+    """
+
+    glossary: Glossary = field(default_factory=lambda: Glossary(()))
+    protect: bool = True
+    max_rounds: int = MAX_FORCED_ROUNDS
+    align: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.glossary, Glossary):
+            raise ValueError(f"glossary must be a Glossary, got {type(self.glossary).__name__}")
+        if self.max_rounds < 0:
+            raise ValueError(f"max_rounds must be 0 or positive, got {self.max_rounds}")
+
+    @cached_property
+    def checksum(self) -> str:
+        """The glossary's checksum, combined with the protection version when it is on."""
+        if not self.protect:
+            return self.glossary.checksum
+        key = f"{self.glossary.checksum}+protect:{PROTECT_VERSION}"
+        if self.align:
+            key += "+align:1"
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def decode(
+        self, backend: Backend, texts: Sequence[str], options: DecodeOptions
+    ) -> list[HookResult]:
+        """Translate ``texts``, enforcing terms and (``protect``) protected spans."""
+        return enforce_terms(
+            backend,
+            list(texts),
+            options,
+            self.glossary,
+            self.max_rounds,
+            protect=self.protect,
+            align=self.align and self.protect,
+        )
 
 
 @dataclass
 class _State:
     index: int
     source: str
-    matches: list[TermMatch]
+    matches: list[Requirement]
     first: str = ""
     text: str = ""
     stage: str = "model"
@@ -77,13 +278,36 @@ class _State:
     locked_chars: int = 0
     given_up: set[int] = field(default_factory=set)
     capped: set[int] = field(default_factory=set)
+    links: tuple[Link, ...] | None = None  # the back end's alignment of ``text``
+    aligned: set[int] = field(default_factory=set)  # forced where the model's attempt was
 
 
-def _hits(text: str, matches: Sequence[TermMatch]) -> list[tuple[int, int, str] | None]:
-    return locate_targets(text, [m.targets for m in matches], case="adaptive")
+def _hits(text: str, matches: Sequence[Requirement]) -> list[tuple[int, int, str] | None]:
+    """Where each requirement is in ``text``, each English occurrence serving one of them.
+
+    Spans first (:func:`translate.protect.locate_all`: whole numbers, count-aware), then terms
+    (the glossary matcher) in what the spans left: in "Southern African Development Community
+    (SADC)" the name "SADC" and the term *Jumuiya ya Maendeleo Kusini mwa Afrika* do not both
+    take the one "SADC".
+    """
+    terms = [k for k, m in enumerate(matches) if m.span is None]
+    spans = [k for k, m in enumerate(matches) if m.span is not None]
+    out: list[tuple[int, int, str] | None] = [None] * len(matches)
+    if spans:
+        located = locate_all([matches[k].span for k in spans], text)  # type: ignore[misc]
+        for k, hit in zip(spans, located, strict=True):
+            out[k] = hit
+    if terms:
+        taken = [(h[0], h[1]) for h in out if h is not None]
+        found = locate_targets(
+            text, [matches[k].targets for k in terms], case="adaptive", taken=taken
+        )
+        for k, hit in zip(terms, found, strict=True):
+            out[k] = hit
+    return out
 
 
-def _missing_required(hits: Sequence, matches: Sequence[TermMatch]) -> list[int]:
+def _missing_required(hits: Sequence, matches: Sequence[Requirement]) -> list[int]:
     pairs = enumerate(zip(hits, matches, strict=True))
     return [k for k, (hit, m) in pairs if hit is None and not m.ambiguous]
 
@@ -95,8 +319,14 @@ def enforce_terms(
     glossary: Glossary,
     max_rounds: int = MAX_FORCED_ROUNDS,
     forced_beam: int | None = FORCED_BEAM,
+    *,
+    protect: bool = False,
+    align: bool = False,
 ) -> list[EnforcedTranslation]:
     """Translate ``texts`` so that every glossary term found in them appears in the English.
+
+    With ``protect`` the protected spans of each text (figures, dates, names, addresses; see
+    :func:`translate.protect.find_spans`) are enforced in the same pass.
 
     The cost is bounded: at most two plain decodes of the batch (texts without terms, texts
     with terms) plus ``max_rounds`` forced-prefix calls, however many terms a text holds.
@@ -105,10 +335,15 @@ def enforce_terms(
         backend: any :class:`~translate.backend.Backend` (n-best and forced prefixes are used).
         texts: Swahili sentences.
         options: decoding options, used as given for texts without glossary terms.
-        glossary: the terms to enforce.
+        glossary: the terms to enforce (may be empty).
         max_rounds: forced-prefix rounds per text at most (0 = never force: missing terms are
             flagged ``failed`` right away).
         forced_beam: beam for the forced continuations (None = ``options.beam``; never more).
+        protect: enforce protected spans too (off by default here; the
+            :class:`~glossary.Constraints` hook turns it on).
+        align: where the back end is a :class:`translate.backend.Aligner`, force each
+            missing item where the model's own attempt at it is (by cross-attention) and drop
+            that attempt, instead of at its relative position in the source.
 
     Returns:
         One :class:`EnforcedTranslation` per text, in order.
@@ -119,7 +354,10 @@ def enforce_terms(
         raise ValueError(f"forced_beam must be None (the caller's beam) or ≥ 1, got {forced_beam}")
     if not texts:
         return []
-    states = [_State(i, text, glossary.match(text)) for i, text in enumerate(texts)]
+    aligner = backend if align and isinstance(backend, Aligner) else None
+    states = [
+        _State(i, text, requirements(text, glossary, protect)) for i, text in enumerate(texts)
+    ]
     plain = [s for s in states if not s.matches]
     termed = [s for s in states if s.matches]
     if plain:
@@ -129,9 +367,11 @@ def enforce_terms(
     pending = []
     if termed:
         wide = replace(options, nbest=options.beam)
-        lists = backend.translate_batch([s.source for s in termed], wide)
+        decode = aligner.translate_aligned if aligner is not None else backend.translate_batch
+        lists = decode([s.source for s in termed], wide)
         for s, hyps in zip(termed, lists, strict=True):
             s.first = s.text = hyps[0].text if hyps else ""
+            s.links = hyps[0].links if hyps else None
             s.first_hits = _hits(s.first, s.matches)
             if not _missing_required(s.first_hits, s.matches):
                 continue
@@ -142,11 +382,11 @@ def enforce_terms(
                 s.text, s.stage = choice, "nbest"
     if pending and max_rounds:
         beam = min(forced_beam or options.beam, options.beam)
-        _force(backend, pending, replace(options, beam=beam, nbest=1), max_rounds)
+        _force(backend, pending, replace(options, beam=beam, nbest=1), max_rounds, aligner)
     return [_outcomes(s, max_rounds) for s in states]
 
 
-def _choose(hyps, matches: Sequence[TermMatch]) -> str | None:
+def _choose(hyps, matches: Sequence[Requirement]) -> str | None:
     """The best-ranked hypothesis with every required term, preferring more ambiguous ones found."""
     best: tuple[int, int, str] | None = None
     for rank, hyp in enumerate(hyps):
@@ -159,7 +399,13 @@ def _choose(hyps, matches: Sequence[TermMatch]) -> str | None:
     return best[2] if best else None
 
 
-def _force(backend: Backend, pending: list[_State], options: DecodeOptions, rounds: int) -> None:
+def _force(
+    backend: Backend,
+    pending: list[_State],
+    options: DecodeOptions,
+    rounds: int,
+    aligner: Aligner | None = None,
+) -> None:
     """Force missing terms: one per text per round, every one still missing in the last round.
 
     A text missing more than twice as many terms as rounds are left (a term repeated all
@@ -184,9 +430,10 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions, roun
                 batch.append((s, placed, prefix))
         if not batch:
             return
-        outs = _decode_with_prefixes(backend, batch, options)
+        outs = _decode_with_prefixes(backend, batch, options, aligner)
         for (s, ks, prefix), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
+            links = _shifted(hyps[0].links, hyps[0].text, new, len(prefix)) if hyps else None
             s.forced.update(ks)
             after = _hits(new, s.matches)
             lost = [k for k in ks if after[k] is None]
@@ -198,8 +445,51 @@ def _force(backend: Backend, pending: list[_State], options: DecodeOptions, roun
                 s.given_up.update(ks)
                 continue
             s.given_up.update(lost)
-            s.text, s.stage = new, "forced"
+            s.text, s.stage, s.links = new, "forced", links
             s.locked_chars = len(prefix)
+
+
+def _aligned(s: _State, k: int, hits: Sequence, floor: int) -> tuple[int, int] | None:
+    """Where in the translation the model put its own attempt at item ``k``: whole words.
+
+    The longest run of consecutive target tokens attending to the item's source characters,
+    widened to whole words. None without an alignment, when the run is punctuation only,
+    starts before ``floor``, is more than :data:`_MAX_EXTRA_WORDS` words longer than the item,
+    or would take in another item already in place.
+    """
+    if not s.links:
+        return None
+    m = s.matches[k]
+    runs: list[tuple[int, int]] = []
+    current: list[int] = []
+    for start, end, src_start, src_end in s.links:
+        if src_start < m.end and m.start < src_end and end > start:
+            if current and start > current[1] and s.text[current[1] : start].strip():
+                runs.append((current[0], current[1]))
+                current = []
+            current = [current[0], end] if current else [start, end]
+        elif current and end > start:
+            runs.append((current[0], current[1]))
+            current = []
+    if current:
+        runs.append((current[0], current[1]))
+    # Punctuation alone is no attempt (a full stop attending to a figure would drop a word).
+    runs = [r for r in runs if any(ch.isalnum() for ch in s.text[r[0] : r[1]])]
+    if not runs:
+        return None
+    a, b = max(runs, key=lambda r: (r[1] - r[0], -r[0]))
+    text = s.text
+    while a > 0 and not text[a - 1].isspace():
+        a -= 1
+    while b < len(text) and not text[b].isspace():
+        b += 1
+    # An attempt far longer than the item is an alignment gone astray: do not drop it.
+    if a < floor or len(text[a:b].split()) > len(m.preferred.split()) + _MAX_EXTRA_WORDS:
+        return None
+    for j, hit in enumerate(hits):
+        if hit is not None and j != k and hit[0] < b and a < hit[1]:
+            return None
+    return a, b
 
 
 def _fitting_prefix(
@@ -220,7 +510,22 @@ def _fitting_prefix(
     return ks, prefix
 
 
-def _decode_with_prefixes(backend: Backend, batch: list, options: DecodeOptions) -> list:
+def _shifted(
+    links: tuple[Link, ...] | None, text: str, new: str, at: int
+) -> tuple[Link, ...] | None:
+    """``links`` of ``text`` as links of ``new`` (:func:`_word_boundary` may add a space at
+    ``at``)."""
+    if links is None or new == text:
+        return links
+    return tuple(
+        (a + (a >= at), b + (b > at), c, d) if len(new) == len(text) + 1 else (a, b, c, d)
+        for a, b, c, d in links
+    )
+
+
+def _decode_with_prefixes(
+    backend: Backend, batch: list, options: DecodeOptions, aligner: Aligner | None = None
+) -> list:
     """Decode with forced prefixes, keeping whole outputs within ``options.max_length`` tokens.
 
     The back end counts ``max_length`` as new tokens after the prefix; a long prefix plus a full
@@ -238,7 +543,8 @@ def _decode_with_prefixes(backend: Backend, batch: list, options: DecodeOptions)
         groups.setdefault(key, []).append(i)
     outs: list = [None] * len(batch)
     for budget, members in groups.items():
-        hyps = backend.translate_batch(
+        decode = aligner.translate_aligned if aligner is not None else backend.translate_batch
+        hyps = decode(
             [batch[i][0].source for i in members],
             replace(options, max_length=budget),
             prefixes=[batch[i][2] for i in members],
@@ -274,11 +580,11 @@ def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = Fa
     out = ""
     floor = s.locked_chars
     for k in ks:
-        cut = _cut(s, k, hits, words, floor)
+        cut, resume = _cut(s, k, hits, words, floor)
         piece = text[floor:cut].strip() if out else text[:cut].rstrip()
         out = f"{out} {piece}".strip() if piece else out
         out = f"{out} {_term_text(s, k, out)}" if out else _term_text(s, k, out)
-        floor = max(floor, cut)
+        floor = max(floor, resume)
     if keep_placed:
         last = max((h[1] for h in hits if h is not None and h[1] > floor), default=floor)
         tail = text[floor:last].strip()
@@ -287,7 +593,29 @@ def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = Fa
     return out
 
 
-def _cut(s: _State, k: int, hits: Sequence, words: list[int], floor: int) -> int:
+def _cut(s: _State, k: int, hits: Sequence, words: list[int], floor: int) -> tuple[int, int]:
+    """Where in the translation item ``k`` belongs, and where the translation resumes after it.
+
+    With an alignment, the item replaces the model's own attempt at it (``resume`` is the end
+    of that attempt); otherwise it goes at a word start by its relative position in the
+    source, never inside a placed term, and nothing is dropped (``resume == cut``).
+    """
+    span = _aligned(s, k, hits, floor)
+    if span is not None:
+        same_before = [
+            h
+            for j, h in enumerate(hits)
+            if h is not None and j < k and s.matches[j].targets == s.matches[k].targets
+        ]
+        if all(h[1] <= span[0] for h in same_before):
+            s.aligned.add(k)
+            return span
+    s.aligned.discard(k)
+    cut = _relative_cut(s, k, hits, words, floor)
+    return cut, cut
+
+
+def _relative_cut(s: _State, k: int, hits: Sequence, words: list[int], floor: int) -> int:
     """Where in the translation term ``k`` belongs: a word start, never inside a placed term."""
     match = s.matches[k]
     text = s.text
@@ -313,11 +641,11 @@ def _term_text(s: _State, k: int, head: str) -> str:
     """Term ``k``'s preferred English, cased for where it goes after ``head``."""
     match = s.matches[k]
     term = match.preferred
-    if term.islower() and _NAME_FOLLOWS.match(s.source, match.end):
+    if match.kind == "term" and term.islower() and _NAME_FOLLOWS.match(s.source, match.end):
         # A generic title before a name is written as a title: "Rais Samia" → "President Samia".
         term = " ".join(w[:1].upper() + w[1:] for w in term.split())
     opens_sentence = not head or bool(_SENTENCE_END.search(head))
-    if opens_sentence and term[:1].islower():
+    if opens_sentence and term[:1].islower() and match.kind not in _VERBATIM_KINDS:
         term = term[:1].upper() + term[1:]
     return term
 
@@ -332,9 +660,7 @@ def _outcomes(s: _State, max_rounds: int) -> EnforcedTranslation:
         if hit is None:
             if m.ambiguous:
                 status = "ambiguous"
-                reason = "the context does not decide between: " + " | ".join(
-                    f"{t.sw} → {t.en[0]}" for t in m.terms
-                )
+                reason = m.note
             else:
                 status = "failed"
                 reason = _failure(s, k, max_rounds)
@@ -348,11 +674,18 @@ def _outcomes(s: _State, max_rounds: int) -> EnforcedTranslation:
                 if (s.forced and k in s.forced) or not (s.first_hits and s.first_hits[k])
                 else "model"
             )
+            if status == "forced" and k in s.forced:
+                reason = (
+                    "placed over the model's own attempt (cross-attention)"
+                    if k in s.aligned
+                    else "placed by its relative position in the source: may be misplaced, "
+                    "and the model's own attempt may remain beside it"
+                )
         else:
             status = "model"
         out.append(
             TermOutcome(
-                sw=" | ".join(t.sw for t in m.terms),
+                sw=m.sw,
                 source=m.surface,
                 start=m.start,
                 end=m.end,
@@ -361,6 +694,7 @@ def _outcomes(s: _State, max_rounds: int) -> EnforcedTranslation:
                 status=status,
                 found=hit[2] if hit else None,
                 reason=reason,
+                kind=m.kind,
             )
         )
     return EnforcedTranslation(s.text, tuple(out))

@@ -274,7 +274,10 @@ def _target_regex(form: str, case: str) -> re.Pattern[str]:
 
 
 def locate_targets(
-    text: str, groups: Sequence[Sequence[str]], case: str = "adaptive"
+    text: str,
+    groups: Sequence[Sequence[str]],
+    case: str = "adaptive",
+    taken: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int, str] | None]:
     """Find one English occurrence per group of accepted renderings, never reusing a position.
 
@@ -284,6 +287,8 @@ def locate_targets(
         case: "insensitive"; "adaptive" (renderings with capitals must match exactly;
             lower-case ones may capitalise their words, e.g. at the start of a sentence or as a
             title before a name); or "exact".
+        taken: character ranges of ``text`` already spoken for (e.g. by protected spans);
+            no group is found inside them.
 
     Returns:
         Per group, (start, end, rendering found) or None when none is free in ``text``.
@@ -296,7 +301,7 @@ def locate_targets(
         raise ValueError(f"case must be one of {', '.join(CASE_MODES)}, got {case!r}")
     text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
     order = sorted(range(len(groups)), key=lambda g: -max((len(f) for f in groups[g]), default=0))
-    used: list[tuple[int, int]] = []
+    used: list[tuple[int, int]] = [(a, b) for a, b in taken if b > a]
     found: list[tuple[int, int, str] | None] = [None] * len(groups)
     rank: dict[tuple[int, int], tuple[int, int]] = {}  # span → (group, rank of its form)
     for g in order:
@@ -317,6 +322,8 @@ def locate_targets(
         for r, form in enumerate(groups[g]):
             for m in _finditer(form, case, text):
                 holder = rank.get((m.start(), m.end()))
+                if holder is None:
+                    continue
                 if holder is not None and holder[1] > r:
                     found[g], found[holder[0]] = found[holder[0]], None
                     rank[(m.start(), m.end())] = (g, r)

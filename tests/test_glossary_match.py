@@ -272,3 +272,12 @@ def test_a_large_glossary_still_matches_longest_first(seed_article):
     g = Glossary(terms + default_glossary().terms)
     assert [m.preferred for m in g.match("neno42 la 42 na Ubelgiji")] == ["word 42", "Belgium"]
     assert len(g.match(seed_article)) == len(default_glossary().match(seed_article))
+
+
+def test_locate_targets_leaves_taken_ranges_alone():
+    from glossary.match import locate_targets
+
+    text = "The SADC met the SADC."
+    assert locate_targets(text, [("SADC",)]) == [(4, 8, "SADC")]
+    assert locate_targets(text, [("SADC",)], taken=[(4, 8)]) == [(17, 21, "SADC")]
+    assert locate_targets(text, [("SADC",)], taken=[(0, 22)]) == [None]

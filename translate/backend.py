@@ -19,6 +19,9 @@ __all__ = [
     "DecodeOptions",
     "Hypothesis",
     "Backend",
+    "Link",
+    "Aligner",
+    "piece_offsets",
     "BACKENDS",
     "BACKEND_CHOICES",
     "load_backend",
@@ -90,12 +93,25 @@ class DecodeOptions:
         return min(self.max_length, int(self.max_length_ratio * source_tokens) + 10)
 
 
+Link = tuple[int, int, int, int]
+"""One target token's alignment: (target start, target end, source start, source end), in
+characters of the translation and of the source."""
+
+
 @dataclass(frozen=True)
 class Hypothesis:
-    """One translation candidate and its model score (sum of log-probs, length-normalised)."""
+    """One translation candidate and its model score (sum of log-probs, length-normalised).
+
+    Attributes:
+        text: the translation.
+        score: its model score.
+        links: with :meth:`Aligner.translate_aligned`, one :data:`Link` per target token
+            (None otherwise, or where the tokens do not map back onto the characters).
+    """
 
     text: str
     score: float
+    links: tuple[Link, ...] | None = None
 
 
 @runtime_checkable
@@ -133,6 +149,53 @@ class Backend(Protocol):
         Returns ``options.nbest`` hypotheses per input, best first.
         """
         ...
+
+
+@runtime_checkable
+class Aligner(Protocol):
+    """A back end that can also say which source token each output token came from.
+
+    Optional: enforcement uses it, when the back end offers it, to put a forced term or figure
+    where the model's own attempt at it was (and drop that attempt) instead of where its
+    relative position in the source suggests. CTranslate2 returns the cross-attention with the
+    decode itself (no extra call); transformers reads it from one teacher-forced pass over the
+    hypotheses (no search).
+    """
+
+    def translate_aligned(
+        self,
+        texts: list[str],
+        options: DecodeOptions,
+        prefixes: list[str | None] | None = None,
+    ) -> list[list[Hypothesis]]:
+        """As :meth:`Backend.translate_batch`, with :attr:`Hypothesis.links` filled in."""
+        ...
+
+
+def piece_offsets(text: str, pieces: list[str]) -> list[tuple[int, int]] | None:
+    """Character ranges of SentencePiece ``pieces`` in ``text`` (None if they do not map).
+
+    ``▁`` marks a word start and is not a character of the text; special tokens (``</s>``) get
+    an empty range at the end. Pieces that SentencePiece normalised (so that they are not in
+    the text as written) make the whole mapping None: an alignment is then not trusted.
+    """
+    out: list[tuple[int, int]] = []
+    cursor = 0
+    for piece in pieces:
+        if piece.startswith("<") and piece.endswith(">"):
+            out.append((len(text), len(text)))
+            continue
+        body = piece.lstrip("\u2581")
+        if not body:
+            out.append((cursor, cursor))
+            continue
+        while cursor < len(text) and text[cursor].isspace() and not body[0].isspace():
+            cursor += 1
+        if not text.startswith(body, cursor):
+            return None
+        out.append((cursor, cursor + len(body)))
+        cursor += len(body)
+    return out
 
 
 def default_threads() -> int:

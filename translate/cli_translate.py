@@ -26,27 +26,41 @@ from translate.textio import InputError, decode_bytes, write_text_atomic
 __all__ = ["register"]
 
 
-def _load_glossary(specs: list[str] | None, off: bool) -> Any:
-    """The decoder hook: the shipped diplomatic glossary unless told otherwise.
+def _load_glossary(specs: list[str] | None, off: bool, protect: bool = True) -> Any:
+    """The decoder hook: the shipped diplomatic glossary plus protected spans unless told otherwise.
 
     ``specs`` are merged in order (see :func:`glossary.load_glossaries`; ``+FILE`` adds to the
     shipped glossary); each conflict is printed once as a ``warning:`` line. A missing or
-    broken glossary is an error, never a silent run without one.
+    broken glossary is an error, never a silent run without one. With ``protect`` the hook is a
+    :class:`glossary.Constraints` that also enforces figures, dates and names (with an empty
+    glossary when ``off``); without it, the glossary alone (or no hook).
     """
-    if off:
+    if off and not protect:
         return None
-    from glossary import load_glossaries
+    from glossary import Constraints, Glossary, load_glossaries
 
+    if off:
+        return Constraints(Glossary(()), protect=True)
     glossary, conflicts = load_glossaries(specs or [])
     for conflict in conflicts:
         typer.echo(f"warning: {conflict.message()}", err=True)
-    return glossary
+    return Constraints(glossary, protect=True) if protect else glossary
 
 
 def _summary(
-    done: int, skipped: int, tally: Counter, glossary_on: bool, description: str | None
+    done: int,
+    skipped: int,
+    tally: Counter,
+    glossary_on: bool,
+    description: str | None,
+    protect_on: bool = False,
 ) -> str:
-    """The one summary line: documents, segments, glossary outcomes, degenerate outputs."""
+    """One line: documents, segments, outcome counts of terms and protected spans, degenerate
+    outputs.
+
+    ``tally`` counts term statuses under the status name and protected spans under
+    ``"span:" + status``.
+    """
     parts = [f"translated {done} document{'s' * (done != 1)} ({_n(tally['segments'], 'segment')})"]
     if skipped:
         parts.append(f"skipped {skipped} already complete")
@@ -60,6 +74,12 @@ def _summary(
         line += (
             f"; glossary: {_n(found, 'term')} found, {enforced} enforced, "
             f"{status['failed']} failed, {status['ambiguous']} ambiguous"
+        )
+    if protect_on and done:
+        spans = sum(tally[f"span:{k}"] for k in STATUSES)
+        enforced = tally["span:nbest"] + tally["span:forced"]
+        line += (
+            f"; protected: {_n(spans, 'span')}, {enforced} enforced, {tally['span:failed']} failed"
         )
     if tally["redecoded"] or tally["degenerate"]:
         line += (
@@ -129,6 +149,14 @@ def translate_command(
     ] = None,
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="Do not enforce any glossary.")
+    ] = False,
+    no_protect: Annotated[
+        bool,
+        typer.Option(
+            "--no-protect",
+            help="Do not enforce protected spans (figures, dates, names, addresses); by default "
+            "each is carried over or flagged failed.",
+        ),
     ] = False,
     max_segment_tokens: Annotated[
         int,
@@ -209,7 +237,7 @@ def translate_command(
             decode_bytes(b"", "--encoding", encoding)
         options = DecodeOptions(beam=beam, max_length=max_length, batch_tokens=batch_tokens)
         check = replace(DEFAULT_CHECK, redecode=False) if no_redecode else DEFAULT_CHECK
-        glossary = _load_glossary(glossary_file, no_glossary)
+        glossary = _load_glossary(glossary_file, no_glossary, not no_protect)
         folder = resolve_model(model or os.environ.get("TAFSIRI_MODEL") or None, registry_path())
         settings = RunSettings(
             model=str(folder),
@@ -224,6 +252,7 @@ def translate_command(
     except (InputError, ValueError) as err:
         _fail(str(err))
     run = _Run(jobs, settings, output, quiet, encoding, fail_fast)
+    run.glossary_on, run.protect_on = not no_glossary, not no_protect
     run.go(
         lambda: _translator(
             folder,
@@ -299,6 +328,8 @@ class _Run:
         self.manifest = Manifest(output) if output is not None else None
         self.stdin: str | None = None
         self.failed = 0
+        self.glossary_on = settings.glossary is not None
+        self.protect_on = False
 
     def _text(self, job: Any) -> tuple[str, str]:
         """The document's text and the checksum of its bytes."""
@@ -353,9 +384,9 @@ class _Run:
         tally: Counter = Counter()
         done = self._translate(translator, pending, tally) if translator else 0
         if not self.quiet:
-            glossary_on = self.settings.glossary is not None
             description = translator.info.description if translator else None
-            typer.echo(_summary(done, skipped, tally, glossary_on, description), err=True)
+            line = _summary(done, skipped, tally, self.glossary_on, description, self.protect_on)
+            typer.echo(line, err=True)
         if self.failed:
             _fail(
                 f"{_n(self.failed, 'document')} could not be read and "
@@ -403,7 +434,11 @@ class _Run:
                     )
                     self._write(job, checksum, result)
                     tally["segments"] += len(result.segments)
-                    tally.update(t.status for r in result.segments for t in r.terms)
+                    tally.update(
+                        t.status if t.kind == "term" else f"span:{t.status}"
+                        for r in result.segments
+                        for t in r.terms
+                    )
                     tally["redecoded"] += sum(r.redecoded for r in result.segments)
                     tally["degenerate"] += sum(r.degenerate for r in result.segments)
                     done += 1

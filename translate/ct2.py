@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.backend import DecodeOptions, Hypothesis, default_threads
+from translate.backend import DecodeOptions, Hypothesis, Link, default_threads, piece_offsets
 from translate.batching import plan_batches
 from translate.devices import resolve_device
 from translate.model_catalog import fingerprint, is_ct2_model, resolve_model_path
@@ -362,6 +362,7 @@ class CT2Backend:
         texts: list[str],
         options: DecodeOptions,
         prefixes: list[str | None] | None = None,
+        _align: bool = False,
     ) -> list[list[Hypothesis]]:
         """Translate ``texts`` into ``options.nbest`` hypotheses each, best first.
 
@@ -416,13 +417,60 @@ class CT2Backend:
                 max_input_length=0,
                 suppress_sequences=self._suppress,
                 return_scores=True,
+                return_attention=_align,
             )
             for i, result in zip(batch, out, strict=True):
                 results[i] = [
-                    Hypothesis(self._decode(tokens), float(score))
-                    for tokens, score in zip(result.hypotheses, result.scores, strict=True)
+                    self._hypothesis(texts[i], pieces[i], tokens, float(score), attention)
+                    for tokens, score, attention in zip(
+                        result.hypotheses,
+                        result.scores,
+                        result.attention if _align else [None] * len(result.hypotheses),
+                        strict=True,
+                    )
                 ]
         return results
+
+    def _hypothesis(
+        self, source: str, src: list[str], tokens: list[str], score: float, attention: Any
+    ) -> Hypothesis:
+        text = self._decode(tokens)
+        if attention is None:
+            return Hypothesis(text, score)
+        kept = [k for k, t in enumerate(tokens) if t not in _SPECIALS]
+        links = _links(source, src, text, [tokens[k] for k in kept], [attention[k] for k in kept])
+        return Hypothesis(text, score, links)
+
+    def translate_aligned(
+        self,
+        texts: list[str],
+        options: DecodeOptions,
+        prefixes: list[str | None] | None = None,
+    ) -> list[list[Hypothesis]]:
+        """:meth:`translate_batch` with each hypothesis aligned to its source
+        (:class:`translate.backend.Aligner`): the decoder's cross-attention is returned with
+        the decode, and each target token links to the source token it attends to most
+        (``</s>`` excluded). The hypotheses are the same as without it."""
+        return self.translate_batch(texts, options, prefixes, _align=True)
+
+
+def _links(
+    source: str, src: list[str], translation: str, tgt: list[str], attention: Any
+) -> tuple[Link, ...] | None:
+    """One link per target token to its most-attended source token, in characters."""
+    src_at = piece_offsets(source, src)
+    tgt_at = piece_offsets(translation, tgt)
+    if src_at is None or tgt_at is None or len(attention) < len(tgt):
+        return None
+    links: list[Link] = []
+    columns = [j for j, p in enumerate(src) if p not in _SPECIALS]
+    if not columns:
+        return None
+    for k, (start, end) in enumerate(tgt_at):
+        row = attention[k]
+        best = max(columns, key=lambda j: row[j])
+        links.append((start, end, *src_at[best]))
+    return tuple(links)
 
 
 _SPECIALS = frozenset({"</s>", "<unk>", "<pad>", "<s>"})

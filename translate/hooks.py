@@ -35,8 +35,12 @@ class SpanOutcome:
         expected: the accepted English renderings, preferred first.
         status: one of :data:`STATUSES`.
         found: the rendering found in the translation (None when missing).
-        reason: why it is failed or ambiguous ("" otherwise).
-        kind: what the span is: ``"term"`` for glossary entries.
+        reason: why it is failed or ambiguous; for a forced span, how it was placed (over
+            the model's own attempt by cross-attention, or by relative position, when it may
+            be misplaced); "" otherwise.
+        kind: what the span is: ``"term"`` for glossary entries, else the protected span's
+            kind (``"number"``, ``"money"``, ``"date"``, ``"name"``, …; see
+            :data:`translate.protect.KINDS`).
     """
 
     sw: str

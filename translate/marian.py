@@ -7,13 +7,22 @@ torch and transformers are imported here, not at package import, so ``tafsiri --
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from translate.backend import DecodeOptions, Hypothesis, default_threads, quiet_waits
+from translate.backend import (
+    DecodeOptions,
+    Hypothesis,
+    Link,
+    default_threads,
+    piece_offsets,
+    quiet_waits,
+)
 from translate.batching import plan_batches
 from translate.devices import resolve_device
 from translate.model_catalog import fingerprint, is_ct2_model, resolve_model_path
@@ -226,6 +235,97 @@ class MarianBackend:
             [Hypothesis(texts[r * n + k], float(scores[r * n + k])) for k in range(n)]
             for r in range(len(ids))
         ]
+
+    def translate_aligned(
+        self,
+        texts: list[str],
+        options: DecodeOptions,
+        prefixes: list[str | None] | None = None,
+    ) -> list[list[Hypothesis]]:
+        """:meth:`translate_batch` with each hypothesis aligned to its source
+        (:class:`translate.backend.Aligner`).
+
+        The hypotheses are those of :meth:`translate_batch`; each is then run through the model
+        once more with teacher forcing (one parallel pass, no search) to read the last decoder
+        layer's cross-attention, averaged over heads: each target token links to the source
+        token it attends to most (``</s>`` excluded).
+        """
+        results = self.translate_batch(texts, options, prefixes)
+        flat = [(i, k) for i, hyps in enumerate(results) for k in range(len(hyps))]
+        links = self._align([texts[i] for i, _ in flat], [results[i][k].text for i, k in flat])
+        for (i, k), found in zip(flat, links, strict=True):
+            h = results[i][k]
+            results[i][k] = Hypothesis(h.text, h.score, found)
+        return results
+
+    def _align(self, sources: list[str], translations: list[str]) -> list[tuple[Link, ...] | None]:
+        torch = self._torch
+        src = self._encode(sources)
+        tgt = [
+            list(self.tokenizer(text_target=t, add_special_tokens=False)["input_ids"]) if t else []
+            for t in translations
+        ]
+        out: list[tuple[Link, ...] | None] = [None] * len(sources)
+        limit = self.model.config.max_position_embeddings
+        todo = [i for i in range(len(sources)) if tgt[i] and len(tgt[i]) < limit]
+        for batch in plan_batches([len(src[i]) + len(tgt[i]) for i in todo], 4096):
+            members = [todo[j] for j in batch]
+            s_len = max(len(src[i]) for i in members)
+            t_len = max(len(tgt[i]) for i in members)
+            input_ids = torch.full((len(members), s_len), self._pad, dtype=torch.long)
+            mask = torch.zeros((len(members), s_len), dtype=torch.long)
+            decoder = torch.full((len(members), t_len), self._pad, dtype=torch.long)
+            for row, i in enumerate(members):
+                input_ids[row, : len(src[i])] = torch.tensor(src[i], dtype=torch.long)
+                mask[row, : len(src[i])] = 1
+                # Row j of the attention is the step that produced target token j.
+                decoder[row, : len(tgt[i])] = torch.tensor(
+                    [self._start, *tgt[i][:-1]], dtype=torch.long
+                )
+            with torch.inference_mode(), self._eager_attention():
+                result = self.model(
+                    input_ids=input_ids.to(self.device),
+                    attention_mask=mask.to(self.device),
+                    decoder_input_ids=decoder.to(self.device),
+                    output_attentions=True,
+                )
+            if not result.cross_attentions:
+                return out
+            attention = result.cross_attentions[-1].mean(dim=1).float().cpu()
+            for row, i in enumerate(members):
+                out[i] = self._links(sources[i], src[i], translations[i], tgt[i], attention[row])
+        return out
+
+    @contextlib.contextmanager
+    def _eager_attention(self) -> Iterator[None]:
+        """Attention weights need the eager implementation (SDPA does not return them)."""
+        before = getattr(self.model.config, "_attn_implementation", None)
+        if before in (None, "eager") or not hasattr(self.model, "set_attn_implementation"):
+            yield
+            return
+        self.model.set_attn_implementation("eager")
+        try:
+            yield
+        finally:
+            self.model.set_attn_implementation(before)
+
+    def _links(
+        self, source: str, src: list[int], translation: str, tgt: list[int], attention: Any
+    ) -> tuple[Link, ...] | None:
+        specials = set(self.tokenizer.all_special_ids)
+        src_pieces = self.tokenizer.convert_ids_to_tokens(src)
+        tgt_keep = [t for t in tgt if t not in specials]
+        src_at = piece_offsets(source, src_pieces)
+        tgt_at = piece_offsets(translation, self.tokenizer.convert_ids_to_tokens(tgt_keep))
+        columns = [j for j, t in enumerate(src) if t not in specials]
+        if src_at is None or tgt_at is None or not columns or len(tgt_keep) != len(tgt):
+            return None
+        links: list[Link] = []
+        for k, (start, end) in enumerate(tgt_at):
+            row = attention[k]
+            best = max(columns, key=lambda j: float(row[j]))
+            links.append((start, end, *src_at[best]))
+        return tuple(links)
 
     def _scores(self, out, sequences, offset: int, length_penalty: float) -> list[float]:
         seq_scores = getattr(out, "sequences_scores", None)
