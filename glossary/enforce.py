@@ -439,7 +439,7 @@ def _force(
             lost = [k for k in ks if after[k] is None]
             if len(lost) == len(ks):
                 # The back end lost the forced words (e.g. a tokenizer cannot spell them).
-                log.warning(
+                log.info(
                     "forced term %r did not survive decoding: %r", s.matches[ks[0]].preferred, new
                 )
                 s.given_up.update(ks)
