@@ -74,7 +74,7 @@ def test_a_span_the_back_end_cannot_keep_is_failed_never_hidden():
     (r,) = enforce_terms(fake, [src], OPTS, Glossary(()), protect=True)
     numword = r.outcomes[0]
     assert (numword.kind, numword.status, numword.found) == ("numword", "failed", None)
-    assert numword.reason and numword.expected[0] == "eight"
+    assert numword.reason and numword.expected[0] == "eight months"
     assert r.outcomes[1].kind == "name" and r.outcomes[1].status == "model"
 
 
@@ -290,7 +290,8 @@ def test_an_aligned_item_replaces_the_models_attempt():
     (o,) = r.outcomes
     assert (o.kind, o.status) == ("numword", "forced") and "cross-attention" in o.reason
     prefix = fake.calls[-1][2][0]
-    assert prefix == "They-stayed months eight"  # "20", aligned with "minane", is gone
+    # "months 20", aligned with "miezi minane", is replaced by "eight months".
+    assert prefix == "They-stayed eight months"
     assert "20" not in r.text and fake.aligned[0] == [attempt]
 
 

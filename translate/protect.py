@@ -675,6 +675,19 @@ def _build_numword(match: re.Match[str], text: str) -> _Result:
     return _span("numword", match, forms, str(n))
 
 
+# Periods counted in words: "miezi minane" is "eight months", a figure as much as "8 months".
+_PERIODS = {"miezi": "months", "siku": "days", "wiki": "weeks", "miaka": "years", "dakika": "minutes"}
+
+
+def _build_period(match: re.Match[str], text: str) -> _Result:
+    n = _numword_value(match.group("pw"))
+    if n is None or n < 2:
+        return None
+    unit = _PERIODS[match.group("u").lower()]
+    word = _english_word(n) or str(n)
+    return _span("numword", match, (f"{word} {unit}", f"{n} {unit}", f"{n}-{unit[:-1]}"), str(n))
+
+
 def _build_ordinal(match: re.Match[str], text: str) -> _Result:
     n = T.ORDINAL_STEMS[match.group("o").lower()]
     return _span("numword", match, (T.ENGLISH_ORDINALS[n], _ordinal_suffix(n)), f"ord:{n}")
@@ -892,6 +905,11 @@ _DETECTORS: tuple[_Detector, ...] = tuple(
                 rf"{_B}(?i:wa|ya)\s+(?i:nchi)\s+(?i:mbili){_E}",
                 _build_bilateral,
                 (False, ("mbili",)),
+            ),
+            (
+                rf"{_B}(?P<u>(?i:{'|'.join(_PERIODS)}))\s+(?P<pw>(?i:{_NUMWORD})){_E}",
+                _build_period,
+                (False, tuple(_PERIODS)),
             ),
             (_ORDINAL, _build_ordinal, (False, tuple(T.ORDINAL_STEMS))),
             (rf"(?i:{_NUMWORD})", _build_numword, (False, _NUMBER_STEMS)),
