@@ -23,7 +23,9 @@ def _read(name: str) -> list[str]:
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory, monkeypatch):
     """CTranslate2 conversions go to a per-session folder, never the user's cache."""
-    monkeypatch.setenv("TAFSIRI_CACHE", str(tmp_path_factory.getbasetemp() / "tafsiri-cache"))
+    cache = tmp_path_factory.getbasetemp() / "tafsiri-cache"
+    monkeypatch.setenv("TAFSIRI_CACHE", str(cache))
+    monkeypatch.setattr("translate.ct2.default_cache_dir", lambda: cache)
 
 
 @pytest.fixture(scope="session")

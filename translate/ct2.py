@@ -49,6 +49,15 @@ _SPM = ("source.spm", "target.spm")
 _DEFAULT_MAX_INPUT = 512
 
 
+def default_cache_dir() -> Path:
+    """Where conversions go when no cache folder is given: ``~/.cache/tafsiri``.
+
+    The CLI passes its own (``$TAFSIRI_CACHE`` or ``$XDG_CACHE_HOME/tafsiri``); the library
+    reads no environment.
+    """
+    return Path.home() / ".cache" / "tafsiri"
+
+
 class NotConvertible(InputError):
     """The model is not one CTranslate2 can convert (``--backend auto`` then uses transformers)."""
 
@@ -306,7 +315,7 @@ class CT2Backend:
                 raise ValueError(
                     "float16 needs a GPU; on the CPU use int8, int8_float32 or float32"
                 )
-            root = Path(cache_dir) if cache_dir is not None else Path.home() / ".cache" / "tafsiri"
+            root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
             conversion = convert_model(folder, quantization, root)
             path = conversion.path
             self.fingerprint = conversion.source_fingerprint

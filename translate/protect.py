@@ -676,7 +676,13 @@ def _build_numword(match: re.Match[str], text: str) -> _Result:
 
 
 # Periods counted in words: "miezi minane" is "eight months", a figure as much as "8 months".
-_PERIODS = {"miezi": "months", "siku": "days", "wiki": "weeks", "miaka": "years", "dakika": "minutes"}
+_PERIODS = {
+    "miezi": "months",
+    "siku": "days",
+    "wiki": "weeks",
+    "miaka": "years",
+    "dakika": "minutes",
+}
 
 
 def _build_period(match: re.Match[str], text: str) -> _Result:
