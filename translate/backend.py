@@ -27,6 +27,8 @@ __all__ = [
     "load_backend",
     "default_threads",
     "quiet_waits",
+    "resolve_threads",
+    "where",
 ]
 
 log = logging.getLogger(__name__)
@@ -224,6 +226,22 @@ def quiet_waits() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
+def resolve_threads(threads: int) -> int:
+    """The thread count a back end runs with: ``threads``, or :func:`default_threads` for 0.
+
+    Raises:
+        ValueError: a negative count.
+    """
+    if threads < 0:
+        raise ValueError(f"threads must be 0 (default) or positive, got {threads}")
+    return threads or default_threads()
+
+
+def where(device: str, threads: int) -> str:
+    """How a back end's description names where it runs: ``cpu, 2 threads`` or the GPU."""
+    return f"cpu, {threads} threads" if device == "cpu" else device
+
+
 def _backend_class(name: str) -> type:
     if name not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKEND_CHOICES)}, got {name!r}")
@@ -257,8 +275,7 @@ def load_backend(
         ValueError: an unknown back end, device or compute type.
         InputError: the model cannot be found or loaded.
     """
-    if threads < 0:
-        raise ValueError(f"threads must be 0 (default) or positive, got {threads}")
+    resolve_threads(threads)
     quiet_waits()
     if name == "transformers" or name not in ("auto", "ct2"):
         # transformers runs float32 only; "default" means exactly that for it.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.backend import DecodeOptions, Hypothesis, Link, default_threads, piece_offsets
+from translate.backend import DecodeOptions, Hypothesis, Link, piece_offsets, resolve_threads, where
 from translate.batching import plan_batches
 from translate.devices import resolve_device
 from translate.model_catalog import fingerprint, is_ct2_model, resolve_model_path
@@ -294,15 +294,14 @@ class CT2Backend:
                 f"compute type must be default or one of {', '.join(QUANTIZATIONS)}, "
                 f"got {compute_type!r}"
             )
-        if threads < 0:
-            raise ValueError(f"threads must be 0 (default) or positive, got {threads}")
+        threads = resolve_threads(threads)
         import ctranslate2
         import sentencepiece as spm
 
         self.device = resolve_device(device, ctranslate2.get_cuda_device_count())
         self.model_id = str(model)
         folder = resolve_model_path(model)
-        self.threads = threads or default_threads()
+        self.threads = threads
         if is_ct2_model(folder):
             path, quantization = folder, compute_type
             self.fingerprint = fingerprint(folder)
@@ -347,8 +346,7 @@ class CT2Backend:
         self._eos = [] if config.get("add_source_eos") else ["</s>"]
         self._source = spm.SentencePieceProcessor(model_file=str(path / "source.spm"))
         self._target = spm.SentencePieceProcessor(model_file=str(path / "target.spm"))
-        where = f"cpu, {self.threads} threads" if self.device == "cpu" else self.device
-        self.description = f"ct2 {self.compute_type} on {where}"
+        self.description = f"ct2 {self.compute_type} on {where(self.device, self.threads)}"
         log.info("loaded %s with CTranslate2 (%s)", self.model_id, self.description)
 
     # -- tokens ----------------------------------------------------------------------------

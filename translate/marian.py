@@ -19,9 +19,10 @@ from translate.backend import (
     DecodeOptions,
     Hypothesis,
     Link,
-    default_threads,
     piece_offsets,
     quiet_waits,
+    resolve_threads,
+    where,
 )
 from translate.batching import plan_batches
 from translate.devices import resolve_device
@@ -71,8 +72,7 @@ class MarianBackend:
                 f"the transformers back end runs float32; compute type {compute_type!r} needs "
                 "--backend ct2"
             )
-        if threads < 0:
-            raise ValueError(f"threads must be 0 (default) or positive, got {threads}")
+        threads = resolve_threads(threads)
         folder = resolve_model_path(model)
         has_weights = any((folder / n).exists() for n in ("model.safetensors", "pytorch_model.bin"))
         if is_ct2_model(folder) and not has_weights:
@@ -85,7 +85,7 @@ class MarianBackend:
         self.device = resolve_device(device, torch.cuda.device_count())
         self.model_id = str(model)
         self.path = folder
-        self.threads = threads or default_threads()
+        self.threads = threads
         if self.device == "cpu":
             torch.set_num_threads(self.threads)
         from transformers import MarianMTModel, MarianTokenizer
@@ -114,8 +114,7 @@ class MarianBackend:
             limits.append(int(self.tokenizer.model_max_length))
         self.max_input_tokens = min(limits)
         self.fingerprint = fingerprint(folder)
-        where = f"cpu, {self.threads} threads" if self.device == "cpu" else self.device
-        self.description = f"transformers float32 on {where}"
+        self.description = f"transformers float32 on {where(self.device, self.threads)}"
         self._pad = self.model.config.pad_token_id
         self._start = self.model.generation_config.decoder_start_token_id
         if self._start is None:
