@@ -44,15 +44,23 @@ def import_command(
         ),
     ] = None,
     glossary: Annotated[
-        Path | None,
+        list[str] | None,
         typer.Option(
             "--glossary",
             "-g",
-            help="Glossary for articles and for runs made without one (default: the shipped one).",
+            help="Glossary for articles and for runs made without one (default: the shipped "
+            "one); repeat to merge, +FILE adds to the shipped one, as in tafsiri translate.",
         ),
     ] = None,
     no_glossary: Annotated[
         bool, typer.Option("--no-glossary", help="No glossary for articles and unglossed runs.")
+    ] = False,
+    no_protect: Annotated[
+        bool,
+        typer.Option(
+            "--no-protect",
+            help="Translate articles without enforcing figures, dates, names and addresses.",
+        ),
     ] = False,
     model: Annotated[
         str | None, typer.Option("--model", help="Model for articles (default: the embedded one).")
@@ -62,16 +70,22 @@ def import_command(
         bool, typer.Option("--replace", help="Replace documents that already have edits.")
     ] = False,
 ) -> None:
-    """Create or update a review project (all or nothing: a bad input writes nothing)."""
-    from glossary import Glossary, default_glossary, load_glossary
-    from review.importing import import_paths
+    """Create or update a review project (all or nothing: a bad input writes nothing).
 
-    if glossary is not None and no_glossary:
+    Articles are translated exactly as ``tafsiri translate`` would with the same options: the
+    glossary and the protected spans are enforced by the same decoder hook.
+    """
+    from glossary import Constraints, Glossary
+    from review.importing import import_paths
+    from translate.cli_translate import load_hook
+
+    if glossary and no_glossary:
         _fail("--glossary and --no-glossary exclude each other")
     try:
-        gloss: Glossary | None = None
-        if not no_glossary:
-            gloss = default_glossary() if glossary is None else load_glossary(glossary)
+        hook = load_hook(glossary, no_glossary, not no_protect)
+        gloss: Glossary | None = hook.glossary if isinstance(hook, Constraints) else hook
+        if gloss is not None and not len(gloss):
+            gloss = None  # --no-glossary: nothing to match against unglossed runs
 
         def translator():  # type: ignore[no-untyped-def]
             from translate.pipeline import Translator
@@ -79,7 +93,7 @@ def import_command(
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             return Translator(
                 model or os.environ.get("TAFSIRI_MODEL") or None,
-                glossary=gloss,
+                glossary=hook,
                 threads=threads,
                 registry=registry_path(),
                 cache_dir=cache_dir(),

@@ -23,10 +23,10 @@ from translate.cli_support import fail as _fail
 from translate.hooks import STATUSES
 from translate.textio import InputError, decode_bytes, write_text_atomic
 
-__all__ = ["register"]
+__all__ = ["load_hook", "register"]
 
 
-def _load_glossary(specs: list[str] | None, off: bool, protect: bool = True) -> Any:
+def load_hook(specs: list[str] | None, off: bool, protect: bool = True) -> Any:
     """The decoder hook: the shipped diplomatic glossary plus protected spans unless told otherwise.
 
     ``specs`` are merged in order (see :func:`glossary.load_glossaries`; ``+FILE`` adds to the
@@ -237,7 +237,7 @@ def translate_command(
             decode_bytes(b"", "--encoding", encoding)
         options = DecodeOptions(beam=beam, max_length=max_length, batch_tokens=batch_tokens)
         check = replace(DEFAULT_CHECK, redecode=False) if no_redecode else DEFAULT_CHECK
-        glossary = _load_glossary(glossary_file, no_glossary, not no_protect)
+        glossary = load_hook(glossary_file, no_glossary, not no_protect)
         folder = resolve_model(model or os.environ.get("TAFSIRI_MODEL") or None, registry_path())
         settings = RunSettings(
             model=str(folder),
