@@ -42,6 +42,9 @@ SRC = "Rais alisema kuwa mazungumzo yataendelea wiki ijayo mjini Dodoma."
             "repetition",
             "'and other cities' 4 times",
         ),
+        # A doubled word: the stutter of about one translation in twenty.
+        (SRC, "The video shows protesters in South West West in April.", "repetition", "'west'"),
+        (SRC, "He sent the the members home.", "repetition", "'the' twice in a row"),
         (SRC, "The Secretary of Slovakiakiakiakia spoke.", "characters", "4 times in a row"),
         (SRC, "Commentmentmentmentmentments are closed here next week.", "characters", "ment"),
         (SRC, "The talks continue at Al-Sadrrrrpora next week in Dodoma.", "characters", "'r' 4"),
@@ -64,7 +67,6 @@ def test_loops_and_wild_lengths_are_found(source, output, kind, detail):
     ("source", "output"),
     [
         (SRC, "The President said that the talks will continue next week in Dodoma."),
-        (SRC, "He sent the the members home."),  # one doubled word is a slip, not a loop
         ("Habari.", "Hello."),
         ("Asante sana", "Thank you very much"),
         ("", ""),
@@ -94,8 +96,16 @@ def test_check_values_are_validated_with_messages():
         DegenerateCheck(repetition_penalty=0.5)
     with pytest.raises(ValueError, match="kind must be one of"):
         Problem("looping", "x")
-    assert DEFAULT_CHECK.signature() == "1.3/3"
-    assert DegenerateCheck(redecode=False).signature() == "flag"
+    assert DEFAULT_CHECK.signature() == "1.3/3+doubled"
+    assert DegenerateCheck(redecode=False, doubled_words=False).signature() == "flag"
+
+
+def test_doubled_words_count_unless_the_source_doubles_one_or_the_check_is_off():
+    assert find_problems("Alitembea pole pole.", "He walked slowly slowly.") == ()
+    assert find_problems(SRC, "It cost 10 10 shillings.") == ()  # figures are not words
+    loose = DegenerateCheck(doubled_words=False)
+    assert find_problems(SRC, "He sent the the members home.", loose) == ()
+    assert find_problems(SRC, "radio radio radio", loose)  # loops are still loops
 
 
 def test_flags_say_what_was_cured_and_what_persists():
@@ -184,7 +194,8 @@ def test_a_loop_is_redecoded_with_repetition_control_and_the_cure_kept():
             "persists": False,
         }
     ]
-    assert record["decode"]["degenerate"] == "1.3/3" and "degen:1.3/3" in record["signature"]
+    assert record["decode"]["degenerate"] == "1.3/3+doubled"
+    assert "degen:1.3/3+doubled" in record["signature"]
 
 
 def test_a_loop_that_persists_is_kept_and_flagged_never_silently():
@@ -201,7 +212,7 @@ def test_the_check_can_flag_without_redecoding_or_be_turned_off():
     doc = Translator(backend, degenerate=DegenerateCheck(redecode=False)).translate_document(DOC)
     assert len(backend.calls) == 1
     assert doc.segments[1].degenerate and not doc.segments[1].redecoded
-    assert doc.info.signature().count("degen:flag") == 1
+    assert doc.info.signature().count("degen:flag+doubled") == 1
     backend.calls.clear()
     off = Translator(backend, degenerate=None).translate_document(DOC)
     assert len(backend.calls) == 1 and all(s.flags == () for s in off.segments)

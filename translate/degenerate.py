@@ -76,6 +76,10 @@ class DegenerateCheck:
         word_run: a word (or words each starting with it, "develop develop developing")
             this many times in a row is a loop. Words compare case-folded, edge punctuation
             stripped; a run the source itself has is not counted.
+        doubled_words: a word with letters written twice in a row ("also also", "West West")
+            is a repetition too. A small model stutters like this in about one sentence in
+            twenty; English references almost never do ("had had" aside), and a source that
+            doubles a word itself ("pole pole") is not counted.
         ngram_run: an n-gram of 2-4 words this many times back to back is a loop.
         ngram_share: one n-gram (1-4 words) occurring at least ``ngram_run`` times and covering
             more than this share of the output's words is a loop (outputs of at least
@@ -94,6 +98,7 @@ class DegenerateCheck:
     """
 
     word_run: int = 3
+    doubled_words: bool = True
     ngram_run: int = 3
     ngram_share: float = 0.4
     share_min_words: int = 8
@@ -129,10 +134,14 @@ class DegenerateCheck:
             )
 
     def signature(self) -> str:
-        """A short form for run signatures: ``"1.2/3"``, ``"flag"`` (no re-decode)."""
-        if not self.redecode:
-            return "flag"
-        return f"{self.repetition_penalty:g}/{self.no_repeat_ngram_size}"
+        """A short form for run signatures: ``"1.3/3+doubled"``, ``"flag"`` (no re-decode).
+
+        ``+doubled`` when :attr:`doubled_words` is on (it changes which pieces are re-decoded).
+        """
+        base = (
+            f"{self.repetition_penalty:g}/{self.no_repeat_ngram_size}" if self.redecode else "flag"
+        )
+        return f"{base}+doubled" if self.doubled_words else base
 
 
 #: The thresholds the pipeline uses unless told otherwise.
@@ -159,6 +168,14 @@ def _word_run(words: list[str], need: int) -> tuple[str, int] | None:
     return None
 
 
+def _doubled(words: list[str]) -> str | None:
+    """The first word with letters written twice in a row."""
+    for a, b in zip(words, words[1:], strict=False):
+        if a == b and any(ch.isalpha() for ch in a):
+            return a
+    return None
+
+
 def _ngram_run(words: list[str], need: int) -> tuple[str, int] | None:
     for n in (2, 3, 4):
         for i in range(len(words) - n * need + 1):
@@ -177,6 +194,10 @@ def _repetition(source: str, output: str, check: DegenerateCheck) -> str | None:
     run = _word_run(words, check.word_run)
     if run and not _word_run(src, check.word_run):
         return f"{run[0]!r} {run[1]} times in a row"
+    if check.doubled_words:
+        doubled = _doubled(words)
+        if doubled and not _doubled(src):
+            return f"{doubled!r} twice in a row"
     gram = _ngram_run(words, check.ngram_run)
     if gram and not _ngram_run(src, check.ngram_run):
         return f"{gram[0]!r} {gram[1]} times in a row"

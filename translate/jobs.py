@@ -224,7 +224,7 @@ class RunSettings:
         decode: the decode options.
         max_segment_tokens: the long-segment split threshold.
         glossary: the decoder hook's checksum, or ``None``.
-        degenerate: the degenerate-output check's signature (``"1.3/3"``, ``"flag"``), or
+        degenerate: the degenerate-output check's signature (``"1.3/3+doubled"``, ``"flag"``), or
             ``None`` when it is off.
     """
 
