@@ -1,6 +1,7 @@
 """Speed of ``tafsiri eval``'s significance tests: old proxy path against the vectorised one.
 
-    python benchmarks/eval_speed.py [--repeat 1] [--bootstrap 1000] [--ar-trials 1000] [--no-cli]
+    python benchmarks/eval_speed.py [--repeat 1] [--bootstrap 1000] [--ar-trials 1000]
+                                    [--no-cli | --no-sacrebleu]
 
 Data: MAFAND-MT ``test.en`` (1,835 segments, from ../shared) as the reference, and three systems
 made from it by seeded word drops and swaps (:func:`perturb`), so that the scores spread out
@@ -161,6 +162,8 @@ def command_lines(refs: list[str], systems: dict[str, list[str]], args: argparse
             ],
             f"tafsiri eval (bootstrap {args.bootstrap} + AR {args.ar_trials}, HTML + JSON)": tafsiri,
         }
+        if args.no_sacrebleu:
+            runs = {k: v for k, v in runs.items() if k.startswith("tafsiri")}
         print("command lines (each a fresh process, imports included):")
         for label, cmd in runs.items():
             line(label, *timed_command(cmd, args.repeat))
@@ -172,6 +175,11 @@ def main() -> None:
     parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples")
     parser.add_argument("--ar-trials", type=int, default=1000, help="AR trials")
     parser.add_argument("--no-cli", action="store_true", help="skip the command-line timings")
+    parser.add_argument(
+        "--no-sacrebleu",
+        action="store_true",
+        help="time only the tafsiri eval command line (sacreBLEU's take about 3.5 minutes each)",
+    )
     args = parser.parse_args()
 
     refs = (MAFAND / "test.en").read_text(encoding="utf-8").splitlines()
