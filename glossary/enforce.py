@@ -280,6 +280,7 @@ class _State:
     capped: set[int] = field(default_factory=set)
     links: tuple[Link, ...] | None = None  # the back end's alignment of ``text``
     aligned: set[int] = field(default_factory=set)  # forced where the model's attempt was
+    doubled: set[int] = field(default_factory=set)  # not forced: it would write a word twice
 
 
 def _hits(text: str, matches: Sequence[Requirement]) -> list[tuple[int, int, str] | None]:
@@ -422,10 +423,16 @@ def _force(
                 continue
             left = rounds - round_no  # rounds after this one
             if left and len(missing) <= 2 * (left + 1):
-                batch.append((s, missing[:1], _prefix(s, missing[:1], hits)))
+                prefix = _prefix(s, missing[:1], hits)
+                if missing[0] in s.doubled:
+                    s.given_up.add(missing[0])
+                else:
+                    batch.append((s, missing[:1], prefix))
                 continue
             placed, prefix = _fitting_prefix(backend, s, missing, hits)
+            s.given_up.update(k for k in placed if k in s.doubled)
             s.capped.update(k for k in missing if k not in placed)
+            placed = [k for k in placed if k not in s.doubled]
             if placed:
                 batch.append((s, placed, prefix))
         if not batch:
@@ -434,6 +441,9 @@ def _force(
         for (s, ks, prefix), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
             links = _shifted(hyps[0].links, hyps[0].text, new, len(prefix)) if hyps else None
+            echo = _drop_echo(new, prefix)
+            if echo != new:
+                new, links = echo, None
             s.forced.update(ks)
             after = _hits(new, s.matches)
             lost = [k for k in ks if after[k] is None]
@@ -567,6 +577,35 @@ def _word_boundary(text: str, prefix: str) -> str:
     return text
 
 
+def _drop_echo(text: str, prefix: str) -> str:
+    """Drop the model's echo of the forced words' last word ("$114.3 million million").
+
+    Having been forced to write the item, the model often goes on with the end of its own
+    attempt at it; a word repeated right at the junction is that echo, not English.
+    """
+    if not text.startswith(prefix):
+        return text
+    head = prefix.split()
+    rest = text[len(prefix) :]
+    match = re.match(r"\s+(\S+)", rest)
+    if not head or match is None:
+        return text
+    word = match.group(1)
+    if _plain(word) and _plain(word) == _plain(head[-1]):
+        return prefix + rest[match.end() :]
+    return text
+
+
+def _plain(word: str) -> str:
+    return re.sub(r"^\W+|\W+$", "", word).casefold()
+
+
+def _doubles(head: str, term: str) -> bool:
+    """Whether ``term`` written after ``head`` repeats its last word ("Kazakhstan Kazakhstan")."""
+    last, first = _plain(head.split()[-1]) if head.split() else "", _plain(term.split()[0])
+    return last == first and any(ch.isalpha() for ch in first)
+
+
 def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = False) -> str:
     """The translation's words up to where each term of ``ks`` belongs, each followed by it.
 
@@ -582,8 +621,14 @@ def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = Fa
     for k in ks:
         cut, resume = _cut(s, k, hits, words, floor)
         piece = text[floor:cut].strip() if out else text[:cut].rstrip()
-        out = f"{out} {piece}".strip() if piece else out
-        out = f"{out} {_term_text(s, k, out)}" if out else _term_text(s, k, out)
+        head = f"{out} {piece}".strip() if piece else out
+        term = _term_text(s, k, head)
+        if _doubles(head, term):
+            # The only place left for it is beside the same word: the translation has no
+            # place for this occurrence ("between Kazakhstan Kazakhstan"). Flag, never stutter.
+            s.doubled.add(k)
+            continue
+        out = f"{head} {term}" if head else term
         floor = max(floor, resume)
     if keep_placed:
         last = max((h[1] for h in hits if h is not None and h[1] > floor), default=floor)
@@ -702,6 +747,11 @@ def _outcomes(s: _State, max_rounds: int) -> EnforcedTranslation:
 
 def _failure(s: _State, k: int, max_rounds: int) -> str:
     """Why a required term is missing from the final translation."""
+    if k in s.doubled:
+        return (
+            "not forced: next to the model's own words it would write a word twice (the "
+            "translation has no place for this occurrence)"
+        )
     if k in s.given_up:
         return "not in any hypothesis; forcing it did not survive decoding"
     if not max_rounds:

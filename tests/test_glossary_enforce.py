@@ -94,6 +94,29 @@ def test_missing_term_is_forced_where_it_belongs_not_appended():
     assert r.text.endswith("and the talks went on.")
 
 
+def test_the_models_echo_of_a_forced_term_is_dropped():
+    # Forced to write the term, the model goes on with the end of its own attempt.
+    src = "Tunatarajia mashauriano ya kisiasa mjini Brussels wiki ijayo."
+    fake = FakeBackend(
+        {src: ["We expect the political talks in Brussels next week."] * 4},
+        tail="consultations in Brussels next week.",
+    )
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert statuses(r) == ["forced"]
+    assert r.text.endswith("political consultations in Brussels next week.")
+
+
+def test_an_occurrence_that_would_double_a_word_is_failed_not_forced():
+    # Two occurrences in the source, one in the English: the only place left for the second
+    # is beside the first ("Belgium Belgium"), so it is flagged instead.
+    src = "Wizara ilisema Ubelgiji na Ubelgiji zitashirikiana."
+    fake = FakeBackend({src: ["The ministry said Belgium will cooperate."] * 4})
+    (r,) = enforce_terms(fake, [src], OPTS, G)
+    assert r.text == "The ministry said Belgium will cooperate."
+    assert statuses(r) == ["model", "failed"]
+    assert "write a word twice" in r.outcomes[1].reason
+
+
 def test_several_missing_terms_are_forced_left_to_right():
     src = "Ubelgiji na Wizara ya Mambo ya Nje walifanya mashauriano ya kisiasa jana."
     fake = FakeBackend({src: ["They held talks yesterday."] * 4})
@@ -289,10 +312,14 @@ def test_terms_the_cap_leaves_out_are_failed_with_reason_cap():
 
 def test_identical_occurrences_count_once_each():
     src = "Ubelgiji na Ubelgiji na Ubelgiji."
-    two = FakeBackend({src: ["Belgium and Belgium."] * 4}, tail=".")
+    two = FakeBackend({src: ["Belgium and Belgium, they said."] * 4}, tail="and more.")
     (r,) = enforce_terms(two, [src], OPTS, G)
     assert statuses(r) == ["model", "model", "forced"]
     assert r.text.count("Belgium") == 3
+    # Where the only place left is beside the same word, the third is flagged instead.
+    beside = FakeBackend({src: ["Belgium and Belgium."] * 4}, tail=".")
+    (r,) = enforce_terms(beside, [src], OPTS, G)
+    assert statuses(r) == ["model", "model", "failed"] and r.text == "Belgium and Belgium."
 
 
 class CountingBackend:
