@@ -600,6 +600,15 @@ def _plain(word: str) -> str:
     return re.sub(r"^\W+|\W+$", "", word).casefold()
 
 
+def _in_other_hit(text: str, cut: int, k: int, hits: Sequence) -> bool:
+    """Whether the last word of ``text`` before ``cut`` belongs to another item in place."""
+    words = list(re.finditer(r"\S+", text[:cut]))
+    if not words:
+        return False
+    a, b = words[-1].span()
+    return any(h is not None and j != k and h[0] < b and a < h[1] for j, h in enumerate(hits))
+
+
 def _doubles(head: str, term: str) -> bool:
     """Whether ``term`` written after ``head`` repeats its last word ("Kazakhstan Kazakhstan")."""
     last, first = _plain(head.split()[-1]) if head.split() else "", _plain(term.split()[0])
@@ -624,10 +633,18 @@ def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = Fa
         head = f"{out} {piece}".strip() if piece else out
         term = _term_text(s, k, head)
         if _doubles(head, term):
-            # The only place left for it is beside the same word: the translation has no
-            # place for this occurrence ("between Kazakhstan Kazakhstan"). Flag, never stutter.
-            s.doubled.add(k)
-            continue
+            if piece and not _in_other_hit(text, cut, k, hits):
+                # The word before is the model's partial attempt ("the director" + "Director
+                # General"): the item takes its place.
+                head = head.rsplit(None, 1)[0] if len(head.split()) > 1 else ""
+                term = _term_text(s, k, head)
+            elif s.matches[k].kind != "term":
+                # Beside another occurrence of itself ("between Kazakhstan Kazakhstan"): the
+                # translation has no place for this one. A figure or name is flagged rather
+                # than stuttered; a glossary term, the user's explicit contract, is still
+                # forced (and the degenerate check re-decodes the stutter).
+                s.doubled.add(k)
+                continue
         out = f"{head} {term}" if head else term
         floor = max(floor, resume)
     if keep_placed:
