@@ -39,6 +39,7 @@ up in English with the glossary matcher, spans with :func:`translate.protect.loc
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import re
@@ -600,13 +601,23 @@ def _plain(word: str) -> str:
     return re.sub(r"^\W+|\W+$", "", word).casefold()
 
 
-def _in_other_hit(text: str, cut: int, k: int, hits: Sequence) -> bool:
-    """Whether the last word of ``text`` before ``cut`` belongs to another item in place."""
-    words = list(re.finditer(r"\S+", text[:cut]))
-    if not words:
+def _in_other_hit(cut: int, k: int, words: list[int], placed: list[tuple[int, int, int]]) -> bool:
+    """Whether the translation's last word before ``cut`` is part of another item in place.
+
+    ``words`` are the translation's word starts, ``placed`` the items found in it as sorted
+    ``(start, end, index)``; both are searched by bisection, so a line repeating one term
+    thousands of times stays linear.
+    """
+    w = bisect.bisect_left(words, cut) - 1
+    if w < 0:
         return False
-    a, b = words[-1].span()
-    return any(h is not None and j != k and h[0] < b and a < h[1] for j, h in enumerate(hits))
+    a = words[w]
+    i = bisect.bisect_left(placed, (cut, -1, -1)) - 1
+    while i >= 0 and placed[i][1] > a:
+        if placed[i][2] != k:
+            return True
+        i -= 1
+    return False
 
 
 def _doubles(head: str, term: str) -> bool:
@@ -625,6 +636,7 @@ def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = Fa
     """
     text = s.text
     words = [m.start() for m in re.finditer(r"\S+", text)]
+    placed = sorted((h[0], h[1], j) for j, h in enumerate(hits) if h is not None)
     out = ""
     floor = s.locked_chars
     for k in ks:
@@ -633,7 +645,7 @@ def _prefix(s: _State, ks: Sequence[int], hits: Sequence, keep_placed: bool = Fa
         head = f"{out} {piece}".strip() if piece else out
         term = _term_text(s, k, head)
         if _doubles(head, term):
-            if piece and not _in_other_hit(text, cut, k, hits):
+            if piece and not _in_other_hit(cut, k, words, placed):
                 # The word before is the model's partial attempt ("the director" + "Director
                 # General"): the item takes its place.
                 head = head.rsplit(None, 1)[0] if len(head.split()) > 1 else ""
