@@ -442,7 +442,7 @@ def _force(
         for (s, ks, prefix), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
             links = _shifted(hyps[0].links, hyps[0].text, new, len(prefix)) if hyps else None
-            echo = _drop_echo(new, prefix)
+            echo = _drop_echo(new, prefix) if not _has_doubled(s.source) else new
             if echo != new:
                 new, links = echo, None
             s.forced.update(ks)
@@ -595,6 +595,12 @@ def _drop_echo(text: str, prefix: str) -> str:
     if _plain(word) and _plain(word) == _plain(head[-1]):
         return prefix + rest[match.end() :]
     return text
+
+
+def _has_doubled(text: str) -> bool:
+    """Whether ``text`` writes a word twice in a row (then so may its translation)."""
+    words = [_plain(w) for w in text.split()]
+    return any(a and a == b for a, b in zip(words, words[1:], strict=False))
 
 
 def _plain(word: str) -> str:

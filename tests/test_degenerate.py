@@ -79,6 +79,7 @@ def test_loops_and_wild_lengths_are_found(source, output, kind, detail):
         ),
         # Repetition the source has is the source's, not a loop.
         ("Zzzzz, alisema, la la la la.", "Zzzzz, he said, la la la la."),
+        (" ".join(["mashauriano"] * 12), " ".join(["consultations"] * 12)),
         ("Juuuuuust hivyo ndivyo.", "Juuuuuust like that."),
         ("Mr. Bush", "Mr. Bush"),  # short sources are never judged on length
     ],

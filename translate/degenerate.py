@@ -201,14 +201,20 @@ def _repetition(source: str, output: str, check: DegenerateCheck) -> str | None:
     gram = _ngram_run(words, check.ngram_run)
     if gram and not _ngram_run(src, check.ngram_run):
         return f"{gram[0]!r} {gram[1]} times in a row"
-    if len(words) >= check.share_min_words:
-        for n in (1, 2, 3, 4):
-            counts = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
-            if not counts:
-                break
-            top, k = counts.most_common(1)[0]
-            if k >= check.ngram_run and k * n / len(words) > check.ngram_share:
-                return f"{' '.join(top)!r} {k} times, {k * n}/{len(words)} words"
+    if len(words) >= check.share_min_words and not _dominated(src, check):
+        return _dominated(words, check)
+    return None
+
+
+def _dominated(words: list[str], check: DegenerateCheck) -> str | None:
+    """One n-gram (1-4 words) covering more than ``ngram_share`` of ``words``, described."""
+    for n in (1, 2, 3, 4):
+        counts = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+        if not counts:
+            break
+        top, k = counts.most_common(1)[0]
+        if k >= check.ngram_run and k * n / len(words) > check.ngram_share:
+            return f"{' '.join(top)!r} {k} times, {k * n}/{len(words)} words"
     return None
 
 
