@@ -50,6 +50,7 @@ from functools import cached_property
 from glossary.match import TermMatch, locate_targets
 from glossary.model import Glossary
 from translate.backend import Aligner, Backend, DecodeOptions, Link
+from translate.degenerate import doubled_word, plain_word
 from translate.hooks import STATUSES, HookResult, SpanOutcome
 from translate.protect import ProtectedSpan, find_spans, locate_all
 
@@ -442,7 +443,7 @@ def _force(
         for (s, ks, prefix), hyps in zip(batch, outs, strict=True):
             new = _word_boundary(hyps[0].text if hyps else "", prefix)
             links = _shifted(hyps[0].links, hyps[0].text, new, len(prefix)) if hyps else None
-            echo = _drop_echo(new, prefix) if not _has_doubled(s.source) else new
+            echo = _drop_echo(new, prefix) if doubled_word(s.source) is None else new
             if echo != new:
                 new, links = echo, None
             s.forced.update(ks)
@@ -592,19 +593,9 @@ def _drop_echo(text: str, prefix: str) -> str:
     if not head or match is None:
         return text
     word = match.group(1)
-    if _plain(word) and _plain(word) == _plain(head[-1]):
+    if plain_word(word) and plain_word(word) == plain_word(head[-1]):
         return prefix + rest[match.end() :]
     return text
-
-
-def _has_doubled(text: str) -> bool:
-    """Whether ``text`` writes a word twice in a row (then so may its translation)."""
-    words = [_plain(w) for w in text.split()]
-    return any(a and a == b for a, b in zip(words, words[1:], strict=False))
-
-
-def _plain(word: str) -> str:
-    return re.sub(r"^\W+|\W+$", "", word).casefold()
 
 
 def _in_other_hit(cut: int, k: int, words: list[int], placed: list[tuple[int, int, int]]) -> bool:
@@ -628,7 +619,7 @@ def _in_other_hit(cut: int, k: int, words: list[int], placed: list[tuple[int, in
 
 def _doubles(head: str, term: str) -> bool:
     """Whether ``term`` written after ``head`` repeats its last word ("Kazakhstan Kazakhstan")."""
-    last, first = _plain(head.split()[-1]) if head.split() else "", _plain(term.split()[0])
+    last, first = plain_word(head.split()[-1]) if head.split() else "", plain_word(term.split()[0])
     return last == first and any(ch.isalpha() for ch in first)
 
 

@@ -34,6 +34,8 @@ __all__ = [
     "Flag",
     "find_problems",
     "flags_for",
+    "doubled_word",
+    "plain_word",
 ]
 
 #: What :func:`find_problems` can report.
@@ -148,8 +150,18 @@ class DegenerateCheck:
 DEFAULT_CHECK = DegenerateCheck()
 
 
+def plain_word(word: str) -> str:
+    """A word as the repetition tests compare it: case-folded, edge punctuation stripped."""
+    return _EDGE.sub("", word).casefold()
+
+
+def doubled_word(text: str) -> str | None:
+    """The first word with letters that ``text`` writes twice in a row ("also also")."""
+    return _doubled(_words(text))
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in (_EDGE.sub("", t).casefold() for t in text.split()) if w]
+    return [w for w in (plain_word(t) for t in text.split()) if w]
 
 
 def _word_run(words: list[str], need: int) -> tuple[str, int] | None:
