@@ -13,6 +13,7 @@ from translate.degenerate import (
     DegenerateCheck,
     Flag,
     Problem,
+    drop_doubled_words,
     find_problems,
     flags_for,
 )
@@ -141,11 +142,13 @@ def test_redecode_options_add_repetition_control_to_the_first_decode():
 class LoopingBackend:
     """Loops on sources in ``loops`` unless decoded with a repetition penalty > 1.
 
-    ``stubborn`` sources loop whatever the options.
+    ``stubborn`` sources loop whatever the options; ``doubles`` sources come out with their
+    second word written twice, whatever the options (a repetition the n-gram ban cannot stop).
     """
 
     loops: set[str]
     stubborn: set[str] = field(default_factory=set)
+    doubles: set[str] = field(default_factory=set)
     calls: list[tuple[list[str], float, int]] = field(default_factory=list)
     model_id: str = "loop"
     name: str = "loop"
@@ -165,6 +168,8 @@ class LoopingBackend:
                 any(s in text for s in self.loops) and options.repetition_penalty == 1.0
             )
             words = text.upper().rstrip(".").split()
+            if any(s in text for s in self.doubles):
+                words.insert(1, words[1])
             english = " ".join([words[0]] * 6) if looping else " ".join(words) + "."
             out.append([Hypothesis(english, -1.0)])
         return out
@@ -206,6 +211,36 @@ def test_a_loop_that_persists_is_kept_and_flagged_never_silently():
     assert seg.translation == "RAIS RAIS RAIS RAIS RAIS RAIS"
     assert seg.redecoded and seg.degenerate
     assert seg.flags[0].persists and seg.flags[0].kind == "repetition"
+
+
+def test_a_doubled_word_that_survives_the_redecode_is_written_once_and_said_so():
+    backend = LoopingBackend(loops=set(), doubles={"Waziri ameondoka jana kwenda Arusha."})
+    doc = Translator(backend).translate_document(DOC)
+    seg = doc.segments[1]
+    assert len(backend.calls) == 2, "re-decoded first"
+    assert seg.translation == "WAZIRI AMEONDOKA JANA KWENDA ARUSHA."
+    assert seg.redecoded and not seg.degenerate
+    assert seg.flags == (
+        Flag(
+            "repetition",
+            "'ameondoka' twice in a row; written once after the re-decode",
+            True,
+            False,
+        ),
+    )
+    flag_only = Translator(backend, degenerate=DegenerateCheck(redecode=False))
+    kept = flag_only.translate_document(DOC).segments[1]
+    assert kept.translation == "WAZIRI AMEONDOKA AMEONDOKA JANA KWENDA ARUSHA."
+    assert kept.degenerate, "--no-redecode only flags: the output is left as the model wrote it"
+
+
+def test_drop_doubled_words_keeps_punctuation_and_repetition_the_source_has():
+    assert drop_doubled_words("x", "the will will be") == "the will be"
+    assert drop_doubled_words("x", "($114.3 million million, imports") == "($114.3 million, imports"
+    assert drop_doubled_words("x", 'said "also also," he') == 'said "also," he'
+    assert drop_doubled_words("x", "page 5 5 of") == "page 5 5 of", "figures are not words"
+    assert drop_doubled_words("sana sana", "very very good") == "very very good"
+    assert drop_doubled_words("x", "the the the end") == "the the the end", "a loop stays a loop"
 
 
 def test_the_check_can_flag_without_redecoding_or_be_turned_off():

@@ -35,6 +35,7 @@ __all__ = [
     "find_problems",
     "flags_for",
     "doubled_word",
+    "drop_doubled_words",
     "plain_word",
 ]
 
@@ -158,6 +159,44 @@ def plain_word(word: str) -> str:
 def doubled_word(text: str) -> str | None:
     """The first word with letters that ``text`` writes twice in a row ("also also")."""
     return _doubled(_words(text))
+
+
+def drop_doubled_words(source: str, text: str) -> str:
+    """``text`` with each word written twice in a row written once ("the will will be" → "the
+    will be"), unless ``source`` itself doubles a word (then it may be meant).
+
+    The last resort for a doubled word that survives the re-decode: the n-gram ban cannot
+    forbid a single repeated word, and an enforced span can land beside the model's own echo.
+    Of the two, the second is kept with the first one's leading punctuation. Longer runs
+    ("the the the") are left alone: they are loops, flagged as such.
+    """
+    if _doubled(_words(source)):
+        return text
+    tokens = text.split()
+    words = [plain_word(t) for t in tokens]
+    kept: list[str] = []
+    for i, token in enumerate(tokens):
+        word = words[i]
+        pair = (
+            i > 0
+            and word == words[i - 1]
+            and any(ch.isalpha() for ch in word)
+            and (i < 2 or words[i - 2] != word)
+            and (i + 1 == len(words) or words[i + 1] != word)
+        )
+        if pair:
+            kept[-1] = _lead(kept[-1]) + token[len(_lead(token)) :]
+            continue
+        kept.append(token)
+    return " ".join(kept) if len(kept) < len(tokens) else text
+
+
+def _lead(token: str) -> str:
+    """The punctuation a token starts with (the ``"`` of ``"also``)."""
+    for i, ch in enumerate(token):
+        if ch.isalnum() or ch == "_":
+            return token[:i]
+    return token
 
 
 def _words(text: str) -> list[str]:

@@ -23,7 +23,16 @@ from typing import Any
 
 from translate.backend import Backend, DecodeOptions, Hypothesis, load_backend
 from translate.batching import plan_batches
-from translate.degenerate import DEFAULT_CHECK, DegenerateCheck, Flag, find_problems, flags_for
+from translate.degenerate import (
+    DEFAULT_CHECK,
+    DegenerateCheck,
+    Flag,
+    Problem,
+    doubled_word,
+    drop_doubled_words,
+    find_problems,
+    flags_for,
+)
 from translate.hooks import DecoderHook, SpanOutcome
 from translate.longsplit import join_pieces, split_long
 from translate.markup import Markup, markdown_segments, parse, phrases_to_translate, restore
@@ -190,6 +199,18 @@ def redecode_options(options: DecodeOptions, check: DegenerateCheck) -> DecodeOp
         no_repeat_ngram_size=options.no_repeat_ngram_size or check.no_repeat_ngram_size,
     )
     return None if retry == options else retry
+
+
+def _drop_doubled(
+    source: str, piece: _Piece, problems: tuple[Problem, ...], check: DegenerateCheck
+) -> tuple[_Piece, tuple[Problem, ...], bool]:
+    """A doubled word that survived the re-decode, written once (see drop_doubled_words)."""
+    if not (check.doubled_words and problems and doubled_word(piece.text)):
+        return piece, problems, False
+    text = drop_doubled_words(source, piece.text)
+    if text == piece.text:
+        return piece, problems, False
+    return dataclasses.replace(piece, text=text), find_problems(source, text, check), True
 
 
 def _has_letters(text: str) -> bool:
@@ -420,13 +441,24 @@ class Translator:
             ks = [bad[b] for b in batch]
             again = self._run([work[k][1] for k in ks], retry, hook)
             for k, (text, terms) in zip(ks, again, strict=True):
-                second = find_problems(work[k][1], text, check)
+                source = work[k][1]
+                second = find_problems(source, text, check)
                 if len(second) <= len(first[k]):
-                    out[k] = _Piece(text, terms, flags_for(first[k], second, True))
+                    kept, final = _Piece(text, terms), second
                 else:
-                    out[k] = dataclasses.replace(
-                        pieces[k], flags=flags_for(first[k], first[k], True)
+                    kept, final = pieces[k], first[k]
+                kept, final, dropped = _drop_doubled(source, kept, final, check)
+                flags = flags_for(first[k], final, True)
+                if dropped:
+                    flags = tuple(
+                        dataclasses.replace(
+                            f, detail=f"{f.detail}; written once after the re-decode"
+                        )
+                        if f.kind == "repetition" and not f.persists
+                        else f
+                        for f in flags
                     )
+                out[k] = dataclasses.replace(kept, flags=flags)
         return out
 
     # -- public API ----------------------------------------------------------------------
