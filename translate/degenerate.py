@@ -179,8 +179,7 @@ def drop_doubled_words(source: str, text: str) -> str:
         word = words[i]
         pair = (
             i > 0
-            and word == words[i - 1]
-            and any(ch.isalpha() for ch in word)
+            and _same_word(words[i - 1], word)
             and (i < 2 or words[i - 2] != word)
             and (i + 1 == len(words) or words[i + 1] != word)
         )
@@ -222,9 +221,14 @@ def _word_run(words: list[str], need: int) -> tuple[str, int] | None:
 def _doubled(words: list[str]) -> str | None:
     """The first word with letters written twice in a row."""
     for a, b in zip(words, words[1:], strict=False):
-        if a == b and any(ch.isalpha() for ch in a):
+        if _same_word(a, b):
             return a
     return None
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Two plain words that make a doubled word: equal, and with letters (not "5 5")."""
+    return a == b and any(ch.isalpha() for ch in a)
 
 
 def _ngram_run(words: list[str], need: int) -> tuple[str, int] | None:

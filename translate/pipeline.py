@@ -28,7 +28,6 @@ from translate.degenerate import (
     DegenerateCheck,
     Flag,
     Problem,
-    doubled_word,
     drop_doubled_words,
     find_problems,
     flags_for,
@@ -205,7 +204,7 @@ def _drop_doubled(
     source: str, piece: _Piece, problems: tuple[Problem, ...], check: DegenerateCheck
 ) -> tuple[_Piece, tuple[Problem, ...], bool]:
     """A doubled word that survived the re-decode, written once (see drop_doubled_words)."""
-    if not (check.doubled_words and problems and doubled_word(piece.text)):
+    if not (check.doubled_words and problems):
         return piece, problems, False
     text = drop_doubled_words(source, piece.text)
     if text == piece.text:
