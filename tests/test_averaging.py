@@ -41,7 +41,18 @@ def test_the_average_is_the_element_wise_mean(two_checkpoints, tmp_path):
     for name, tensor in avg.items():
         assert tensor.dtype == wa[name].dtype
         torch.testing.assert_close(tensor, (wa[name] + wb[name]) / 2)
-    assert json.loads((out / "averaging.json").read_text())["averaged"] == [str(a), str(b)]
+    averaged = json.loads((out / "training.json").read_text())["averaged"]
+    assert averaged["checkpoints"] == [str(a), str(b)]
+    assert "steps" not in averaged, "these folders are not snapshots of a run"
+
+
+def test_the_average_keeps_the_last_checkpoints_training_record(two_checkpoints, tmp_path):
+    a, b = two_checkpoints
+    (b / "training.json").write_text(json.dumps({"step": 7, "previous": {"step": 3}}))
+    out = average_checkpoints([a, b], tmp_path / "avg")
+    record = json.loads((out / "training.json").read_text())
+    assert record["step"] == 7 and record["previous"] == {"step": 3}
+    assert record["averaged"]["checkpoints"] == [str(a), str(b)]
 
 
 def test_the_averaged_folder_loads_and_translates(two_checkpoints, tmp_path):
@@ -59,6 +70,9 @@ def test_the_cli_writes_the_average(two_checkpoints, tmp_path):
     result = runner.invoke(app, ["model", "average", str(a), str(b), "-o", str(tmp_path / "avg")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "avg" / "model.safetensors").is_file()
+    info = runner.invoke(app, ["model", "info", str(tmp_path / "avg")])
+    assert info.exit_code == 0, info.output
+    assert "average of 2 checkpoints" in info.output
 
 
 def _break_vocab(folder):

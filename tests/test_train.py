@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,10 @@ def test_snapshots_keep_the_last_evaluations_for_averaging(two_minute_run, tmp_p
         app, ["model", "average", *map(str, snapshots), "-o", str(tmp_path / "avg")]
     )
     assert averaged.exit_code == 0, averaged.output
+    record = json.loads((tmp_path / "avg" / "training.json").read_text())
+    run = json.loads((out / "training.json").read_text())
+    assert record["averaged"]["steps"] == [int(s.name.removeprefix("step-")) for s in snapshots]
+    assert record["curve"] == run["curve"], "the run's record comes along"
     translated = runner.invoke(
         app,
         ["translate", "-", "--model", str(tmp_path / "avg"), "--no-glossary", "-q"],
@@ -254,6 +259,37 @@ def test_fine_tuning_starts_from_a_named_model(tiny_model_dir, tmp_path, monkeyp
     assert result.exit_code == 0, result.output
     assert f"fine-tuning {tiny_model_dir.resolve()}" in result.output
     assert (out / "model.safetensors").exists()
+
+
+def test_a_fine_tuned_model_keeps_the_record_of_the_model_it_started_from(tiny_model_dir, tmp_path):
+    start = tmp_path / "stage1"
+    shutil.copytree(tiny_model_dir, start)
+    stage1 = {"step": 123, "train_origin": "stage-one data", "dev_bleu": 1.5}
+    (start / "training.json").write_text(json.dumps(stage1), encoding="utf-8")
+    out = tmp_path / "stage2"
+    result = runner.invoke(
+        app, _args(out, "--init", str(start), "--max-steps", "3", "--dev-size", "5")
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads((out / "training.json").read_text())
+    assert record["config"]["init"] == str(start)
+    assert record["previous"] == stage1
+    # The history survives a resume, even when the starting folder is gone by then.
+    shutil.rmtree(start)
+    resumed = runner.invoke(
+        app, _args(out, "--resume", "--max-steps", "6", "--dev-size", "5", "--eval-every", "5")
+    )
+    assert resumed.exit_code == 0, resumed.output
+    import torch
+
+    state = torch.load(out / "checkpoint" / "state.pt", weights_only=False)
+    assert state["step"] == 6 and state["previous"] == stage1
+
+
+def test_a_model_trained_from_scratch_has_no_previous_record(two_minute_run):
+    out, result = two_minute_run
+    assert result.exit_code == 0, result.output
+    assert "previous" not in json.loads((out / "training.json").read_text())
 
 
 def test_fine_tuning_from_an_unknown_model_is_one_clear_error(tmp_path):

@@ -17,6 +17,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from translate.textio import InputError, replace_folder
+from translate.train import SNAPSHOT_DIR
 
 __all__ = ["average_checkpoints"]
 
@@ -87,13 +88,50 @@ def average_checkpoints(folders: Sequence[str | Path], output: str | Path) -> Pa
             if item.is_file() and item.name not in {WEIGHTS, "training.json"}:
                 shutil.copy2(item, tmp / item.name)
         save_file(averaged, str(tmp / WEIGHTS), metadata={"format": "pt"})
-        (tmp / "averaging.json").write_text(
-            json.dumps({"averaged": [str(p) for p in paths]}, indent=2) + "\n", encoding="utf-8"
+        (tmp / "training.json").write_text(
+            json.dumps(_record(paths), indent=2) + "\n", encoding="utf-8"
         )
 
     out.parent.mkdir(parents=True, exist_ok=True)
     replace_folder(out, write)
     return out
+
+
+def _record(paths: list[Path]) -> dict:
+    """The averaged model's training.json: its run's record plus what was averaged.
+
+    Snapshots (``OUT/snapshots/step-NNNNNNN``) carry no record of their own, so the run's is
+    the one beside them in ``OUT/training.json``; a checkpoint folder with its own record
+    (the last one's wins) is used as it is. The steps come from the snapshot names.
+    """
+    last = paths[-1]
+    own = last / "training.json"
+    run = last.parent.parent / "training.json" if last.parent.name == SNAPSHOT_DIR else None
+    source = own if own.is_file() else run if run is not None and run.is_file() else None
+    record: dict = {}
+    if source is not None:
+        try:
+            record = json.loads(source.read_text(encoding="utf-8"))
+        except ValueError as err:
+            raise InputError(f"{source}: not valid JSON ({err})") from None
+    averaged: dict = {
+        "checkpoints": [str(p) for p in paths],
+        "how": "tafsiri model average: the element-wise mean of these weights (no optimizer state)",
+    }
+    steps = [_snapshot_step(p) for p in paths]
+    if all(s is not None for s in steps):
+        averaged["steps"] = steps
+    record["averaged"] = averaged
+    return record
+
+
+def _snapshot_step(path: Path) -> int | None:
+    prefix = "step-"
+    if path.parent.name == SNAPSHOT_DIR and path.name.startswith(prefix):
+        digits = path.name[len(prefix) :]
+        if digits.isdigit():
+            return int(digits)
+    return None
 
 
 def _config(path: Path) -> dict:

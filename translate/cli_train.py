@@ -284,10 +284,15 @@ def info_command(
     typer.echo(f"size:         {_human(details.size_bytes)}")
     averaged = (details.training or {}).get("averaged")
     if averaged:
-        steps = ", ".join(str(s) for s in averaged.get("steps", []))
-        typer.echo(
-            f"training:     average of steps {steps}, dev BLEU {averaged.get('dev_bleu', 0):.2f}"
+        steps = averaged.get("steps")
+        what = (
+            f"average of steps {', '.join(str(s) for s in steps)}"
+            if steps
+            else f"average of {len(averaged.get('checkpoints', []))} checkpoints"
         )
+        # The average's own dev score is measured after averaging, when someone does.
+        score = f", dev BLEU {averaged['dev_bleu']:.2f}" if "dev_bleu" in averaged else ""
+        typer.echo(f"training:     {what}{score}")
     elif details.training:
         typer.echo(
             f"training:     step {details.training.get('step')}, dev BLEU "

@@ -402,6 +402,9 @@ def train(
     ckpt = out / CHECKPOINT_DIR
     out.mkdir(parents=True, exist_ok=True)
     state: dict | None = None
+    # The training record of the model fine-tuned from (its own training.json), kept as
+    # "previous" so a model trained in stages carries its whole history.
+    lineage: dict | None = None
     if resume:
         if not (ckpt / "state.pt").exists():
             raise ValueError(f"{ckpt}: no checkpoint to resume from")
@@ -429,12 +432,14 @@ def train(
     if state is not None:
         tokenizer = MarianTokenizer.from_pretrained(ckpt)
         model = MarianMTModel.from_pretrained(ckpt)
+        lineage = state.get("previous")
     elif cfg.init:
         from translate.model_catalog import resolve_model_path
 
         init_path = resolve_model_path(cfg.init)
         tokenizer = MarianTokenizer.from_pretrained(init_path)
         model = MarianMTModel.from_pretrained(init_path)
+        lineage = _training_record(init_path)
         say(
             f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)"
         )
@@ -512,6 +517,7 @@ def train(
                     "minutes": previous_minutes + elapsed_run(),
                     "rng": rng_after_epoch,
                     "torch_rng": torch.get_rng_state(),
+                    "previous": lineage,
                 },
                 tmp / "state.pt",
             )
@@ -560,21 +566,18 @@ def train(
 
             def write_best(tmp: Path) -> None:
                 save_model(tmp)
-                (tmp / "training.json").write_text(
-                    json.dumps(
-                        {
-                            "config": asdict(cfg),
-                            "step": step,
-                            "dev_bleu": bleu,
-                            "dev_chrf": chrf,
-                            "curve": curve,
-                            "train_origin": corpus.origin,
-                            "dev_origin": dev.origin,
-                        },
-                        indent=2,
-                    ),
-                    encoding="utf-8",
-                )
+                record = {
+                    "config": asdict(cfg),
+                    "step": step,
+                    "dev_bleu": bleu,
+                    "dev_chrf": chrf,
+                    "curve": curve,
+                    "train_origin": corpus.origin,
+                    "dev_origin": dev.origin,
+                }
+                if lineage is not None:
+                    record["previous"] = lineage
+                (tmp / "training.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
 
             tmp = Path(tempfile.mkdtemp(prefix=".best.", dir=out))
             try:
@@ -653,6 +656,17 @@ def train(
     return TrainResult(
         out, step, epoch + batch_pos / max(len(batches), 1), total, best_bleu, best_chrf, curve
     )
+
+
+def _training_record(folder: Path) -> dict | None:
+    """A model folder's training.json, or None for a model that has none (a hub checkpoint)."""
+    path = folder / "training.json"
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise ValueError(f"{path}: not valid JSON ({err})") from None
 
 
 def iter_curve(output_dir: str | Path) -> Iterator[dict]:
