@@ -273,6 +273,7 @@ def test_a_fine_tuned_model_keeps_the_record_of_the_model_it_started_from(tiny_m
     assert result.exit_code == 0, result.output
     record = json.loads((out / "training.json").read_text())
     assert record["config"]["init"] == str(start)
+    assert json.loads((out / "config.json").read_text())["dropout"] == 0.1
     assert record["previous"] == stage1
     # The history survives a resume, even when the starting folder is gone by then.
     shutil.rmtree(start)
@@ -284,6 +285,28 @@ def test_a_fine_tuned_model_keeps_the_record_of_the_model_it_started_from(tiny_m
 
     state = torch.load(out / "checkpoint" / "state.pt", weights_only=False)
     assert state["step"] == 6 and state["previous"] == stage1
+
+
+def test_fine_tuning_uses_the_runs_dropout_not_the_checkpoints(tiny_model_dir, tmp_path):
+    before = json.loads((tiny_model_dir / "config.json").read_text())["dropout"]
+    out = tmp_path / "tuned"
+    result = runner.invoke(
+        app,
+        _args(
+            out,
+            "--init",
+            str(tiny_model_dir),
+            "--dropout",
+            "0.3",
+            "--max-steps",
+            "2",
+            "--dev-size",
+            "5",
+        ),
+    )
+    assert result.exit_code == 0, result.output
+    assert before != 0.3
+    assert json.loads((out / "config.json").read_text())["dropout"] == 0.3
 
 
 def test_a_model_trained_from_scratch_has_no_previous_record(two_minute_run):

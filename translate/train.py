@@ -438,7 +438,9 @@ def train(
 
         init_path = resolve_model_path(cfg.init)
         tokenizer = MarianTokenizer.from_pretrained(init_path)
-        model = MarianMTModel.from_pretrained(init_path)
+        # The architecture comes from the checkpoint, but dropout is part of the recipe: the
+        # run's value replaces the one the checkpoint was trained with.
+        model = MarianMTModel.from_pretrained(init_path, dropout=cfg.dropout)
         lineage = _training_record(init_path)
         say(
             f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)"
