@@ -321,3 +321,23 @@ def test_fine_tuning_from_an_unknown_model_is_one_clear_error(tmp_path):
     )
     assert result.exit_code == 1
     assert "no/such-model" in result.output and "--model" in result.output
+
+
+def test_split_digits_cuts_every_number_into_single_digits(tmp_path):
+    import sentencepiece as spm
+
+    out = tmp_path / "digits"
+    result = runner.invoke(app, _args(out, "--split-digits", "--max-steps", "1", "--dev-size", "5"))
+    assert result.exit_code == 0, result.output
+    sp = spm.SentencePieceProcessor(model_file=str(out / "source.spm"))
+    pieces = [p.lstrip("▁") for p in sp.encode("dola milioni 523.7 mwaka 2019", out_type=str)]
+    assert [p for p in pieces if p and p[0].isdigit()] == ["5", "2", "3", "7", "2", "0", "1", "9"]
+    assert json.loads((out / "training.json").read_text())["config"]["split_digits"] is True
+
+
+def test_split_digits_with_init_is_one_clear_error(tiny_model_dir, tmp_path):
+    result = runner.invoke(
+        app, _args(tmp_path / "out", "--init", str(tiny_model_dir), "--split-digits")
+    )
+    assert result.exit_code == 1
+    assert "split_digits" in result.output and "from scratch" in result.output

@@ -79,6 +79,13 @@ def train_command(
             "--separate-vocab", help="Train source and target SentencePiece models separately."
         ),
     ] = False,
+    split_digits: Annotated[
+        bool,
+        typer.Option(
+            "--split-digits",
+            help="Cut numbers into single digits in SentencePiece (from scratch only).",
+        ),
+    ] = False,
     d_model: Annotated[int, typer.Option("--d-model")] = _RECIPE.d_model,
     encoder_layers: Annotated[int, typer.Option("--encoder-layers")] = _RECIPE.encoder_layers,
     decoder_layers: Annotated[int, typer.Option("--decoder-layers")] = _RECIPE.decoder_layers,
@@ -133,6 +140,7 @@ def train_command(
         config = TrainConfig(
             vocab_size=vocab_size,
             joint_vocab=not separate_vocab,
+            split_digits=split_digits,
             d_model=d_model,
             encoder_layers=encoder_layers,
             decoder_layers=decoder_layers,

@@ -51,6 +51,7 @@ class TrainConfig:
 
     vocab_size: int = 8000
     joint_vocab: bool = True
+    split_digits: bool = False
     d_model: int = 256
     encoder_layers: int = 4
     decoder_layers: int = 2
@@ -96,6 +97,10 @@ class TrainConfig:
             raise ValueError(f"d_model ({self.d_model}) must be divisible by attention_heads")
         if not 0 <= self.dropout < 1 or not 0 <= self.label_smoothing < 1:
             raise ValueError("dropout and label_smoothing must be in [0, 1)")
+        if self.split_digits and self.init:
+            raise ValueError(
+                "split_digits changes the vocabulary: it needs training from scratch, not init"
+            )
         if self.keep_snapshots < 0:
             raise ValueError(f"keep_snapshots must be 0 or more, got {self.keep_snapshots}")
         if self.minutes <= 0 and self.max_steps <= 0:
@@ -120,7 +125,7 @@ class TrainResult:
 # Vocabulary and model layout
 
 
-def _train_spm(lines: list[str], prefix: Path, vocab_size: int) -> Path:
+def _train_spm(lines: list[str], prefix: Path, vocab_size: int, split_digits: bool) -> Path:
     import sentencepiece as spm
 
     corpus = prefix.with_suffix(".txt")
@@ -143,6 +148,9 @@ def _train_spm(lines: list[str], prefix: Path, vocab_size: int) -> Path:
         num_threads=2,
         minloglevel=2,
         hard_vocab_limit=False,
+        # One piece per digit: "523.7" is cut the same way wherever it stands, which helps
+        # a model copy figures (issue 12 compares it on dev).
+        split_digits=split_digits,
     )
     return prefix.with_suffix(".model")
 
@@ -155,7 +163,12 @@ def _pieces(model_path: Path) -> list[str]:
 
 
 def build_tokenizer_files(
-    sources: list[str], targets: list[str], out: Path, vocab_size: int, joint: bool
+    sources: list[str],
+    targets: list[str],
+    out: Path,
+    vocab_size: int,
+    joint: bool,
+    split_digits: bool = False,
 ) -> int:
     """Train SentencePiece model(s) and write ``source.spm``, ``target.spm``, ``vocab.json``.
 
@@ -166,13 +179,13 @@ def build_tokenizer_files(
     with tempfile.TemporaryDirectory() as tmp:
         tmpdir = Path(tmp)
         if joint:
-            model = _train_spm(sources + targets, tmpdir / "joint", vocab_size)
+            model = _train_spm(sources + targets, tmpdir / "joint", vocab_size, split_digits)
             shutil.copy(model, out / "source.spm")
             shutil.copy(model, out / "target.spm")
             pieces = _pieces(model)
         else:
-            src_model = _train_spm(sources, tmpdir / "src", vocab_size // 2)
-            tgt_model = _train_spm(targets, tmpdir / "tgt", vocab_size // 2)
+            src_model = _train_spm(sources, tmpdir / "src", vocab_size // 2, split_digits)
+            tgt_model = _train_spm(targets, tmpdir / "tgt", vocab_size // 2, split_digits)
             shutil.copy(src_model, out / "source.spm")
             shutil.copy(tgt_model, out / "target.spm")
             # One shared id space (OPUS-MT's usual layout) even when the pieces come from two models.
@@ -450,7 +463,12 @@ def train(
             f"training SentencePiece ({'joint' if cfg.joint_vocab else 'separate'}, {cfg.vocab_size} pieces)"
         )
         vocab_size = build_tokenizer_files(
-            list(corpus.sources), list(corpus.targets), ckpt, cfg.vocab_size, cfg.joint_vocab
+            list(corpus.sources),
+            list(corpus.targets),
+            ckpt,
+            cfg.vocab_size,
+            cfg.joint_vocab,
+            cfg.split_digits,
         )
         tokenizer = MarianTokenizer.from_pretrained(ckpt)
         model = MarianMTModel(build_marian_config(cfg, vocab_size))
