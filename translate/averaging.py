@@ -17,7 +17,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from translate.textio import InputError, replace_folder
-from translate.train import SNAPSHOT_DIR
+from translate.train import SNAPSHOT_DIR, read_training_record
 
 __all__ = ["average_checkpoints"]
 
@@ -105,15 +105,10 @@ def _record(paths: list[Path]) -> dict:
     (the last one's wins) is used as it is. The steps come from the snapshot names.
     """
     last = paths[-1]
-    own = last / "training.json"
-    run = last.parent.parent / "training.json" if last.parent.name == SNAPSHOT_DIR else None
-    source = own if own.is_file() else run if run is not None and run.is_file() else None
-    record: dict = {}
-    if source is not None:
-        try:
-            record = json.loads(source.read_text(encoding="utf-8"))
-        except ValueError as err:
-            raise InputError(f"{source}: not valid JSON ({err})") from None
+    record = read_training_record(last)
+    if record is None and last.parent.name == SNAPSHOT_DIR:
+        record = read_training_record(last.parent.parent)
+    record = record or {}
     averaged: dict = {
         "checkpoints": [str(p) for p in paths],
         "how": "tafsiri model average: the element-wise mean of these weights (no optimizer state)",

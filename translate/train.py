@@ -29,7 +29,7 @@ from pathlib import Path
 from translate.batching import plan_batches
 from translate.corpus import ParallelCorpus
 from translate.devices import check_device_name
-from translate.textio import replace_folder
+from translate.textio import InputError, replace_folder
 
 __all__ = ["TrainConfig", "TrainResult", "train", "build_tokenizer_files", "build_marian_config"]
 
@@ -454,7 +454,7 @@ def train(
         # The architecture comes from the checkpoint, but dropout is part of the recipe: the
         # run's value replaces the one the checkpoint was trained with.
         model = MarianMTModel.from_pretrained(init_path, dropout=cfg.dropout)
-        lineage = _training_record(init_path)
+        lineage = read_training_record(init_path)
         say(
             f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)"
         )
@@ -678,7 +678,7 @@ def train(
     )
 
 
-def _training_record(folder: Path) -> dict | None:
+def read_training_record(folder: Path) -> dict | None:
     """A model folder's training.json, or None for a model that has none (a hub checkpoint)."""
     path = folder / "training.json"
     if not path.is_file():
@@ -686,7 +686,7 @@ def _training_record(folder: Path) -> dict | None:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError as err:
-        raise ValueError(f"{path}: not valid JSON ({err})") from None
+        raise InputError(f"{path}: not valid JSON ({err})") from None
 
 
 def iter_curve(output_dir: str | Path) -> Iterator[dict]:
