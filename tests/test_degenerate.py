@@ -105,6 +105,7 @@ def test_check_values_are_validated_with_messages():
 def test_doubled_words_count_unless_the_source_doubles_one_or_the_check_is_off():
     assert find_problems("Alitembea pole pole.", "He walked slowly slowly.") == ()
     assert find_problems(SRC, "It cost 10 10 shillings.") == ()  # figures are not words
+    assert find_problems(SRC, "It cost $114.3 million millions."), "a word and its plural"
     loose = DegenerateCheck(doubled_words=False)
     assert find_problems(SRC, "He sent the the members home.", loose) == ()
     assert find_problems(SRC, "radio radio radio", loose)  # loops are still loops
@@ -238,6 +239,8 @@ def test_drop_doubled_words_keeps_punctuation_and_repetition_the_source_has():
     assert drop_doubled_words("x", "the will will be") == "the will be"
     assert drop_doubled_words("x", "($114.3 million million, imports") == "($114.3 million, imports"
     assert drop_doubled_words("x", 'said "also also," he') == 'said "also," he'
+    assert drop_doubled_words("x", "$114.3 million millions, imports") == "$114.3 million, imports"
+    assert drop_doubled_words("x", "a as") == "a as", "a plural needs a word of three letters"
     assert drop_doubled_words("x", "page 5 5 of") == "page 5 5 of", "figures are not words"
     assert drop_doubled_words("sana sana", "very very good") == "very very good"
     assert drop_doubled_words("x", "the the the end") == "the the the end", "a loop stays a loop"

@@ -163,11 +163,13 @@ def doubled_word(text: str) -> str | None:
 
 def drop_doubled_words(source: str, text: str) -> str:
     """``text`` with each word written twice in a row written once ("the will will be" → "the
-    will be"), unless ``source`` itself doubles a word (then it may be meant).
+    will be"; "million millions" → "million"), unless ``source`` itself doubles a word (then
+    it may be meant).
 
     The last resort for a doubled word that survives the re-decode: the n-gram ban cannot
     forbid a single repeated word, and an enforced span can land beside the model's own echo.
-    Of the two, the second is kept with the first one's leading punctuation. Longer runs
+    Of the two, the second is kept with the first one's leading punctuation; of a word and its
+    plural, the first (usually the enforced span's) with the second's trailing one. Longer runs
     ("the the the") are left alone: they are loops, flagged as such.
     """
     if _doubled(_words(source)):
@@ -183,8 +185,11 @@ def drop_doubled_words(source: str, text: str) -> str:
             and (i < 2 or words[i - 2] != word)
             and (i + 1 == len(words) or words[i + 1] != word)
         )
-        if pair:
+        if pair and words[i - 1] == word:
             kept[-1] = _lead(kept[-1]) + token[len(_lead(token)) :]
+            continue
+        if pair:
+            kept[-1] = kept[-1][: len(kept[-1]) - len(_tail(kept[-1]))] + _tail(token)
             continue
         kept.append(token)
     return " ".join(kept) if len(kept) < len(tokens) else text
@@ -196,6 +201,11 @@ def _lead(token: str) -> str:
         if ch.isalnum() or ch == "_":
             return token[:i]
     return token
+
+
+def _tail(token: str) -> str:
+    """The punctuation a token ends with (the ``,`` of ``millions,``)."""
+    return _lead(token[::-1])[::-1]
 
 
 def _words(text: str) -> list[str]:
@@ -227,8 +237,11 @@ def _doubled(words: list[str]) -> str | None:
 
 
 def _same_word(a: str, b: str) -> bool:
-    """Two plain words that make a doubled word: equal, and with letters (not "5 5")."""
-    return a == b and any(ch.isalpha() for ch in a)
+    """Two plain words that make a doubled word: equal and with letters (not "5 5"), or a word
+    of three letters or more and its plural ("million millions", not "a as")."""
+    if a == b:
+        return any(ch.isalpha() for ch in a)
+    return len(a) >= 3 and a.isalpha() and b == a + "s"
 
 
 def _ngram_run(words: list[str], need: int) -> tuple[str, int] | None:
