@@ -185,11 +185,12 @@ def drop_doubled_words(source: str, text: str) -> str:
             and (i < 2 or words[i - 2] != word)
             and (i + 1 == len(words) or words[i + 1] != word)
         )
-        if pair and words[i - 1] == word:
-            kept[-1] = _lead(kept[-1]) + token[len(_lead(token)) :]
-            continue
         if pair:
-            kept[-1] = kept[-1][: len(kept[-1]) - len(_tail(kept[-1]))] + _tail(token)
+            prev = kept[-1]
+            if words[i - 1] == word:
+                kept[-1] = _lead(prev) + token[len(_lead(token)) :]
+            else:  # a word and its plural: keep the first
+                kept[-1] = prev[: len(prev) - len(_tail(prev))] + _tail(token)
             continue
         kept.append(token)
     return " ".join(kept) if len(kept) < len(tokens) else text

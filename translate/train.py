@@ -31,7 +31,14 @@ from translate.corpus import ParallelCorpus
 from translate.devices import check_device_name
 from translate.textio import InputError, replace_folder
 
-__all__ = ["TrainConfig", "TrainResult", "train", "build_tokenizer_files", "build_marian_config"]
+__all__ = [
+    "TrainConfig",
+    "TrainResult",
+    "train",
+    "build_tokenizer_files",
+    "build_marian_config",
+    "read_training_record",
+]
 
 log = logging.getLogger(__name__)
 
@@ -691,6 +698,4 @@ def read_training_record(folder: Path) -> dict | None:
 
 def iter_curve(output_dir: str | Path) -> Iterator[dict]:
     """The dev curve recorded with the best model in ``output_dir``."""
-    meta = Path(output_dir) / "training.json"
-    if meta.exists():
-        yield from json.loads(meta.read_text(encoding="utf-8")).get("curve", [])
+    yield from (read_training_record(Path(output_dir)) or {}).get("curve", [])
