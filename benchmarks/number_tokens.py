@@ -1,6 +1,11 @@
 """How a model's SentencePiece vocabulary cuts numbers, on MAFAND-MT dev (both sides).
 
     python benchmarks/number_tokens.py [--model translate/embedded/sw-en-compact]
+    python benchmarks/number_tokens.py --vocab-size 4000 [--split-digits]
+
+With ``--vocab-size`` a joint SentencePiece vocabulary is trained first on MAFAND-MT's
+``train.{sw,en}``, with the same trainer settings as ``tafsiri train`` (stage 1's data), so
+that vocabularies can be compared without training a model.
 
 A model copies a figure most easily when the source and the reference cut it into the same
 pieces. For every number (digits with inner ``.`` or ``,``) in dev.sw and dev.en this prints
@@ -14,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -46,13 +53,42 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=ROOT / "translate/embedded/sw-en-compact")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--show", type=int, default=10, help="differently cut numbers to list")
+    parser.add_argument("--vocab-size", type=int, default=0, help="train a vocabulary this size")
+    parser.add_argument("--split-digits", action="store_true", help="with --vocab-size")
     args = parser.parse_args()
+    if args.vocab_size:
+        with tempfile.TemporaryDirectory() as tmp:
+            args.model = Path(tmp)
+            _train_vocabulary(args)
+            report(args)
+    else:
+        report(args)
+
+
+def _train_vocabulary(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(ROOT))
+    from translate.train import build_tokenizer_files
+
+    sources = (args.data / "train.sw").read_text(encoding="utf-8").splitlines()
+    targets = (args.data / "train.en").read_text(encoding="utf-8").splitlines()
+    size = build_tokenizer_files(
+        sources, targets, args.model, args.vocab_size, joint=True, split_digits=args.split_digits
+    )
+    print(
+        f"trained a joint vocabulary on train.sw + train.en: {size} ids"
+        f"{', digits split' if args.split_digits else ''}"
+    )
+
+
+def report(args: argparse.Namespace) -> None:
     source = spm.SentencePieceProcessor(model_file=str(args.model / "source.spm"))
     target = spm.SentencePieceProcessor(model_file=str(args.model / "target.spm"))
     sw = (args.data / "dev.sw").read_text(encoding="utf-8").splitlines()
     en = (args.data / "dev.en").read_text(encoding="utf-8").splitlines()
 
     for side, sp, lines in (("sw", source, sw), ("en", target, en)):
+        length = sum(len(sp.encode(line)) for line in lines) / len(lines)
+        print(f"dev.{side}: {length:.1f} pieces per sentence")
         counts = [
             len(cut) for line in lines for cuts in pieces_of(sp, line).values() for cut in cuts
         ]
