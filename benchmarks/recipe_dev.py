@@ -60,6 +60,13 @@ def main() -> None:
     parser.add_argument("--max-steps", type=int, default=0, help="or a budget in updates")
     parser.add_argument("--lr", type=float, default=None, help="peak learning rate")
     parser.add_argument("--warmup", type=int, default=None)
+    parser.add_argument(
+        "--eval-every",
+        type=float,
+        default=None,
+        help="minutes between dev evaluations (default: a quarter of --minutes); each run is "
+        "also evaluated at its end, and its best evaluation is the one decoded",
+    )
     parser.add_argument("--dev-size", type=int, default=500)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=2)
@@ -84,7 +91,7 @@ def main() -> None:
     base = TrainConfig(
         minutes=args.minutes,
         max_steps=args.max_steps,
-        eval_every_minutes=max(args.minutes / 4, 0.5),
+        eval_every_minutes=args.eval_every or max(args.minutes / 4, 0.5),
         dev_size=args.dev_size,
         device=args.device,
         threads=args.threads,
