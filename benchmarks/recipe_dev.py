@@ -70,6 +70,13 @@ def main() -> None:
     parser.add_argument("--dev-size", type=int, default=500)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="another seed for the same variants (runs go to VARIANT-seedN): short runs from "
+        "scratch vary from run to run, so compare variants over more than one seed",
+    )
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -101,12 +108,14 @@ def main() -> None:
         base = replace(base, peak_lr=args.lr)
     if args.warmup is not None:
         base = replace(base, warmup_steps=args.warmup)
+    if args.seed is not None:
+        base = replace(base, seed=args.seed)
     corpora: dict[Path, object] = {}
     rows = []
     for name in names:
         fields, spec_name = VARIANTS[name]
         spec = SPECS / spec_name if spec_name else args.corpora
-        out = args.runs / name
+        out = args.runs / (name if args.seed is None else f"{name}-seed{args.seed}")
         done = out / "result.json"
         if not done.exists():
             if spec not in corpora:
@@ -122,6 +131,7 @@ def main() -> None:
             result = train(corpora[spec], dev, out, config, resume=resume, progress=print)
             row = {
                 "variant": name,
+                "seed": config.seed,
                 "changes": fields,
                 "corpora": str(spec.relative_to(REPO) if spec.is_relative_to(REPO) else spec),
                 "config": asdict(config),
@@ -146,8 +156,9 @@ def main() -> None:
         change = ", ".join(f"{k} {v}" for k, v in row["changes"].items()) or "—"
         if row["variant"] == "untagged-bt":
             change = "no <bt> tag on synthetic sources"
+        seed = row.get("seed", TrainConfig.seed)
         print(
-            f"| {row['variant']} | {change} | {row['steps']} | {row['epochs']} | "
+            f"| {row['variant']}{'' if seed == TrainConfig.seed else f' (seed {seed})'} | {change} | {row['steps']} | {row['epochs']} | "
             f"{row['greedy_bleu']:.2f} | {row['bleu']:.2f} | {row['chrf']:.2f} | "
             f"{row['copied']}/{row['numbers']} ({100 * row['copied'] / max(row['numbers'], 1):.1f}%) |"
         )
