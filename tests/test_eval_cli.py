@@ -253,3 +253,41 @@ def test_compare_picks_the_pair_of_the_pairwise_view(tmp_path, compare, pair):
         assert seg["segment"] == i + 1 and a[i] != b[i]
         assert " ".join(d["a"] for d in seg["diff"] if d["a"]) == " ".join(a[i].split())
         assert " ".join(d["b"] for d in seg["diff"] if d["b"]) == " ".join(b[i].split())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("term start infinite", "line 3 is not valid JSON (Infinity is not a JSON number)"),
+        ("expected string", 'line 3 is not a tafsiri record: terms[0]: field "expected"'),
+        ("end huge", 'line 3 is not a tafsiri record: field "end" is 1000000000000000000'),
+        ("deep", "line 3 is not a tafsiri record: nested too deeply"),
+    ],
+)
+def test_malformed_jsonl_records_are_one_line_errors(tmp_path, change, message):
+    from tests.test_eval_inputs import _record
+
+    records = [_record("d", i, "Habari.", "News.") for i in range(3)]
+    term = {"sw": "rais", "source": "Rais", "start": 0, "end": 4, "expected": ["president"]}
+    records[2]["terms"] = [{**term, "status": "model", "found": "president"}]
+    if change == "term start infinite":
+        records[2]["terms"][0]["start"] = float("inf")
+    elif change == "expected string":
+        records[2]["terms"][0]["expected"] = "president"
+    elif change == "end huge":
+        records[2]["end"] = 10**20
+    lines = [json.dumps(r) for r in records]
+    if change == "deep":
+        lines[2] = "[" * 50_000 + "]" * 50_000
+    jsonl = tmp_path / "mt.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ref = tmp_path / "ref.txt"
+    ref.write_text("News.\n" * 3, encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = runner.invoke(
+        app, ["eval", "-r", str(ref), "--hyp", f"mt={jsonl}", "--json", str(out)]
+    )
+    assert result.exit_code == 1
+    assert f"{jsonl}: {message}" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output and not out.exists()

@@ -90,6 +90,30 @@ def _mutate(record: dict, change: str) -> dict:
         record["flags"] = [{"kind": "repetition", "detail": "x", "persists": "yes"}]
     elif change == "status":
         record["terms"][0]["status"] = "guessed"
+    elif change == "term start infinite":
+        record["terms"][0]["start"] = float("inf")
+    elif change == "term start huge":
+        record["terms"][0]["start"] = 10**20
+    elif change == "term offsets":
+        record["terms"][0]["start"], record["terms"][0]["end"] = 9, 3
+    elif change == "expected string":
+        record["terms"][0]["expected"] = "president"
+    elif change == "expected numbers":
+        record["terms"][0]["expected"] = [1, 2]
+    elif change == "found number":
+        record["terms"][0]["found"] = 7
+    elif change == "end huge":
+        record["end"] = 10**20
+    elif change == "paragraph huge":
+        record["paragraph"] = 10**20
+    elif change == "segment negative":
+        record["segment"] = -1
+    elif change == "pieces float":
+        record["pieces"] = 1.0
+    elif change == "nan":
+        record["decode"]["length_penalty"] = float("nan")
+    elif change == "decode nested":
+        record["decode"]["beam"] = {"beam": [4]}
     return record
 
 
@@ -106,6 +130,18 @@ def _mutate(record: dict, change: str) -> dict:
         ("flags", '"flags" is not a list'),
         ("flag", "flags[0]: kind must be one of"),
         ("flag field", "flags[0]: not a flag"),
+        ("term start infinite", "is not valid JSON (Infinity is not a JSON number)"),
+        ("term start huge", 'terms[0]: field "start" is 100000000000000000000, outside 0..'),
+        ("term offsets", "terms[0]: bad offsets start=9 end=3"),
+        ("expected string", 'terms[0]: field "expected" is missing or not a list'),
+        ("expected numbers", 'terms[0]: field "expected" is not a list of strings'),
+        ("found number", 'terms[0]: field "found" is missing or not a str or null'),
+        ("end huge", 'field "end" is 100000000000000000000, outside 0..'),
+        ("paragraph huge", 'field "paragraph" is 100000000000000000000, outside 0..'),
+        ("segment negative", 'field "segment" is -1, outside 0..'),
+        ("pieces float", '"pieces" is missing or not a int'),
+        ("nan", "is not valid JSON (NaN is not a JSON number)"),
+        ("decode nested", 'decode setting "beam" is not a number, string, boolean or null'),
     ],
 )
 def test_foreign_or_malformed_lines_are_refused_naming_file_and_line(tmp_path, change, message):
@@ -114,8 +150,9 @@ def test_foreign_or_malformed_lines_are_refused_naming_file_and_line(tmp_path, c
     path.write_text(to_jsonl([good, _mutate(bad, change)]), encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_records(path)
-    assert str(err.value).startswith(f"{path}: line 2 is not a tafsiri record")
+    assert str(err.value).startswith(f"{path}: line 2 is not ")
     assert message in str(err.value)
+    assert "\n" not in str(err.value)
 
 
 @pytest.mark.parametrize("line", ["{not json", "[1, 2]", '"text"'])
@@ -123,6 +160,21 @@ def test_lines_that_are_not_objects_are_refused(tmp_path, line):
     path = tmp_path / "x.jsonl"
     path.write_text(to_jsonl(_records()[:1]) + line + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"x.jsonl: line 2 "):
+        read_records(path)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "nested too deeply"),
+        ('{"a": ' * 50_000 + "1" + "}" * 50_000, "nested too deeply"),
+        ("9" * 5_000, "not valid JSON"),
+    ],
+)
+def test_lines_too_deep_or_too_big_to_parse_are_refused(tmp_path, line, message):
+    path = tmp_path / "x.jsonl"
+    path.write_text(to_jsonl(_records()[:1]) + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=rf"x.jsonl: line 2 .*{message}"):
         read_records(path)
 
 

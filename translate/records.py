@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from translate.degenerate import Flag
 from translate.hooks import SpanOutcome
-from translate.textio import InputError, read_lines
+from translate.textio import MAX_INPUT_BYTES, InputError, read_lines
 
 if TYPE_CHECKING:
     from translate.pipeline import TranslationInfo
@@ -128,24 +128,89 @@ class StoredRecord:
     line: int
 
 
-_REQUIRED: tuple[tuple[str, type | tuple[type, ...]], ...] = (
-    ("document", str),
-    ("paragraph", int),
-    ("segment", int),
-    ("start", int),
-    ("end", int),
-    ("source", str),
-    ("translation", str),
-    ("pieces", int),
-    ("model", str),
-    ("backend", str),
-    ("decode", dict),
-    ("terms", list),
+#: The largest offset, index or count a record may hold: no text tafsiri reads has more
+#: characters than :data:`translate.textio.MAX_INPUT_BYTES` bytes, and a bigger number would
+#: overflow a database column where review stores it.
+MAX_INDEX = MAX_INPUT_BYTES
+
+_Field = tuple[str, type | tuple[type, ...], bool]
+
+# (name, type, required) of a record's fields that the reader uses.
+_RECORD_FIELDS: tuple[_Field, ...] = (
+    ("document", str, True),
+    ("paragraph", int, True),
+    ("segment", int, True),
+    ("start", int, True),
+    ("end", int, True),
+    ("source", str, True),
+    ("translation", str, True),
+    ("pieces", int, True),
+    ("model", str, True),
+    ("backend", str, True),
+    ("decode", dict, True),
+    ("terms", list, True),
 )
+
+# The same for each entry of "terms" (see SpanOutcome.to_dict); records written before
+# "kind" existed lack it, and "number", "found" and "reason" have defaults.
+_TERM_FIELDS: tuple[_Field, ...] = (
+    ("sw", str, True),
+    ("source", str, True),
+    ("start", int, True),
+    ("end", int, True),
+    ("expected", list, True),
+    ("status", str, True),
+    ("number", str, False),
+    ("found", (str, type(None)), False),
+    ("reason", str, False),
+    ("kind", str, False),
+)
+
+# A decode setting is a number, a string, true/false or null (DecodeOptions and the
+# degenerate check's signature), never a nested structure.
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    if isinstance(kind, tuple):
+        return " or ".join("null" if k is type(None) else k.__name__ for k in kind)
+    return kind.__name__
+
+
+def _check_fields(data: dict[str, Any], fields: tuple[_Field, ...]) -> None:
+    """Types of ``fields`` in ``data``; integers must lie in ``0..MAX_INDEX``.
+
+    Raises:
+        ValueError: the first field that is missing (and required), mistyped or out of range.
+    """
+    for key, kind, required in fields:
+        if key not in data and not required:
+            continue
+        value = data.get(key)
+        # bool is an int in Python; a record's counts and offsets never are.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ValueError(f'field "{key}" is missing or not a {_type_name(kind)}')
+        if kind is int and not 0 <= value <= MAX_INDEX:
+            raise ValueError(f'field "{key}" is {value}, outside 0..{MAX_INDEX}')
+    if "start" in data and not data["start"] <= data["end"]:
+        raise ValueError(f"bad offsets start={data['start']} end={data['end']}")
+
+
+def _check_term(term: Any) -> SpanOutcome:
+    """One entry of a record's "terms", checked before it is built."""
+    if not isinstance(term, dict):
+        raise ValueError("not an object")
+    _check_fields(term, _TERM_FIELDS)
+    if not all(isinstance(e, str) for e in term["expected"]):
+        raise ValueError('field "expected" is not a list of strings')
+    return SpanOutcome.from_dict(term)
 
 
 def parse_record(data: Any) -> StoredRecord:
     """Check one decoded JSON value against the schema and build a :class:`StoredRecord`.
+
+    Every field the reader uses is checked: its type (a list is a list, not a string), and
+    for offsets, indices and counts a range of ``0..MAX_INDEX``.
 
     Raises:
         ValueError: not a record of this schema; the message says which field is wrong.
@@ -156,22 +221,17 @@ def parse_record(data: Any) -> StoredRecord:
     if schema != RECORD_SCHEMA:
         what = "no schema field" if schema is None else f"schema {schema!r}"
         raise ValueError(f"{what}; expected {RECORD_SCHEMA!r} (tafsiri translate --format jsonl)")
-    for key, kind in _REQUIRED:
-        value = data.get(key)
-        # bool is an int in Python; a record's counts and offsets never are.
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ValueError(f'field "{key}" is missing or not a {getattr(kind, "__name__", kind)}')
-    if not 0 <= data["start"] <= data["end"]:
-        raise ValueError(f"bad offsets start={data['start']} end={data['end']}")
+    _check_fields(data, _RECORD_FIELDS)
+    for key, value in data["decode"].items():
+        if not isinstance(value, _SCALARS):
+            raise ValueError(f'decode setting "{key}" is not a number, string, boolean or null')
     glossary = data.get("glossary")
     if glossary is not None and not isinstance(glossary, str):
         raise ValueError('field "glossary" is not a string or null')
     terms = []
     for k, term in enumerate(data["terms"]):
-        if not isinstance(term, dict):
-            raise ValueError(f"terms[{k}] is not an object")
         try:
-            terms.append(SpanOutcome.from_dict(term))
+            terms.append(_check_term(term))
         except ValueError as err:
             raise ValueError(f"terms[{k}]: {err}") from None
     # Records written before flags existed have none.
@@ -210,11 +270,17 @@ def parse_record(data: Any) -> StoredRecord:
     )
 
 
+def _refuse_constant(name: str) -> None:
+    # Python's json reads NaN and Infinity, which JSON itself does not allow.
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def iter_records(path: str | Path) -> Iterator[StoredRecord]:
     """Yield the records of a JSONL file in order (blank lines skipped).
 
     Raises:
-        InputError: unreadable file, invalid JSON, or a line that is not a record of
+        InputError: unreadable file, invalid JSON (``NaN`` and ``Infinity`` included, and
+            nesting too deep to read), or a line that is not a record of
             :data:`RECORD_SCHEMA` (the message names the file and the line).
     """
     path = Path(path)
@@ -222,9 +288,15 @@ def iter_records(path: str | Path) -> Iterator[StoredRecord]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = json.loads(line, parse_constant=_refuse_constant)
         except json.JSONDecodeError as err:
             raise InputError(f"{path}: line {lineno} is not valid JSON ({err.msg})") from None
+        except ValueError as err:
+            raise InputError(f"{path}: line {lineno} is not valid JSON ({err})") from None
+        except RecursionError:
+            raise InputError(
+                f"{path}: line {lineno} is not a tafsiri record: nested too deeply"
+            ) from None
         try:
             record = parse_record(data)
         except ValueError as err:
