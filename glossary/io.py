@@ -15,6 +15,7 @@ import gc
 import io
 import logging
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -27,7 +28,13 @@ from lxml import etree
 
 from glossary.model import POS_VALUES, Glossary, Term
 from translate.corpus import parse_xml
-from translate.textio import InputError, atomic_write, read_text
+from translate.textio import (
+    InputError,
+    atomic_write,
+    from_spreadsheet_cell,
+    read_text,
+    spreadsheet_cell,
+)
 
 __all__ = [
     "COLUMNS",
@@ -149,14 +156,25 @@ class _Table:
 
 
 def _body_rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """(line number, cells) of every row that is not blank and not a # comment."""
+    """(line number, cells) of every row that is not blank and not a # comment.
+
+    Cells that :func:`translate.textio.spreadsheet_cell` protected on export (``'=…``,
+    ``''…``) lose that apostrophe again, so exported glossaries read back unchanged.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     # A first cell starting with a letter or digit is neither: only the rest need a look.
-    return [
+    rows = [
         (lineno, row)
         for lineno, row in enumerate(reader, start=1)
         if row and (row[0][:1].isalnum() or _is_content(row))
     ]
+    if _CELL_APOSTROPHE.search(text):
+        rows = [(lineno, [from_spreadsheet_cell(c) for c in row]) for lineno, row in rows]
+    return rows
+
+
+# An apostrophe opening a cell: only then can a cell need from_spreadsheet_cell.
+_CELL_APOSTROPHE = re.compile("(?:^|[\t,\"])'", re.MULTILINE)
 
 
 def _is_content(row: list[str]) -> bool:
@@ -640,11 +658,13 @@ def _row(term: Term) -> list[str]:
 
 
 def _delimited(glossary: Glossary, delimiter: str) -> str:
+    """CSV or TSV for spreadsheets: cells that would start a formula get a leading
+    apostrophe (:func:`translate.textio.spreadsheet_cell`), which reading removes."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
     writer.writerow(COLUMNS)
     for term in glossary:
-        writer.writerow(_row(term))
+        writer.writerow([spreadsheet_cell(cell) for cell in _row(term)])
     return buf.getvalue()
 
 

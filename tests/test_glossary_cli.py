@@ -82,6 +82,24 @@ def test_export_round_trips(tmp_path, fmt):
     assert load_glossary(out).checksum == default_glossary().checksum
 
 
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_export_neutralises_spreadsheet_formulas(tmp_path, fmt):
+    source = tmp_path / "house.tsv"
+    source.write_text(
+        "sw\ten\tnote\n"
+        "hesabu\t+1+1\t=cmd|' /C calc'!A0\n"
+        'kiungo\t@SUM(1+1)\t=HYPERLINK("http://evil.example","x")\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / f"out.{fmt}"
+    result = run("export", "--glossary", str(source), "--format", fmt, str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for payload in ("+1+1", "=cmd|' /C calc'!A0", "@SUM(1+1)", "=HYPERLINK("):
+        assert f"'{payload}" in text
+    assert load_glossary(out).checksum == load_glossary(source).checksum
+
+
 def test_export_reversed_tico_list(tmp_path):
     out = tmp_path / "tico.tbx"
     result = run("export", "--glossary", str(DATA / "glossary_tico_facebook.csv"), str(out))

@@ -310,3 +310,54 @@ def test_tbx_export_is_tbx_v3_core_structure():
     entries = root.findall(".//t:conceptEntry", ns)
     assert len(entries) == len(default_glossary())
     assert entries[0].find("t:langSec/t:termSec/t:term", ns).text == default_glossary().terms[0].sw
+
+
+SPREADSHEET_TERMS = (
+    # Notes are not split at "|", so the whole payload is one cell there.
+    Term("hesabu", ("@SUM(1+1)",), note="=cmd|' /C calc'!A0"),
+    Term("jumla", ("+1+1",), note='=HYPERLINK("http://evil.example","x")'),
+    Term("kutoa", ("-2+3", "minus")),
+    Term("'nukuu", ("'quoted",), note="''two"),
+    Term("'=nusu", ("'-half",)),
+    Term("ng'ombe", ("cattle",)),
+)
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv"])
+def test_spreadsheet_exports_neutralise_formulas_and_read_back_unchanged(tmp_path, fmt):
+    import csv
+
+    g = Glossary(SPREADSHEET_TERMS)
+    path = tmp_path / f"g.{fmt}"
+    export_glossary(g, path)
+    delimiter = "\t" if fmt == "tsv" else ","
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=delimiter))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    by_sw = {row[0]: row for row in rows[1:]}
+    assert by_sw["hesabu"][1] == "'@SUM(1+1)" and by_sw["hesabu"][4] == "'=cmd|' /C calc'!A0"
+    assert by_sw["jumla"][1] == "'+1+1" and by_sw["jumla"][4].startswith("'=HYPERLINK(")
+    assert by_sw["kutoa"][1] == "'-2+3|minus"
+    # A leading apostrophe is doubled so that reading can tell it from the guard.
+    assert by_sw["''nukuu"][1] == "''quoted" and by_sw["''nukuu"][4] == "'''two"
+    assert by_sw["''=nusu"][1] == "''-half" and by_sw["ng'ombe"][1] == "cattle"
+    again = load_glossary(path)
+    assert again.terms == g.terms and again.checksum == g.checksum
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("'=1+1", "=1+1"),
+        ("'@x", "@x"),
+        ("''x", "'x"),
+        ("'x", "'x"),
+        ("ng'ombe", "ng'ombe"),
+        ("'", "'"),
+    ],
+)
+def test_hand_written_cells_lose_only_a_guard_apostrophe(tmp_path, cell, read):
+    path = write(tmp_path, "g.tsv", f"sw\ten\nneno\t{cell}\n")
+    (term,) = load_glossary(path).terms
+    assert term.en == (read,)

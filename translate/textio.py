@@ -23,6 +23,9 @@ __all__ = [
     "atomic_write",
     "write_text_atomic",
     "replace_folder",
+    "FORMULA_START",
+    "spreadsheet_cell",
+    "from_spreadsheet_cell",
 ]
 
 
@@ -204,3 +207,27 @@ def replace_folder(out: Path, save: Callable[[Path], None]) -> None:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+#: First characters that make a spreadsheet read a CSV/TSV cell as a formula (OWASP, "CSV
+#: Injection"): ``=cmd|' /C calc'!A0``, ``+1+1``, ``@SUM(…)``, ``=HYPERLINK(…)``.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED_START = (*FORMULA_START, "'")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """``text`` safe for a CSV/TSV cell that a spreadsheet may open.
+
+    A cell that starts with one of :data:`FORMULA_START` gets an apostrophe in front, as OWASP
+    recommends, so spreadsheets show it as text instead of running it. A cell that already
+    starts with an apostrophe gets one more, so that :func:`from_spreadsheet_cell` gives back
+    exactly ``text`` in every case. Other cells are returned unchanged.
+    """
+    return "'" + text if text.startswith(_ESCAPED_START) else text
+
+
+def from_spreadsheet_cell(cell: str) -> str:
+    """Undo :func:`spreadsheet_cell`: drop an apostrophe that precedes a formula character
+    or another apostrophe. ``"'=1+1"`` → ``"=1+1"``; ``"'ng'ombe"`` and ``"ng'ombe"`` stay.
+    """
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(_ESCAPED_START) else cell
