@@ -82,6 +82,13 @@ def _mpl_text(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+def _legend_label(name: str) -> str:
+    # matplotlib leaves labels that start with "_" out of the legend; a zero-width space in
+    # front keeps a system named "_base" in it and draws nothing.
+    text = _mpl_text(name)
+    return "\u200b" + text if text.startswith("_") else text
+
+
 def _svg(fig: Any, salt: str) -> str:
     from matplotlib import rc_context
 
@@ -144,7 +151,7 @@ def _chart_buckets(report: EvalReport) -> str:
             [y for y in ys if y is not None],
             marker="o",
             color=PALETTE[i % len(PALETTE)],
-            label=_mpl_text(system.name),
+            label=_legend_label(system.name),
         )
     ax.set_xticks(range(len(labels)), labels)
     ax.set_xlabel(f"{an.length_basis} length (words)", fontsize=9)
@@ -169,7 +176,7 @@ def _chart_histogram(report: EvalReport) -> str:
             hist.counts[system.name],
             width=width,
             color=PALETTE[i % len(PALETTE)],
-            label=_mpl_text(system.name),
+            label=_legend_label(system.name),
         )
     ax.set_xticks(range(len(hist.labels)), hist.labels, fontsize=8)
     ax.set_xlabel(f"segment {_mpl_text(report.metric(an.metric).name)}", fontsize=9)

@@ -230,3 +230,18 @@ def test_segment_numbers_are_one_based_in_html_and_json(report, page):
     assert analysis["worst"][0]["segment"] == 1
     for doc in data["documents"]:
         assert doc["segment_numbers"] == [i + 1 for i in doc["segments"]]
+
+
+def _legend_texts(page: str, chart_id: str) -> list[str]:
+    chart = page[page.index(f'id="{chart_id}"') :]
+    chart = chart[: chart.index("</svg>")]
+    legend = chart[chart.index('id="legend_1"') :]
+    return [t.replace("\u200b", "") for t in re.findall(r"<text[^>]*>([^<]*)</text>", legend)]
+
+
+def test_chart_legends_name_systems_that_start_with_an_underscore():
+    refs = _lines("eval_ref200.en", 40)
+    systems = {"_base": _lines("eval_sysA200.en", 40), "__new": _lines("eval_sysB200.en", 40)}
+    page = render_html(evaluate(refs, systems, options=EvalOptions(n_bootstrap=0, n_ar=0)))
+    for chart in ("chart-buckets", "chart-histogram"):
+        assert _legend_texts(page, chart) == ["_base", "__new"]
