@@ -177,7 +177,9 @@ def export_command(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="One of: " + "; ".join(f"{k}: {v}" for k, v in FORMATS.items())
+            "--format",
+            "-f",
+            help="One of: " + "; ".join(f"{k}: {f.description}" for k, f in FORMATS.items()),
         ),
     ],
     output: Annotated[

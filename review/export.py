@@ -1,29 +1,38 @@
 """Exports: post-edited articles, TMX 1.4, XLIFF 1.2, JSONL records, training pairs, effort, and a
 static side-by-side HTML page.
 
-Every format is first built in memory by a ``render_*`` function (the web app serves the same
-bytes as downloads), and :func:`export` writes files atomically. TMX and XLIFF are written with
-lxml and hold approved pairs only; rejected segments are never exported as translations.
+Every format is one :class:`Format` record in :data:`FORMATS` (its name, file extension, media
+type and render function, as datasette registers output renderers): the web app serves what
+``render`` returns as downloads, and :func:`write_export` writes it to files atomically. Adding a
+format touches only this module. TMX and XLIFF are written with lxml and hold approved pairs only;
+rejected segments are never exported as translations.
+
+Exporters take what the database holds as it is: text or names with characters XML cannot carry
+(stored by older versions, before saves refused them) are replaced by U+FFFD in TMX and XLIFF,
+never an error.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from review.model import Segment
+from review.pages import render_static_document
 from review.project import Project
 from translate.records import RECORD_SCHEMA, to_jsonl
-from translate.textio import InputError, atomic_write, write_text_atomic
+from translate.textio import InputError, atomic_write
 
 __all__ = [
+    "Format",
     "FORMATS",
     "PAIR_FORMATS",
+    "unique_names",
     "render_article",
     "render_tmx",
     "render_xliff",
@@ -33,20 +42,6 @@ __all__ = [
     "render_html",
     "write_export",
 ]
-
-#: Export formats: what each one writes.
-FORMATS = {
-    "txt": "the post-edited article(s), in the source's layout",
-    "md": "the same, with a .md name (Markdown sources keep their markup)",
-    "tmx": "TMX 1.4 of the approved pairs",
-    "xliff": "XLIFF 1.2 of the approved pairs, one <file> per document",
-    "jsonl": "tafsiri.segment/1 records with the final English (and a review field)",
-    "train": "approved pairs as source<TAB>target, for tafsiri train --train X.tsv",
-    "effort": "HTER and editing time per document and segment (JSON)",
-    "html": "a static side-by-side page of one document, for sharing without the server",
-}
-#: Formats made of approved pairs only.
-PAIR_FORMATS = ("tmx", "xliff", "train")
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -119,7 +114,7 @@ def render_tmx(project: Project, document_ids: Sequence[int] | None = None) -> b
         seg = pair.segment
         attrs = {"tuid": f"{seg.id}", "changedate": _tmx_date(seg.updated_at)}
         if seg.editor:
-            attrs["changeid"] = seg.editor
+            attrs["changeid"] = _xml_text(seg.editor)
         tu = etree.SubElement(body, "tu", **attrs)
         prop = etree.SubElement(tu, "prop", type="x-document")
         prop.text = _xml_text(pair.document)
@@ -257,15 +252,142 @@ def render_effort(project: Project, document_ids: Sequence[int] | None = None) -
 
 def render_html(project: Project, document_id: int) -> str:
     """A self-contained side-by-side page of one document (no scripts, no external files)."""
-    from review.web import render_static_document
-
     return render_static_document(project, document_id)
 
 
+def _one(render: Callable[[Project, int], str]) -> Callable[[Project, Sequence[int]], str]:
+    def render_one(project: Project, document_ids: Sequence[int]) -> str:
+        (document_id,) = document_ids
+        return render(project, document_id)
+
+    return render_one
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format.
+
+    Attributes:
+        name: what ``--format`` and the download address call it.
+        extension: the file suffix, dot included.
+        media_type: the HTTP ``Content-Type`` of a download.
+        description: one line for ``--help`` and docs.
+        render: ``(project, document ids) -> str | bytes``; for a ``per_document`` format the
+            ids are exactly one.
+        per_document: one document per file (several documents make a folder, or are refused
+            when ``folder`` is False).
+        folder: several documents may be written as a folder of files.
+        pairs: made of approved pairs only (refused when there are none).
+    """
+
+    name: str
+    extension: str
+    media_type: str
+    description: str
+    render: Callable[[Project, Sequence[int]], str | bytes]
+    per_document: bool = False
+    folder: bool = False
+    pairs: bool = False
+
+    def bytes(self, project: Project, document_ids: Sequence[int]) -> bytes:
+        """The rendered export, encoded as UTF-8 when the renderer gives text."""
+        data = self.render(project, document_ids)
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+
+_FORMAT_LIST = (
+    Format(
+        "txt",
+        ".txt",
+        "text/plain; charset=utf-8",
+        "the post-edited article(s), in the source's layout",
+        _one(render_article),
+        per_document=True,
+        folder=True,
+    ),
+    Format(
+        "md",
+        ".md",
+        "text/markdown; charset=utf-8",
+        "the same, with a .md name (Markdown sources keep their markup)",
+        _one(render_article),
+        per_document=True,
+        folder=True,
+    ),
+    Format(
+        "tmx", ".tmx", "application/xml", "TMX 1.4 of the approved pairs", render_tmx, pairs=True
+    ),
+    Format(
+        "xliff",
+        ".xlf",
+        "application/xml",
+        "XLIFF 1.2 of the approved pairs, one <file> per document",
+        render_xliff,
+        pairs=True,
+    ),
+    Format(
+        "jsonl",
+        ".jsonl",
+        "application/x-ndjson; charset=utf-8",
+        "tafsiri.segment/1 records with the final English (and a review field)",
+        render_jsonl,
+    ),
+    Format(
+        "train",
+        ".tsv",
+        "text/tab-separated-values; charset=utf-8",
+        "approved pairs as source<TAB>target, for tafsiri train --train X.tsv",
+        render_train,
+        pairs=True,
+    ),
+    Format(
+        "effort",
+        ".json",
+        "application/json",
+        "HTER and editing time per document and segment (JSON)",
+        render_effort,
+    ),
+    Format(
+        "html",
+        ".html",
+        "text/html; charset=utf-8",
+        "a static side-by-side page of one document, for sharing without the server",
+        _one(render_html),
+        per_document=True,
+    ),
+)
+#: Every export format by name: the one registry the CLI and the web app both use.
+FORMATS: dict[str, Format] = {f.name: f for f in _FORMAT_LIST}
+#: Formats made of approved pairs only.
+PAIR_FORMATS = tuple(f.name for f in _FORMAT_LIST if f.pairs)
+
+
 def _safe_name(name: str, suffix: str) -> Path:
-    parts = [p for p in Path(name).parts if p not in ("", ".", "..", "/")]
+    parts = [p for p in Path(name).parts if p not in ("", ".", "..", "/", "\\")]
     path = Path(*parts) if parts else Path("document")
     return path.with_suffix(suffix) if path.suffix else path.with_name(path.name + suffix)
+
+
+def unique_names(names: Sequence[str], suffix: str) -> list[Path]:
+    """Relative file paths for documents ``names`` with ``suffix``, one per document and all
+    different, even on a case-insensitive file system.
+
+    A name is made safe first (``..``, ``.`` and absolute parts dropped; the suffix replaced);
+    a path already taken gets ``-2``, ``-3``… before its suffix: ``coll.txt`` and ``coll.md``
+    become ``coll.txt`` and ``coll-2.txt``; ``dup/x.txt`` and ``dup/../x.txt`` become
+    ``dup/x.txt`` and ``dup/x-2.txt``.
+    """
+    taken: set[str] = set()
+    out: list[Path] = []
+    for name in names:
+        path = _safe_name(name, suffix)
+        candidate, n = path, 1
+        while candidate.as_posix().casefold() in taken:
+            n += 1
+            candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        taken.add(candidate.as_posix().casefold())
+        out.append(candidate)
+    return out
 
 
 def write_export(
@@ -277,7 +399,8 @@ def write_export(
         project: the project.
         fmt: a key of :data:`FORMATS`.
         out: the output file; for ``txt``/``md`` of several documents, a folder (one file per
-            document, named after it).
+            document, named after it; names that clash once made safe get ``-2``, ``-3``…, see
+            :func:`unique_names`, so no document is written over another).
         document: a document name or id (default: all; ``html`` needs one unless the project
             has only one).
 
@@ -287,6 +410,7 @@ def write_export(
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    form = FORMATS[fmt]
     out = Path(out)
     docs = project.documents()
     if document is not None:
@@ -301,28 +425,21 @@ def write_export(
         ids = [d.id for d in docs]
     if not ids:
         raise InputError(f"{project.path}: the project has no documents")
-    if fmt in PAIR_FORMATS and not _approved(project, ids):
+    if form.pairs and not _approved(project, ids):
         raise InputError(f"{project.path}: no approved segments to export as {fmt} yet")
-    if fmt == "html":
-        if len(ids) != 1:
-            raise InputError("--format html shows one document: pick it with --document")
-        write_text_atomic(out, render_html(project, ids[0]))
-        return [out]
-    if fmt in ("txt", "md"):
-        if len(ids) == 1 and not (out.is_dir() or str(out).endswith("/")):
-            write_text_atomic(out, render_article(project, ids[0]))
-            return [out]
-        written = []
-        for doc_id in ids:
-            path = out / _safe_name(project.document(doc_id).name, "." + fmt)
-            write_text_atomic(path, render_article(project, doc_id))
-            written.append(path)
-        return written
-    if fmt in ("tmx", "xliff"):
-        data = render_tmx(project, ids) if fmt == "tmx" else render_xliff(project, ids)
-        with atomic_write(out, "wb", encoding=None) as handle:
-            handle.write(data)
-        return [out]
-    render = {"jsonl": render_jsonl, "train": render_train, "effort": render_effort}[fmt]
-    write_text_atomic(out, render(project, ids))
+    if form.per_document and not form.folder and len(ids) != 1:
+        raise InputError(f"--format {fmt} shows one document: pick it with --document")
+    if form.per_document and (len(ids) > 1 or out.is_dir() or str(out).endswith("/")):
+        names = [project.document(doc_id).name for doc_id in ids]
+        paths = [out / rel for rel in unique_names(names, form.extension)]
+        rendered = [form.bytes(project, [doc_id]) for doc_id in ids]  # all, before any write
+        for path, data in zip(paths, rendered, strict=True):
+            _write(path, data)
+        return paths
+    _write(out, form.bytes(project, ids))
     return [out]
+
+
+def _write(path: Path, data: bytes) -> None:
+    with atomic_write(path, "wb", encoding=None) as handle:
+        handle.write(data)

@@ -341,7 +341,8 @@ def import_paths(
     """Create or update a project from runs, articles and memories, all or nothing.
 
     Args:
-        project: the project file (created when missing, but only once every input is read).
+        project: the project file (created when missing, but only once every input is read,
+            and removed again when the import fails).
         inputs: ``.jsonl`` runs, ``.txt``/``.md`` articles (translated first), ``.tmx``
             translation memories, or folders of runs (or, failing those, of articles).
         reference: reference translations (see :func:`attach_references`).
@@ -388,7 +389,15 @@ def import_paths(
         documents = attach_sources(documents, sources)
     if reference is not None:
         documents = attach_references(documents, reference)
-    with Project(project, create=True) as proj:
-        summary = proj.add_documents(documents, replace=replace_edited)
-        added = sum(proj.add_memory(pairs, str(file)) for file, pairs in memories)
+    path = Path(project)
+    created = not path.exists()
+    try:
+        with Project(path, create=True) as proj:
+            summary = proj.add_documents(documents, replace=replace_edited)
+            added = sum(proj.add_memory(pairs, str(file)) for file, pairs in memories)
+    except BaseException:
+        if created:  # a failed import leaves no project behind
+            for leftover in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+        raise
     return replace(summary, memory=added)

@@ -9,6 +9,8 @@ an older version is refused (its text is kept as a ``conflict`` version, never d
 from __future__ import annotations
 
 import json
+import math
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -35,12 +37,67 @@ from review.schema import connect, transaction
 from translate.records import StoredRecord
 from translate.textio import InputError
 
-__all__ = ["Project", "ImportedDocument", "ImportSummary", "MAX_EDITOR", "MAX_SECONDS"]
+__all__ = [
+    "Project",
+    "ImportedDocument",
+    "ImportSummary",
+    "MAX_EDITOR",
+    "MAX_ID",
+    "MAX_SECONDS",
+    "MAX_TEXT",
+    "check_text",
+    "clean_name",
+]
 
 #: Longest editor name kept; longer ones are cut.
 MAX_EDITOR = 80
 #: One save reports at most this much editing time (an hour); more is a stuck clock.
 MAX_SECONDS = 3600.0
+#: Longest English a segment may hold, in characters: a long news sentence is under 600, so this
+#: is twenty of them; QA and TER of a longer text would hold up the editor's save for nothing.
+MAX_TEXT = 10_000
+#: The largest id, version or offset SQLite stores (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
+
+# Characters a saved text may not hold: C0 and C1 controls other than tab and line ends, DEL,
+# lone surrogates, and the non-characters U+FFFE/U+FFFF (XML cannot carry them; a terminal or
+# a TMX reader chokes on them).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_text(text: str, what: str = "the text") -> str:
+    """``text`` when it may be saved as a segment's English.
+
+    Raises:
+        ValueError: longer than :data:`MAX_TEXT`, or holding a control character (named with
+            its position).
+    """
+    if len(text) > MAX_TEXT:
+        raise ValueError(
+            f"{what} is {len(text):,} characters long; a segment holds at most {MAX_TEXT:,} "
+            "characters"
+        )
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise ValueError(
+            f"{what} holds the control character U+{ord(bad.group()):04X} at position "
+            f"{bad.start() + 1}; remove it"
+        )
+    return text
+
+
+def clean_name(name: str, default: str = "editor") -> str:
+    """An editor name as stored: control characters dropped, whitespace runs made one space,
+    cut to :data:`MAX_EDITOR` characters; ``default`` when nothing is left."""
+    cleaned = " ".join(_CONTROL.sub("", name).split())
+    return cleaned[:MAX_EDITOR] or default
+
+
+def _key(value: int) -> int:
+    """An id as SQLite can look it up; KeyError (no such row) for one out of its range."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+        raise KeyError(value)
+    return value
 
 
 def _now() -> str:
@@ -100,6 +157,27 @@ def _layout(doc: ImportedDocument) -> tuple[list[str], str]:
         prev_paragraph = seg.paragraph
     tail = doc.text[pos:] if doc.text is not None else ("\n" if doc.records else "")
     return prefixes, tail
+
+
+def _check_ranges(doc: ImportedDocument) -> None:
+    """Refuse a document whose records hold numbers no database column can store."""
+    for rec, terms in zip(doc.records, doc.terms, strict=True):
+        seg = rec.segment
+        numbers = {
+            "paragraph": seg.paragraph,
+            "segment": seg.index,
+            "start": seg.start,
+            "end": seg.end,
+            "pieces": seg.pieces,
+        }
+        for k, term in enumerate(terms):
+            numbers[f"terms[{k}].start"] = term.start
+            numbers[f"terms[{k}].end"] = term.end
+        for name, value in numbers.items():
+            if not -1 <= value <= MAX_ID:
+                raise InputError(
+                    f"{doc.origin}: line {rec.line}: {name} {value} is out of range (0 to {MAX_ID})"
+                )
 
 
 def _segment(row: sqlite3.Row) -> Segment:
@@ -199,8 +277,11 @@ class Project:
         ``replace``), and otherwise refused.
 
         Raises:
-            InputError: a document with edits would be replaced; nothing is written.
+            InputError: a document with edits would be replaced, or a record holds a number
+                SQLite cannot store; nothing is written.
         """
+        for doc in documents:
+            _check_ranges(doc)
         added: list[str] = []
         replaced: list[str] = []
         unchanged: list[str] = []
@@ -371,7 +452,9 @@ class Project:
         Raises:
             KeyError: no such document.
         """
-        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM documents WHERE id = ?", (_key(document_id),)
+        ).fetchone()
         if row is None:
             raise KeyError(document_id)
         return Document(
@@ -402,6 +485,8 @@ class Project:
 
     def segments(self, document_id: int) -> list[Segment]:
         """A document's segments in order (empty for an unknown document)."""
+        if not 0 <= document_id <= MAX_ID:
+            return []
         rows = self.conn.execute(
             "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (document_id,)
         ).fetchall()
@@ -413,16 +498,24 @@ class Project:
         Raises:
             KeyError: no such segment.
         """
-        row = self.conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+        row = self.conn.execute(
+            "SELECT * FROM segments WHERE id = ?", (_key(segment_id),)
+        ).fetchone()
         if row is None:
             raise KeyError(segment_id)
         return _segment(row)
 
     def history(self, segment_id: int) -> list[Version]:
-        """Every stored text of a segment, oldest first (the MT is version 0)."""
+        """Every stored text of a segment, oldest first (the MT is version 0).
+
+        Raises:
+            KeyError: no such segment.
+        """
         rows = self.conn.execute(
-            "SELECT * FROM versions WHERE segment_id = ? ORDER BY id", (segment_id,)
+            "SELECT * FROM versions WHERE segment_id = ? ORDER BY id", (_key(segment_id),)
         ).fetchall()
+        if not rows:
+            self.segment(segment_id)
         return [
             Version(
                 r["version"], r["kind"], r["text"], r["status"], r["editor"], r["seconds"], r["at"]
@@ -434,7 +527,7 @@ class Project:
         """(text before it, segment) per segment, and the text after the last one: what an
         export needs to rebuild the article."""
         rows = self.conn.execute(
-            "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (document_id,)
+            "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (_key(document_id),)
         ).fetchall()
         tail = self.conn.execute(
             "SELECT tail FROM documents WHERE id = ?", (document_id,)
@@ -446,7 +539,7 @@ class Project:
     def stored_record(self, segment_id: int) -> dict[str, Any]:
         """The fields of the segment's original JSONL record that the project does not model."""
         row = self.conn.execute(
-            'SELECT record, start, "end", pieces FROM segments WHERE id = ?', (segment_id,)
+            'SELECT record, start, "end", pieces FROM segments WHERE id = ?', (_key(segment_id),)
         ).fetchone()
         if row is None:
             raise KeyError(segment_id)
@@ -462,7 +555,7 @@ class Project:
             "SELECT s.source, s.target, d.name FROM segments s "
             "JOIN documents d ON d.id = s.document_id "
             "WHERE s.status = 'approved' AND s.id != ?",
-            (exclude if exclude is not None else -1,),
+            (exclude if exclude is not None and 0 <= exclude <= MAX_ID else -1,),
         )
         yield from conn.execute("SELECT source, target, origin FROM memory")
 
@@ -473,9 +566,10 @@ class Project:
 
         Raises:
             KeyError: no such segment.
+            ValueError: a text :func:`check_text` refuses.
         """
         seg = self.segment(segment_id)
-        return check_segment(seg.source, text, seg.terms)
+        return check_segment(seg.source, check_text(text), seg.terms)
 
     def save(
         self,
@@ -495,8 +589,9 @@ class Project:
             version: the segment version the editor edited (:attr:`Segment.version` as loaded).
             status: ``edited``, ``approved`` or ``rejected``; None sets ``edited`` when the text
                 changed and keeps the status otherwise.
-            editor: who is saving.
-            seconds: active editing time since the editor's last save of this segment.
+            editor: who is saving (cleaned with :func:`clean_name`).
+            seconds: active editing time since the editor's last save of this segment (finite;
+                clamped to 0..:data:`MAX_SECONDS`).
 
         Returns:
             The stored segment, or a :class:`Conflict` when ``version`` is stale: the newer text
@@ -504,17 +599,36 @@ class Project:
 
         Raises:
             KeyError: no such segment.
-            ValueError: an unknown status.
+            ValueError: an unknown status, a version out of range, a time that is not finite,
+                or a text :func:`check_text` refuses.
+
+        The QA checks and TER of the new text run before the write lock is taken (a segment's
+        source, terms and MT never change), so a slow check never holds up another editor.
         """
         if status is not None and status not in STATUSES[1:]:
             raise ValueError(f"status must be one of {', '.join(STATUSES[1:])}, got {status!r}")
-        editor = (editor.strip() or "editor")[:MAX_EDITOR]
+        if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= MAX_ID:
+            raise ValueError(f"version must be a whole number from 0 to {MAX_ID}, got {version!r}")
+        if not math.isfinite(seconds):
+            raise ValueError(f"seconds must be a finite number, got {seconds!r}")
+        check_text(text)
+        editor = clean_name(editor)
         seconds = min(max(float(seconds), 0.0), MAX_SECONDS)
+        before = self.segment(segment_id)
+        flags = check_segment(before.source, text, before.terms)
+        ter = segment_ter(before.mt, text)
         with self._writing() as conn:
             row = conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
             if row is None:
                 raise KeyError(segment_id)
             current = _segment(row)
+            if (current.source, current.terms, current.mt) != (
+                before.source,
+                before.terms,
+                before.mt,
+            ):
+                flags = check_segment(current.source, text, current.terms)  # not seen so far
+                ter = segment_ter(current.mt, text)
             same = text == current.target and (status is None or status == current.status)
             now = _now()
             if same:
@@ -539,8 +653,6 @@ class Project:
                 return SaveResult(stored, Conflict(text, stored.target, version, stored))
             else:
                 new_status = status or ("edited" if text != current.target else current.status)
-                flags = check_segment(current.source, text, current.terms)
-                ter = segment_ter(current.mt, text)
                 conn.execute(
                     "UPDATE segments SET target = ?, status = ?, version = version + 1, "
                     "flags = ?, open_flags = ?, ter_edits = ?, ter_words = ?, "
@@ -578,7 +690,9 @@ class Project:
         if code not in FLAGS:
             raise ValueError(f"flag must be one of {', '.join(FLAGS)}, got {code!r}")
         with self._writing() as conn:
-            row = conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM segments WHERE id = ?", (_key(segment_id),)
+            ).fetchone()
             if row is None:
                 raise KeyError(segment_id)
             seg = _segment(row)

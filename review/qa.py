@@ -11,18 +11,22 @@ Swahili→English news:
 - ``empty``, ``identical``: an empty target, or one equal to a source that has letters;
 - ``length``: a target/source length ratio outside what human translators produce;
 - ``brackets``: quotes or brackets whose balance differs from the source's;
-- ``untranslated``: Swahili words left in the English.
+- ``untranslated``: Swahili words left in the English;
+- ``bidi``: bidirectional controls or zero-width characters (:data:`INVISIBLE`) that the source
+  and the English do not hold alike: a right-to-left override makes "evil" read "live".
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from glossary.match import locate_targets
 from review.model import Flag, Term
 
-__all__ = ["FLAGS", "check_segment", "missing_numbers"]
+__all__ = ["FLAGS", "INVISIBLE", "check_segment", "invisible_name", "missing_numbers"]
 
 #: Flag codes and what they mean, in the order the checks run.
 FLAGS: dict[str, str] = {
@@ -33,6 +37,30 @@ FLAGS: dict[str, str] = {
     "length": "length ratio outlier",
     "brackets": "unbalanced quotes or brackets",
     "untranslated": "untranslated Swahili",
+    "bidi": "hidden bidi or zero-width characters",
+}
+
+#: Characters that change how text reads without being seen, with a short label for display:
+#: the bidirectional embeddings, overrides and isolates, the directional marks, and the
+#: zero-width characters (Unicode TR #9; CVE-2021-42574, "Trojan Source").
+INVISIBLE: dict[str, str] = {
+    "\u202a": "LRE",
+    "\u202b": "RLE",
+    "\u202c": "PDF",
+    "\u202d": "LRO",
+    "\u202e": "RLO",
+    "\u2066": "LRI",
+    "\u2067": "RLI",
+    "\u2068": "FSI",
+    "\u2069": "PDI",
+    "\u200e": "LRM",
+    "\u200f": "RLM",
+    "\u061c": "ALM",
+    "\u200b": "ZWSP",
+    "\u200c": "ZWNJ",
+    "\u200d": "ZWJ",
+    "\u2060": "WJ",
+    "\ufeff": "ZWNBSP",
 }
 
 # On MAFAND-MT test (1,630 sources of 40+ characters) 99% of the human English is 0.57–1.33
@@ -167,6 +195,25 @@ def _untranslated_flag(source: str, target: str, terms: Sequence[Term]) -> Flag 
     return Flag("untranslated", "Swahili left in the English: " + ", ".join(left))
 
 
+def invisible_name(char: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE (RLO)`` for a character of :data:`INVISIBLE`."""
+    return f"U+{ord(char):04X} {unicodedata.name(char, '')} ({INVISIBLE[char]})"
+
+
+def _bidi_flag(source: str, target: str, terms: Sequence[Term]) -> Flag | None:
+    src = Counter(c for c in source if c in INVISIBLE)
+    tgt = Counter(c for c in target if c in INVISIBLE)
+    if src == tgt:
+        return None
+    differ = sorted(set(src) | set(tgt), key=ord)
+    listed = "; ".join(
+        f"{invisible_name(c)}: {src[c]} in the source, {tgt[c]} in the English"
+        for c in differ
+        if src[c] != tgt[c]
+    )
+    return Flag("bidi", listed)
+
+
 _CHECKS: dict[str, Callable[[str, str, Sequence[Term]], Flag | None]] = {
     "term": _term_flag,
     "number": _number_flag,
@@ -175,6 +222,7 @@ _CHECKS: dict[str, Callable[[str, str, Sequence[Term]], Flag | None]] = {
     "length": _length_flag,
     "brackets": _brackets_flag,
     "untranslated": _untranslated_flag,
+    "bidi": _bidi_flag,
 }
 
 

@@ -14,7 +14,13 @@ One ASGI middleware in front of every route:
    cross-site``, are refused before that.
 4. **Headers.** A strict Content-Security-Policy (scripts and styles only from the server's own
    static files, no inline script), ``nosniff``, no framing, no referrer, no caching of API
-   answers; request bodies over :data:`MAX_BODY` bytes are refused.
+   answers.
+5. **Body size.** Request bodies over :data:`MAX_BODY` bytes are refused with 413, whether the
+   size is announced in ``Content-Length`` or the body is streamed (``Transfer-Encoding:
+   chunked``): the body is read here, counting bytes, and handed on only when it is complete.
+
+Every refusal is the API's JSON error shape, ``{"error": "..."}``. The access-token redirect goes
+only to a path on this server: ``//evil.example/x?token=…`` lands on ``/evil.example/x``.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import json
 import secrets
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,6 +43,7 @@ __all__ = [
     "CSRF_HEADER",
     "TOKEN_HEADER",
     "is_loopback",
+    "local_path",
     "new_token",
     "Guard",
 ]
@@ -126,7 +133,7 @@ class Guard:
             if "token" in query and _same(query["token"], self.token):
                 # Swap the token in the address for a cookie, so it is not left in the history.
                 rest = urlencode([(k, v) for k, v in query.items() if k != "token"])
-                location = scope["path"] + (f"?{rest}" if rest else "")
+                location = local_path(scope["path"]) + (f"?{rest}" if rest else "")
                 await _redirect(send, location, _cookie(TOKEN_COOKIE, self.token))
                 return
             supplied = headers.get(TOKEN_HEADER) or cookies.get(TOKEN_COOKIE) or ""
@@ -142,7 +149,7 @@ class Guard:
             await _refuse(send, 400, "bad Content-Length")
             return
         if int(length) > MAX_BODY:
-            await _refuse(send, 413, "request body too large")
+            await _refuse(send, 413, _TOO_LARGE)
             return
         session = cookies.get(SESSION_COOKIE, "")
         if method not in _SAFE_METHODS:
@@ -178,7 +185,60 @@ class Guard:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        body = await _read_body(receive, MAX_BODY)
+        if body is _GONE:
+            return  # the client hung up mid-body: nobody to answer
+        if body is None:
+            await _refuse(send, 413, _TOO_LARGE)
+            return
+        await self.app(scope, _replay(body, receive), send_with_headers)
+
+
+_TOO_LARGE = f"request body too large (at most {MAX_BODY:,} bytes)"
+_GONE = b"<disconnected>"
+
+
+def local_path(path: str) -> str:
+    """``path`` as a redirect target that can only be a path on this server.
+
+    Characters a browser would read as part of an authority (a second leading ``/``, ``\\``,
+    tabs and line breaks, which browsers drop) are percent-encoded or folded, so the result
+    starts with exactly one ``/`` followed by a path segment.
+    """
+    quoted = quote(path, safe="/:@!$&'()*+,;=-._~")
+    return "/" + quoted.lstrip("/")
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole request body; None as soon as it runs past ``limit`` bytes; :data:`_GONE`
+    (compared by identity) when the client disconnects first."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return _GONE
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands over the body already read, then waits on the real one."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _cookies(header: str) -> dict[str, str]:

@@ -106,3 +106,31 @@ def test_articles_are_translated_as_tafsiri_translate_would(tmp_path, tiny_model
         assert ("523,700" in mt[0]) is protected  # the random model never writes it itself
         if protected:
             assert mt == expected
+
+
+def test_a_document_id_sqlite_cannot_hold_is_one_error_line(tmp_path):
+    project = tmp_path / "p.sqlite"
+    runner.invoke(app, ["review", "import", str(make_run(tmp_path)), "-p", str(project)])
+    result = runner.invoke(
+        app,
+        ["review", "export", str(project), "-f", "txt", "-d", "99999999999999999999999"]
+        + ["-o", str(tmp_path / "o.txt")],
+    )
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "no document '99999999999999999999999'" in lines[0]
+
+
+def test_an_import_with_numbers_out_of_range_is_one_error_line_and_no_file(tmp_path):
+    import json
+
+    record = json.loads(make_run(tmp_path).read_text(encoding="utf-8").splitlines()[0])
+    record["end"] = record["paragraph"] = 10**20
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    project = tmp_path / "p.sqlite"
+    result = runner.invoke(app, ["review", "import", str(bad), "--project", str(project)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: line 1")
+    assert not any(p.name.startswith("p.sqlite") for p in tmp_path.iterdir())

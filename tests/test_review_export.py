@@ -83,7 +83,11 @@ def test_xliff_validates_against_the_xliff12_strict_schema(project, tmp_path):
 
 def test_xml_exports_survive_control_characters(project, tmp_path):
     seg = project.segments(1)[1]
-    project.save(seg.id, "Bell \x07 here <b>&</b>", version=1, status="approved")
+    project.save(seg.id, "Bell here <b>&</b>", version=1, status="approved")
+    with project._writing() as conn:  # saves refuse control characters; older ones stored them
+        conn.execute(
+            "UPDATE segments SET target = 'Bell \x07 here <b>&</b>' WHERE id = ?", (seg.id,)
+        )
     _schemas_or_skip()
     out = tmp_path / "a.tmx"
     write_export(project, "tmx", out)
@@ -154,3 +158,90 @@ def test_pairs_need_approved_segments(tmp_path):
     import_paths(path, [make_run(tmp_path)])
     with Project(path) as proj, pytest.raises(InputError, match="no approved segments"):
         write_export(proj, "tmx", tmp_path / "a.tmx")
+
+
+# -- hardening round 2 (issues 22 and 23) ---------------------------------------------------
+
+
+def _project_of(tmp_path, names):
+    runs = []
+    for k, name in enumerate(names):
+        folder = tmp_path / f"run{k}"
+        folder.mkdir()
+        runs.append(make_run(folder, "Asante sana.\n", name=name))
+    path = tmp_path / "p.sqlite"
+    import_paths(path, runs)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("names", "fmt", "expected"),
+    [
+        (["coll.txt", "coll.md"], "txt", ["coll.txt", "coll-2.txt"]),
+        (["dup/x.txt", "dup/../x.txt"], "txt", ["dup/x.txt", "dup/x-2.txt"]),
+        (["A.txt", "a.txt", "a-2.md"], "md", ["A.md", "a-2.md", "a-2-2.md"]),
+        (["../../etc/passwd", "/abs/x.txt"], "txt", ["etc/passwd.txt", "abs/x.txt"]),
+    ],
+)
+def test_several_documents_never_share_one_file(tmp_path, names, fmt, expected):
+    with Project(_project_of(tmp_path, names)) as proj:
+        written = write_export(proj, fmt, tmp_path / "out")
+    assert [p.relative_to(tmp_path / "out").as_posix() for p in written] == expected
+    assert all(p.read_text(encoding="utf-8") == "Thank you very much.\n" for p in written)
+    assert len(list((tmp_path / "out").rglob(f"*.{fmt}"))) == len(names)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "tmx", "xliff", "jsonl", "train", "effort"])
+def test_every_export_takes_control_characters_already_in_the_database(project, tmp_path, fmt):
+    with project._writing() as conn:  # as an older version of the server stored them
+        conn.execute("UPDATE segments SET editor = 'Amina\x01', target = target || '\x02\x1b'")
+        conn.execute("UPDATE documents SET name = 'habari\x03.txt'")
+    (out,) = write_export(project, fmt, tmp_path / f"x.{fmt}", "1")
+    data = out.read_bytes()
+    if fmt in ("tmx", "xliff"):
+        root = etree.fromstring(data)
+        assert b"\x01" not in data and "\ufffd" in etree.tostring(root, encoding="unicode")
+
+
+def test_one_format_registry_serves_the_cli_and_the_web(project):
+    import typing
+
+    from starlette.testclient import TestClient
+
+    from review.cli import export_command
+    from review.export import FORMATS
+    from review.web import create_app
+
+    client = TestClient(create_app(project), base_url="http://127.0.0.1")
+    for name, form in FORMATS.items():
+        response = client.get(f"/documents/1/download/{name}")
+        assert response.status_code == 200
+        assert response.headers["content-type"].split(";")[0] == form.media_type.split(";")[0]
+        if name != "tmx":  # TMX carries the time it was made
+            assert response.content == form.bytes(project, [1])
+        assert form.extension in response.headers["content-disposition"]
+    hint = typing.get_type_hints(export_command, include_extras=True)["fmt"]
+    help_text = hint.__metadata__[0].help
+    assert all(f"{name}: {form.description}" in help_text for name, form in FORMATS.items())
+
+
+def test_no_two_review_modules_import_each_other():
+    import ast
+
+    from tests.conftest import REPO
+
+    graph = {}
+    for path in sorted((REPO / "review").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module == "review":
+                    found.update(f"review.{a.name}" for a in node.names)
+                else:
+                    found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names)
+        graph[f"review.{path.stem}"] = {m for m in found if m.startswith("review.")}
+    pairs = [(a, b) for a in graph for b in graph[a] if a < b and a in graph.get(b, set())]
+    assert pairs == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 
@@ -294,3 +295,122 @@ def test_not_a_project(tmp_path):
     junk.write_text("hello " * 100)
     with pytest.raises(InputError, match="not a Tafsiri review project"):
         Project(junk)
+
+
+# -- hardening round 2 (issue 23) -----------------------------------------------------------
+
+
+def test_qa_and_ter_run_outside_the_write_lock(project, monkeypatch):
+    import review.project as module
+
+    held = []
+    real_check, real_ter = module.check_segment, module.segment_ter
+
+    def check(*args):
+        held.append(("qa", project._write_lock.locked()))
+        return real_check(*args)
+
+    def ter(*args):
+        held.append(("ter", project._write_lock.locked()))
+        return real_ter(*args)
+
+    monkeypatch.setattr(module, "check_segment", check)
+    monkeypatch.setattr(module, "segment_ter", ter)
+    assert project.save(first(project).id, FIXED, version=1).ok
+    assert held == [("qa", False), ("ter", False)]
+
+
+def test_a_slow_save_does_not_hold_up_another_editors_save(project, monkeypatch):
+    import time
+
+    import review.project as module
+
+    real_check = module.check_segment
+
+    def slow_check(source, target, terms=()):
+        if target.startswith("slow"):
+            time.sleep(1.5)
+        return real_check(source, target, terms)
+
+    monkeypatch.setattr(module, "check_segment", slow_check)
+    a, b = project.segments(1)[:2]
+    slow = threading.Thread(target=project.save, args=(a.id, "slow text"), kwargs={"version": 1})
+    slow.start()
+    time.sleep(0.2)
+    started = time.monotonic()
+    assert project.save(b.id, "Quick.", version=1).ok
+    quick = time.monotonic() - started
+    slow.join()
+    assert quick < 0.5 and project.segment(a.id).target == "slow text"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"text": "x" * 10_001}, "10,001 characters long; a segment holds at most 10,000"),
+        ({"text": "Bell \x07."}, "control character U+0007 at position 6"),
+        ({"text": "x", "version": 2**63}, "version must be a whole number"),
+        ({"text": "x", "seconds": float("nan")}, "seconds must be a finite number"),
+    ],
+)
+def test_saves_refuse_what_the_database_or_exports_cannot_hold(project, kwargs, message):
+    seg = first(project)
+    with pytest.raises(ValueError, match=re.escape(message)):
+        project.save(seg.id, **{"version": 1, **kwargs})
+    assert project.segment(seg.id).version == 1
+
+
+def test_editor_names_are_cleaned_of_control_characters(project):
+    saved = project.save(first(project).id, FIXED, version=1, editor="\tAmina\x01 \x9b Juma\n")
+    assert saved.segment.editor == "Amina Juma"
+
+
+@pytest.mark.parametrize("big", [2**63, 10**20, -(2**63) - 1])
+def test_ids_sqlite_cannot_hold_are_unknown_ids(project, big):
+    for lookup in (project.segment, project.document, project.history, project.stored_record):
+        with pytest.raises(KeyError):
+            lookup(big)
+    with pytest.raises(KeyError):
+        project.find_document(str(abs(big)))
+    with pytest.raises(KeyError):
+        project.save(big, "x", version=1)
+    assert project.segments(big) == []
+
+
+def test_a_record_with_numbers_sqlite_cannot_hold_is_refused_and_nothing_is_written(project, run):
+    from dataclasses import replace
+
+    from review.project import ImportedDocument
+    from translate.records import read_records
+
+    rec = read_records(run)[0]
+    huge = replace(rec, segment=replace(rec.segment, end=10**20))
+    doc = ImportedDocument("huge.txt", str(run), (huge,), ((),), (None,))
+    with pytest.raises(InputError, match=rf"{run.name}: line 1: end 100000000000000000000 is out"):
+        project.add_documents([doc])
+    assert [d.name for d in project.documents()] == ["habari.txt"]
+
+
+def test_a_failed_import_creates_no_project_file(tmp_path, run):
+    lines = run.read_text(encoding="utf-8").splitlines()
+    import json
+
+    record = json.loads(lines[0])
+    record["end"] = 10**20
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    target = tmp_path / "new.sqlite"
+    with pytest.raises(InputError, match="bad.jsonl: line 1"):
+        import_paths(target, [bad])
+    assert sorted(p.name for p in tmp_path.iterdir() if "sqlite" in p.name) == []
+
+
+def test_an_import_failing_in_the_database_removes_the_new_project_file(tmp_path, run, monkeypatch):
+    def refuse(self, documents, replace=False):
+        raise InputError("refused at insert")
+
+    monkeypatch.setattr(Project, "add_documents", refuse)
+    target = tmp_path / "new.sqlite"
+    with pytest.raises(InputError, match="refused at insert"):
+        import_paths(target, [run])
+    assert not any(p.name.startswith("new.sqlite") for p in tmp_path.iterdir())

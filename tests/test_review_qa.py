@@ -110,3 +110,28 @@ def test_flags_come_in_declared_order_with_messages():
     assert [f.code for f in flags] == ["term", "number", "empty"]
     assert list(FLAGS)[:3] == ["term", "number", "empty"]
     assert all(f.message for f in flags)
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flagged"),
+    [
+        ("Habari njema.", "Good news.", False),
+        ("Habari \u202eevil\u202c njema.", "Good \u202eevil\u202c news.", False),  # alike
+        ("Habari \u202eevil\u202c njema.", "Good evil news.", True),  # dropped
+        ("Habari njema.", "Good \u202elive news.", True),  # added by the editor
+        ("Habari njema.", "Good\u200b news.", True),  # zero width
+        ("Habari njema.", "Good news\u2066.", True),  # isolate
+        ("Habari\u200c njema.", "Good\u200c news\u200c.", True),  # counts differ
+        ("Habari njema.", "Good news\ufeff.", True),
+        ("Habari njema.", "Good news\u061c.", True),
+    ],
+)
+def test_bidi_flags_hidden_characters_source_and_english_disagree_on(source, target, flagged):
+    assert ("bidi" in codes(source, target)) is flagged
+
+
+def test_bidi_flag_names_the_characters():
+    (flag,) = [f for f in check_segment("Habari.", "\u202eNews.") if f.code == "bidi"]
+    assert flag.message == (
+        "U+202E RIGHT-TO-LEFT OVERRIDE (RLO): 0 in the source, 1 in the English"
+    )

@@ -271,3 +271,152 @@ def test_alternatives_come_from_one_real_model_handle(tiny_model_dir):
     assert 1 <= len(first) <= 3 and 1 <= len(second) <= 2
     assert all(isinstance(h.text, str) for h in first + second)
     assert alternatives.model is not None
+
+
+# -- hardening round 2 (issue 23) -----------------------------------------------------------
+
+
+def test_a_chunked_body_over_the_limit_is_refused_and_not_stored(client):
+    token = csrf(client)
+    text = "x" * 5_000_000
+
+    def chunks():
+        body = f'{{"text": "{text}", "version": 1}}'.encode()
+        for start in range(0, len(body), 65536):
+            yield body[start : start + 65536]
+
+    response = client.post(
+        "/api/segments/1",
+        content=chunks(),
+        headers={"X-CSRF-Token": token, "content-type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert "too large" in response.json()["error"]
+    assert client.get("/api/segments/1").json()["version"] == 1
+
+
+def test_a_segment_text_over_the_length_cap_is_a_json_error(client):
+    from review.project import MAX_TEXT
+
+    token = csrf(client)
+    response = post(client, "/api/segments/1", {"text": "y" * (MAX_TEXT + 1), "version": 1}, token)
+    assert response.status_code == 400
+    assert f"at most {MAX_TEXT:,} characters" in response.json()["error"]
+    check = post(client, "/api/segments/1/check", {"text": "y" * (MAX_TEXT + 1)}, token)
+    assert check.status_code == 400
+
+
+def test_control_characters_are_cleaned_from_the_editor_and_refused_in_the_text(client):
+    token = csrf(client)
+    saved = post(
+        client,
+        "/api/segments/1",
+        {"text": TERMS, "version": 1, "status": "approved", "editor": "Amina\x01\x1b[31m"},
+        token,
+    )
+    assert saved.status_code == 200 and saved.json()["segment"]["editor"] == "Amina[31m"
+    assert client.get("/documents/1/download/tmx").status_code == 200
+    bad = post(client, "/api/segments/2", {"text": "Bell\x07", "version": 1}, token)
+    assert bad.status_code == 400 and "U+0007" in bad.json()["error"]
+    lone = client.post(
+        "/api/segments/2",
+        content=b'{"text": "half \\ud800 a pair", "version": 1}',
+        headers={"X-CSRF-Token": token, "content-type": "application/json"},
+    )
+    assert lone.status_code == 400 and "U+D800" in lone.json()["error"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html", "tmx", "xliff", "jsonl", "train", "effort"])
+def test_every_download_survives_control_characters_already_in_the_database(project, fmt):
+    project.save(1, TERMS, version=1, status="approved", editor="Amina")
+    with project._writing() as conn:  # as an older version of the server stored it
+        conn.execute("UPDATE segments SET editor = 'Amina\x01', target = target || '\x02'")
+        conn.execute("UPDATE documents SET name = 'habari\x03.txt'")
+    response = client_for(create_app(project)).get(f"/documents/1/download/{fmt}")
+    assert response.status_code == 200, response.text
+    if fmt in ("tmx", "xliff"):
+        from lxml import etree
+
+        etree.fromstring(response.content)
+
+
+@pytest.mark.parametrize("name", ["habari-ŝ.txt", "خبر.txt", 'a"b;c.txt'])
+def test_downloads_of_non_ascii_names_have_an_rfc_6266_filename(tmp_path, name):
+    from urllib.parse import quote
+
+    path = tmp_path / "p.sqlite"
+    import_paths(path, [make_run(tmp_path, name=name)])
+    with Project(path) as proj:
+        client = client_for(create_app(proj))
+        for fmt in ("txt", "tmx", "html"):
+            response = client.get(f"/documents/1/download/{fmt}")
+            assert response.status_code == 200, response.text
+            disposition = response.headers["content-disposition"]
+            stem = name.rsplit(".", 1)[0]
+            suffix = {"txt": ".txt", "tmx": ".tmx", "html": ".html"}[fmt]
+            assert f"filename*=UTF-8''{quote(stem + suffix, safe='')}" in disposition
+            fallback = re.search(r'filename="([^"]*)"', disposition).group(1)
+            assert fallback.isascii() and fallback.endswith(suffix)
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b'{"text": "x", "version": 9223372036854775808}', '"version" must be'),
+        (b'{"text": "x", "version": -1}', '"version" must be'),
+        (b'{"text": "x", "version": 1, "seconds": NaN}', '"seconds" must be a finite'),
+        (b'{"text": "x", "version": 1, "seconds": Infinity}', '"seconds" must be a finite'),
+        (b'{"text": "x", "version": 1, "seconds": 1e400}', '"seconds" must be a finite'),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+        (b'{"text": "x", "version": 1, "a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested"),
+    ],
+)
+def test_out_of_range_values_are_json_errors_not_500s(client, body, error):
+    response = client.post(
+        "/api/segments/1",
+        content=body,
+        headers={"X-CSRF-Token": csrf(client), "content-type": "application/json"},
+    )
+    assert response.status_code == 400 and error in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/documents/9223372036854775808",
+        "/documents/99999999999999999999999/download/txt",
+        "/api/segments/9223372036854775808",
+        "/api/segments/18446744073709551616/history",
+        "/api/segments/99999999999999999999999/memory",
+        "/no/such/page",
+    ],
+)
+def test_huge_or_unknown_ids_are_json_404s(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["error"].startswith("no such")
+
+
+def test_huge_ids_in_posts_are_json_404s(client):
+    token = csrf(client)
+    for url in ("/api/segments/9223372036854775808", "/api/segments/9223372036854775808/check"):
+        response = post(client, url, {"text": "x", "version": 1}, token)
+        assert response.status_code == 404 and response.json()["error"].startswith("no such")
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("//evil.example/x", "/evil.example/x"),
+        ("/\\evil.example/x", "/%5Cevil.example/x"),
+        ("///evil.example", "/evil.example"),
+        ("/documents/1", "/documents/1"),
+    ],
+)
+def test_the_token_redirect_stays_on_this_server(project, path, location):
+    app = create_app(project, token="s3cret", allowed_hosts=None)
+    client = client_for(app, "http://192.0.2.7:8765")
+    response = client.get(f"http://192.0.2.7:8765{path}?token=s3cret", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == location

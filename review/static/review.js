@@ -319,7 +319,7 @@
         move(row, key === "ArrowDown" ? 1 : -1);
       } else if (event.ctrlKey && event.shiftKey && (key === "C" || key === "c")) {
         event.preventDefault();
-        st.ta.value = row.querySelector(".source-text").textContent;
+        st.ta.value = row.querySelector(".source-text").dataset.source;
         scheduleCheck(row);
       }
     });

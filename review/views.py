@@ -1,0 +1,294 @@
+"""The review app's pages and JSON API, one small function per route.
+
+Every view reads the app's :class:`Review` (the project, the n-best helper and the templates)
+from ``request.app.state.review``, as datasette hands its one ``Datasette`` object to every view.
+Views raise :class:`ApiError` (or let the project's ``KeyError``/``ValueError`` through
+:func:`call`); :mod:`review.web` turns every error into the one JSON shape ``{"error": "..."}``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import jinja2
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from review.assist import AssistUnavailable
+from review.export import FORMATS
+from review.memory import best_matches
+from review.model import STATUSES
+from review.pages import document_context
+from review.project import MAX_ID, Project
+
+__all__ = [
+    "Review",
+    "ApiError",
+    "NotFound",
+    "BadRequest",
+    "call",
+    "content_disposition",
+    "index",
+    "document_page",
+    "download",
+    "documents_api",
+    "get_segment",
+    "save_segment",
+    "check_segment",
+    "ignore_flag",
+    "history",
+    "memory",
+    "alternatives",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Review:
+    """What every view needs.
+
+    Attributes:
+        project: the open project (one SQLite connection per thread).
+        alternatives: ``(text, n) -> hypotheses``, or None when no model is configured.
+        env: the templates.
+    """
+
+    project: Project
+    alternatives: Callable[[str, int], list[Any]] | None
+    env: jinja2.Environment
+
+
+class ApiError(Exception):
+    """An error answered as ``{"error": message}`` with ``status``."""
+
+    status = 400
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+
+class BadRequest(ApiError):
+    """400: the request is malformed or a value is out of range."""
+
+
+class NotFound(ApiError):
+    """404: no such segment, document or format."""
+
+    status = 404
+
+
+def _review(request: Request) -> Review:
+    review: Review = request.app.state.review
+    return review
+
+
+async def call(function: Callable[..., T], *args: Any, missing: str = "no such segment") -> T:
+    """Run a project call in the thread pool: KeyError becomes :class:`NotFound` (``missing``),
+    ValueError :class:`BadRequest`."""
+    try:
+        return await run_in_threadpool(function, *args)
+    except KeyError:
+        raise NotFound(missing) from None
+    except ValueError as err:
+        raise BadRequest(str(err)) from None
+
+
+def _id(request: Request, name: str, missing: str) -> int:
+    value: int = request.path_params[name]
+    if not 0 <= value <= MAX_ID:
+        raise NotFound(missing)
+    return value
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise BadRequest("the request body is nested too deeply") from None
+    except ValueError:
+        raise BadRequest("the request body is not JSON") from None
+    if not isinstance(data, dict):
+        raise BadRequest("the request body must be a JSON object")
+    return data
+
+
+def _field(data: dict[str, Any], key: str, kind: type, default: Any = ...) -> Any:
+    if key not in data or data[key] is None:
+        if default is ...:
+            raise BadRequest(f'"{key}" is required')
+        return default
+    value = data[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value) if abs(value) < 2**1023 else math.inf
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise BadRequest(f'"{key}" must be a {kind.__name__}')
+    if kind is float and not math.isfinite(value):
+        raise BadRequest(f'"{key}" must be a finite number, got {value}')
+    if kind is int and not 0 <= value <= MAX_ID:
+        raise BadRequest(f'"{key}" must be a whole number from 0 to {MAX_ID}')
+    return value
+
+
+def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
+    context["csrf_token"] = request.scope["state"]["csrf_token"]
+    return HTMLResponse(_review(request).env.get_template(name).render(**context))
+
+
+def content_disposition(filename: str) -> str:
+    """An ``attachment`` header value for any file name (RFC 6266 with RFC 5987's
+    ``filename*=UTF-8''…``, and an ASCII ``filename=`` for clients that know only that)."""
+    ascii_only = (c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    fallback = "".join(ascii_only).lstrip(".") or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+async def index(request: Request) -> Response:
+    """``GET /``: the document list with progress, open flags, HTER and time."""
+    project = _review(request).project
+    docs = await run_in_threadpool(project.documents)
+    return _page(request, "index.html", documents=docs, project=project.path.name)
+
+
+async def document_page(request: Request) -> Response:
+    """``GET /documents/{id}?status=&flag=&q=``: the segment grid, filtered."""
+    project = _review(request).project
+    doc_id = _id(request, "doc_id", "no such document")
+    q = request.query_params
+    filters = {"status": q.get("status", ""), "flag": q.get("flag", ""), "query": q.get("q", "")}
+    if filters["status"] not in STATUSES:
+        filters["status"] = ""
+    context = await call(
+        functools.partial(document_context, project, doc_id, **filters), missing="no such document"
+    )
+    return _page(request, "document.html", filters=filters, project=project.path.name, **context)
+
+
+async def download(request: Request) -> Response:
+    """``GET /documents/{id}/download/{format}``: one document in a format of
+    :data:`review.export.FORMATS`, rendered in memory."""
+    project = _review(request).project
+    doc_id = _id(request, "doc_id", "no such document")
+    form = FORMATS.get(request.path_params["fmt"])
+    if form is None:
+        raise NotFound(f"no such format; choose one of {', '.join(FORMATS)}")
+
+    def render() -> tuple[str, bytes]:
+        return project.document(doc_id).name, form.bytes(project, [doc_id])
+
+    name, data = await call(render, missing="no such document")
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "document"
+    headers = {"content-disposition": content_disposition(stem + form.extension)}
+    return Response(data, media_type=form.media_type, headers=headers)
+
+
+# -- JSON API --------------------------------------------------------------------------------
+
+
+async def documents_api(request: Request) -> Response:
+    """``GET /api/documents``: every document with its progress."""
+    docs = await run_in_threadpool(_review(request).project.documents)
+    return JSONResponse({"documents": [d.to_dict() for d in docs]})
+
+
+async def get_segment(request: Request) -> Response:
+    """``GET /api/segments/{id}``: one segment."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    seg = await call(_review(request).project.segment, seg_id)
+    return JSONResponse(seg.to_dict())
+
+
+async def save_segment(request: Request) -> Response:
+    """``POST /api/segments/{id}`` ``{"text", "version", "status"?, "editor"?, "seconds"?}``:
+    200 with the segment, or 409 with both texts when ``version`` is stale."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    data = await _body(request)
+    text = _field(data, "text", str)
+    version = _field(data, "version", int)
+    status = _field(data, "status", str, None)
+    editor = _field(data, "editor", str, "editor")
+    seconds = _field(data, "seconds", float, 0.0)
+    project = _review(request).project
+    result = await call(
+        lambda: project.save(
+            seg_id, text, version=version, status=status, editor=editor, seconds=seconds
+        )
+    )
+    if result.conflict is not None:
+        return JSONResponse(result.conflict.to_dict(), status_code=409)
+    return JSONResponse({"conflict": False, "segment": result.segment.to_dict()})
+
+
+async def check_segment(request: Request) -> Response:
+    """``POST /api/segments/{id}/check`` ``{"text"}``: the QA flags the text would get."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    text = _field(await _body(request), "text", str)
+    project = _review(request).project
+    seg, flags = await call(lambda: (project.segment(seg_id), project.check(seg_id, text)))
+    return JSONResponse(
+        {
+            "flags": [f.to_dict() for f in flags],
+            "open_flags": [f.code for f in flags if f.code not in seg.ignored],
+            "ignored": list(seg.ignored),
+        }
+    )
+
+
+async def ignore_flag(request: Request) -> Response:
+    """``POST /api/segments/{id}/ignore`` ``{"code", "ignore"}``: mark a flag ignored."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    data = await _body(request)
+    code = _field(data, "code", str)
+    ignore = _field(data, "ignore", bool, True)
+    seg = await call(_review(request).project.set_ignored, seg_id, code, ignore)
+    return JSONResponse(seg.to_dict())
+
+
+async def history(request: Request) -> Response:
+    """``GET /api/segments/{id}/history``: every stored text of the segment."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    versions = await call(_review(request).project.history, seg_id)
+    return JSONResponse({"versions": [v.to_dict() for v in versions]})
+
+
+async def memory(request: Request) -> Response:
+    """``GET /api/segments/{id}/memory``: translation-memory matches for its source."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    project = _review(request).project
+
+    def find() -> list[Any]:
+        seg = project.segment(seg_id)
+        return best_matches(seg.source, project.memory(exclude=seg_id))
+
+    matches = await call(find)
+    return JSONResponse({"matches": [m.to_dict() for m in matches]})
+
+
+async def alternatives(request: Request) -> Response:
+    """``POST /api/segments/{id}/alternatives`` ``{"n"}``: the model's n-best."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    n = _field(await _body(request), "n", int, 5)
+    review = _review(request)
+    seg = await call(review.project.segment, seg_id)
+    if review.alternatives is None:
+        raise ApiError("alternatives are off: no model configured for this server", 503)
+    try:
+        hyps = await call(review.alternatives, seg.source, n)
+    except AssistUnavailable as err:
+        raise ApiError(str(err), 503) from None
+    return JSONResponse(
+        {"alternatives": [{"text": h.text, "score": round(h.score, 4)} for h in hyps]}
+    )
