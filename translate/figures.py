@@ -1,0 +1,151 @@
+"""Invented figures: numbers in the English that the Swahili does not have.
+
+Protection (:mod:`translate.protect`) makes sure every figure of the source reaches the English;
+this is the other direction. An English number, amount, percentage or date part is *supported*
+when its value is one of the source's figures: a protected span's value (``dola milioni
+523.7`` is 523,700,000; ``saa 5 asubuhi`` is 11 o'clock; ``tarehe 29 Januari`` gives 29 and 1)
+or a number written in digits anywhere in the source. Anything else the model made up — an
+echo of a real figure with a digit lost ("$23.7 million" beside "$523.7 million"), a scale
+changed ("14 million" for 14) — is reported.
+
+Number words in the English ("eight months") are not checked: the model's usual mistakes with
+figures are on digits, and English number words often render Swahili words that protection
+does not treat as figures ("wote wawili" → "both").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from translate.protect import FIGURE_KINDS, ProtectedSpan, find_spans
+
+__all__ = ["english_figures", "invented_figures", "source_values"]
+
+_SCALES = {
+    "thousand": Decimal(10) ** 3,
+    "million": Decimal(10) ** 6,
+    "m": Decimal(10) ** 6,
+    "mn": Decimal(10) ** 6,
+    "billion": Decimal(10) ** 9,
+    "bn": Decimal(10) ** 9,
+    "trillion": Decimal(10) ** 12,
+}
+# A number in digits (1,234.5 or 1.234,5 are both seen in news), with an optional scale word.
+# Minutes after a colon are part of a time, which protection checks ("13:00").
+_EN_FIGURE = re.compile(
+    r"(?<![\w.,:])(\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?:\s*(thousand|million|billion|trillion|bn|mn|m)\b)?",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_VALUE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e\d+)?")
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _literal_values(literal: str) -> set[Decimal]:
+    """What a digit string may mean: "1,234" is 1234 or 1.234, "1.234,5" is 1234.5."""
+    values: set[Decimal] = set()
+    compact = re.sub(r"[\u00a0\u202f]", "", literal)
+    readings = (
+        compact.replace(",", ""),  # English grouping: 1,234.5
+        compact.replace(".", "").replace(",", "."),  # Continental: 1.234,5
+        compact.replace(",", "."),  # a decimal comma: 2,5
+    )
+    for candidate in readings:
+        value = _decimal(candidate)
+        if value is not None:
+            values.add(value.normalize())
+    return values
+
+
+def _english_value(literal: str) -> Decimal | None:
+    """The English reading of a digit string: commas group thousands unless they cannot."""
+    compact = re.sub(r"[\u00a0\u202f]", "", literal)
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", compact):
+        return _decimal(compact.replace(",", ""))
+    return _decimal(compact.replace(",", "."))
+
+
+def _span_values(span: ProtectedSpan) -> set[Decimal]:
+    values: set[Decimal] = set()
+    for number in _VALUE_NUMBER.findall(span.value):
+        value = _decimal(number)
+        if value is not None:
+            values.add(abs(value).normalize())
+    if span.kind == "time":
+        # "saa 5 asubuhi" is 11:00: the English may say 11 or 11:00, 23:00 or 11 pm.
+        for part in re.findall(r"\d+", span.value):
+            hour = int(part)
+            values.update({Decimal(hour), Decimal(hour % 12 or 12)})
+    return values
+
+
+def source_values(source: str, spans: Iterable[ProtectedSpan] | None = None) -> set[Decimal]:
+    """Every figure value the Swahili ``source`` supports.
+
+    Digits inside a figure span support only that span's values ("milioni 200" is 200,000,000,
+    so a bare "200" beside "200 million" is an echo); digits elsewhere support themselves.
+    """
+    found = list(find_spans(source) if spans is None else spans)
+    values: set[Decimal] = set()
+    covered: list[tuple[int, int]] = []
+    for span in found:
+        if span.kind in FIGURE_KINDS:
+            values.update(_span_values(span))
+            covered.append((span.start, span.end))
+    for match in _DIGITS.finditer(source):
+        if any(start <= match.start() < end for start, end in covered):
+            continue
+        literal = match.group(0)
+        values.update(_literal_values(literal))
+        values.update(_literal_values(re.split(r"[.,]", literal)[0]))
+    return values
+
+
+def english_figures(english: str) -> list[tuple[Decimal, str]]:
+    """The figures written in digits in ``english``: (value, text as written)."""
+    figures: list[tuple[Decimal, str]] = []
+    for match in _EN_FIGURE.finditer(english):
+        value = _english_value(match.group(1))
+        if value is None:
+            continue
+        if match.group(2):
+            value *= _SCALES[match.group(2).lower()]
+        figures.append((value.normalize(), match.group(0).strip()))
+    return figures
+
+
+def invented_figures(
+    source: str, english: str, spans: Iterable[ProtectedSpan] | None = None
+) -> list[str]:
+    """The figures of ``english`` that match none of ``source``'s, as written in the English.
+
+    Args:
+        source: the Swahili text.
+        english: its translation.
+        spans: the source's protected spans when already found (saves finding them again).
+    """
+    supported = source_values(source, spans)
+    # Numbers the source has verbatim: dotted dates, codes, version numbers ("20.04.2019", "2.0").
+    verbatim = {d for d in _DIGITS.findall(source) if re.search(r"\d[.,]\d", d)}
+    invented: list[str] = []
+    for match in _EN_FIGURE.finditer(english):
+        literal, scale = match.group(1), match.group(2)
+        whole = _DIGITS.match(english, match.start())
+        if not scale and whole and whole.group(0) in verbatim:
+            continue
+        readings = _literal_values(literal)
+        if scale:
+            # "20 billion" must be a source value as a whole: 20 million does not support it.
+            readings = {(v * _SCALES[scale.lower()]).normalize() for v in readings}
+        if not readings & supported:
+            invented.append(match.group(0).strip())
+    return invented
