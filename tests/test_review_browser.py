@@ -248,3 +248,36 @@ def test_screenshot_of_the_seed_article_shows_flagged_segments(tmp_path, watched
         out.parent.mkdir(parents=True, exist_ok=True)
         w.page.screenshot(path=str(out), full_page=False)
     assert out.stat().st_size > 10_000 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bidi_controls_show_as_labels_not_as_reversed_text(tmp_path, browser, watched):
+    """A right-to-left override in a source must not make "evil" read "live" (issue 23)."""
+    source = "Habari \u202eevil\u202c njema."
+    english = {source: "Good evil news."}
+    run = make_run(
+        tmp_path, source + "\n", name="bidi.txt", translator=scripted_translator(english)
+    )
+    path = tmp_path / "bidi.sqlite"
+    import_paths(path, [run])
+    with Project(path) as proj, _Server(create_app(proj)) as url:
+        w = watched()
+        w.page.goto(f"{url}/documents/1")
+        cell = w.row(1).locator(".source-text")
+        labels = cell.locator("span.invisible")
+        assert labels.all_inner_texts() == ["RLO", "PDF"]
+        assert labels.first.is_visible()
+        assert "RIGHT-TO-LEFT OVERRIDE" in labels.first.get_attribute("title")
+        assert "\u202e" not in cell.evaluate("el => el.textContent")
+        assert cell.inner_text() == "Habari RLOevilPDF njema."
+        # Drawn left to right: "evil" starts right of "Habari" and ends left of "njema".
+        boxes = cell.evaluate(
+            """el => {
+                const range = document.createRange();
+                const text = [...el.childNodes].filter(n => n.nodeType === 3);
+                return text.map(n => { range.selectNodeContents(n);
+                                       return range.getBoundingClientRect().left; });
+            }"""
+        )
+        assert boxes == sorted(boxes)
+        flag = w.row(1).locator("li.flag[data-code=bidi]")
+        assert "U+202E RIGHT-TO-LEFT OVERRIDE" in flag.inner_text()
