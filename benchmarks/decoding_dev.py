@@ -98,8 +98,9 @@ def main() -> None:
 
     import sacrebleu
 
-    from glossary import Constraints, Glossary
+    from glossary import Glossary
     from translate.backend import DecodeOptions
+    from translate.constraints import Constraints
     from translate.pipeline import Translator
 
     sources = Path(args.source).read_text(encoding="utf-8").splitlines()

@@ -97,7 +97,8 @@ def main() -> None:
 
     import sacrebleu
 
-    from glossary import Constraints, default_glossary
+    from glossary import default_glossary
+    from translate.constraints import Constraints
     from translate.protect import find_spans, locate_all
 
     glossary = default_glossary()

@@ -5,7 +5,7 @@ contain glossary terms, and corpus BLEU on the whole test set at most 0.3 below 
 without the glossary.
 
 Only sentences with a glossary term are decoded twice. Sentences without one are decoded once
-and used by both systems: :func:`glossary.enforce.enforce_terms` returns the plain first-pass
+and used by both systems: :func:`translate.constraints.enforce` returns the plain first-pass
 output for them unchanged, so their translations are identical by construction.
 
     python benchmarks/glossary_accuracy.py                      # embedded model, else the run
@@ -80,9 +80,9 @@ def main() -> None:
 
     from sacrebleu.metrics import BLEU
 
-    from glossary import default_glossary, enforce_terms, term_accuracy
-    from glossary.enforce import summarize
+    from glossary import default_glossary, term_accuracy
     from translate.backend import DecodeOptions, load_backend
+    from translate.constraints import enforce, summarize
     from translate.textio import read_lines
 
     src = read_lines(Path(args.data) / "test.sw")
@@ -118,7 +118,7 @@ def main() -> None:
     plain = decode(backend, [src[i] for i in with_terms], options, cache, "plain-terms.txt")
     t_plain = time.perf_counter() - start
     start = time.perf_counter()
-    enforced = enforce_terms(backend, [src[i] for i in with_terms], options, glossary)
+    enforced = enforce(backend, [src[i] for i in with_terms], options, glossary)
     t_enforced = time.perf_counter() - start
 
     hyp_without = [""] * len(src)

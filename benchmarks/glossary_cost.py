@@ -151,7 +151,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
 
-    from glossary import Constraints, Glossary, default_glossary
+    from glossary import Glossary, default_glossary
+    from translate.constraints import Constraints
     from translate.pipeline import Translator
 
     glossary = Constraints(default_glossary())
@@ -163,8 +164,8 @@ def main() -> None:
     translator = Translator(backend, options=base.options)
     print(
         f"model {base.info.model} on {backend.description}; beam {base.options.beam}; "
-        f"glossary {glossary.glossary.origin} ({len(glossary.glossary)} terms, "
-        f"{glossary.glossary.checksum[:12]}), protected spans on; "
+        f"glossary {glossary.source.origin} ({len(glossary.source)} terms, "
+        f"{glossary.source.checksum[:12]}), protected spans on; "
         f"start-up {startup:.1f} s CPU, {startup_wall:.1f} s wall; load average "
         f"{os.getloadavg()[0]:.2f} on "
         f"{os.cpu_count()} CPUs"

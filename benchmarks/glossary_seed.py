@@ -22,8 +22,9 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=256, help="most output tokens")
     args = parser.parse_args()
 
-    from glossary import default_glossary, enforce_terms
+    from glossary import default_glossary
     from translate.backend import DecodeOptions
+    from translate.constraints import enforce
     from translate.marian import MarianBackend
     from translate.segment import segment_document
 
@@ -34,7 +35,7 @@ def main() -> None:
     text = SEED.read_text(encoding="utf-8")
     segments = [s.text for s in segment_document(text) if glossary.match(s.text)][: args.segments]
     plain = [h[0].text for h in backend.translate_batch(segments, options)]
-    enforced = enforce_terms(backend, segments, options, glossary)
+    enforced = enforce(backend, segments, options, glossary)
     for source, before, after in zip(segments, plain, enforced, strict=True):
         print(f"sw:      {source}")
         print(f"without: {before}")

@@ -2,7 +2,8 @@
 
 A protected span (:func:`translate.protect.find_spans`: a figure, date, name, address) is
 *carried over* when one of its accepted English renderings is in the hypothesis
-(:func:`translate.protect.locate_all`: whole numbers, each English occurrence used once). The
+(:func:`translate.locate.carried_spans`: whole numbers, each English occurrence used once — the
+finder enforcement and review QA use). The
 score is ``100 × carried / spans`` over the corpus; no reference is needed, only the sources.
 
 The per-segment statistics are ``(carried, spans)`` pairs, summed over any set of segments, so
@@ -20,12 +21,10 @@ from typing import Any
 import numpy as np
 
 from eval.metrics import SystemStats
-from translate.protect import find_spans, locate_all
+from translate.locate import FIGURE_KINDS, carried_spans
 
 __all__ = ["FIGURE_KINDS", "FidelityMetric", "fidelity_stats", "fidelity_by_system"]
 
-#: Kinds counted as figures ("number fidelity"); the rest (names, addresses) are reported apart.
-FIGURE_KINDS = frozenset({"number", "percent", "money", "date", "time", "measure", "numword"})
 SIGNATURE = "fidelity|spans:translate.protect|match:whole+count-aware"
 
 
@@ -68,11 +67,10 @@ def fidelity_stats(
     spans_by_kind: Counter = Counter()
     carried_by_kind: Counter = Counter()
     for source, hyp in zip(sources, hypotheses, strict=True):
-        spans = [s for s in find_spans(source) if kinds is None or s.kind in kinds]
-        hits = locate_all(spans, hyp) if spans else []
-        rows.append([sum(h is not None for h in hits), len(spans)])
-        spans_by_kind.update(s.kind for s in spans)
-        carried_by_kind.update(s.kind for s, h in zip(spans, hits, strict=True) if h is not None)
+        pairs = carried_spans(source, hyp, kinds)
+        rows.append([sum(h is not None for _, h in pairs), len(pairs)])
+        spans_by_kind.update(s.kind for s, _ in pairs)
+        carried_by_kind.update(s.kind for s, h in pairs if h is not None)
     return SystemStats(rows, np.asarray(rows, dtype=np.float64)), spans_by_kind, carried_by_kind
 
 

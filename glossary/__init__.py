@@ -1,11 +1,14 @@
-"""Tafsiri glossary: terms, Swahili-aware matching, enforcement, term accuracy.
+"""Tafsiri glossary: terms, Swahili-aware matching, term accuracy.
+
+The glossary supplies requirements to the engine's constraints
+(:mod:`translate.constraints`, which enforce them): :meth:`Glossary.requirements`, plugged in
+through the ``tafsiri.requirements`` entry point (:mod:`glossary.plugin`).
 
 >>> from glossary import default_glossary
 >>> [m.preferred for m in default_glossary().match("Waziri wa Mambo ya Nje wa Ubelgiji")]
 ['Minister of Foreign Affairs', 'Belgium']
 """
 
-from glossary.enforce import Constraints, EnforcedTranslation, TermOutcome, enforce_terms
 from glossary.io import default_glossary, export_glossary, load_glossary
 from glossary.lint import LintIssue, lint_file
 from glossary.match import TermMatch
@@ -25,10 +28,6 @@ __all__ = [
     "Conflict",
     "lint_file",
     "LintIssue",
-    "Constraints",
-    "enforce_terms",
-    "EnforcedTranslation",
-    "TermOutcome",
     "term_accuracy",
     "TermAccuracy",
 ]

@@ -6,19 +6,17 @@ goes into a word trie, and the text is scanned left to right taking the longest 
 starts at each word (leftmost-longest, like Aho–Corasick over words). Cost is linear in the
 text times the longest term (in words), independent of glossary size.
 
-English side (:func:`locate_targets`): whole-word search for the accepted renderings, each
-output position used at most once.
+English side: :func:`translate.locate.locate_targets` (re-exported here), the engine's
+whole-word search for the accepted renderings, each output position used at most once.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from glossary.model import Term
 from glossary.morphology import (
     ALL_MARKERS,
     NounClass,
@@ -28,35 +26,22 @@ from glossary.morphology import (
     noun_class,
     pluralize,
 )
+from translate.hooks import Requirement
+from translate.locate import CASE_MODES, locate_targets, normalize
+
+if TYPE_CHECKING:
+    from glossary.model import Term
 
 __all__ = ["TermMatch", "Matcher", "normalize", "tokenize", "locate_targets", "CASE_MODES"]
 
 NUMBERS = ("singular", "plural", "unknown")
-CASE_MODES = ("insensitive", "adaptive", "exact")
 
-_APOSTROPHES = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "`": "'",
-        "\u00b4": "'",
-        "\u02bb": "'",
-        "\u2032": "'",
-    }
-)
 # Words: letters/digits plus combining marks (text may be decomposed) and inner apostrophes.
 _TOKEN_RE = re.compile(
     r"[\w\u0300-\u036f]+(?:['\u2019\u2018\u02bc`\u00b4\u02bb\u2032][\w\u0300-\u036f]+)*"
 )
 _PLURAL_POS = frozenset({"", "noun", "title", "person"})
 _END = "\x00"
-
-
-def normalize(word: str, fold: bool = True) -> str:
-    """NFC, one apostrophe, and (by default) case folding: the key words are matched on."""
-    word = unicodedata.normalize("NFC", word).translate(_APOSTROPHES)
-    return word.casefold() if fold else word
 
 
 def tokenize(text: str) -> list[tuple[int, int, str]]:
@@ -107,6 +92,25 @@ class TermMatch:
     def preferred(self) -> str:
         """The rendering enforcement forces (the first target)."""
         return self.targets[0]
+
+    def requirement(self) -> Requirement:
+        """The occurrence as the engine's constraints enforce it (kind ``"term"``)."""
+        note = ""
+        if self.ambiguous:
+            note = "the context does not decide between: " + " | ".join(
+                f"{t.sw} → {t.en[0]}" for t in self.terms
+            )
+        return Requirement(
+            start=self.start,
+            end=self.end,
+            surface=self.surface,
+            targets=self.targets,
+            kind="term",
+            sw=" | ".join(t.sw for t in self.terms),
+            number=self.number,
+            ambiguous=self.ambiguous,
+            note=note,
+        )
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -252,90 +256,3 @@ def _words(form: str) -> list[str]:
 
 def _exact(tokens: list, i: int, j: int) -> tuple[str, ...]:
     return tuple(normalize(tok, fold=False) for _, _, tok in tokens[i:j])
-
-
-@lru_cache(maxsize=65536)
-def _target_regex(form: str, case: str) -> re.Pattern[str]:
-    words = form.split()
-    flags = re.IGNORECASE if case == "insensitive" else 0
-    if case == "adaptive" and not any(ch.isupper() for ch in form):
-        # A lower-case rendering (a common noun or a generic title) may open a sentence or be
-        # written in title case before a name: any word may start with a capital.
-        parts = [
-            f"[{re.escape(w[0])}{re.escape(w[0].upper())}]{re.escape(w[1:])}"
-            if w[0].isalpha()
-            else re.escape(w)
-            for w in words
-        ]
-    else:
-        parts = [re.escape(w) for w in words]
-    body = r"\s+".join(parts)
-    return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
-
-
-def locate_targets(
-    text: str,
-    groups: Sequence[Sequence[str]],
-    case: str = "adaptive",
-    taken: Sequence[tuple[int, int]] = (),
-) -> list[tuple[int, int, str] | None]:
-    """Find one English occurrence per group of accepted renderings, never reusing a position.
-
-    Args:
-        text: an English translation.
-        groups: for each term occurrence, its accepted renderings.
-        case: "insensitive"; "adaptive" (renderings with capitals must match exactly;
-            lower-case ones may capitalise their words, e.g. at the start of a sentence or as a
-            title before a name); or "exact".
-        taken: character ranges of ``text`` already spoken for (e.g. by protected spans);
-            no group is found inside them.
-
-    Returns:
-        Per group, (start, end, rendering found) or None when none is free in ``text``.
-        Groups with longer renderings claim their positions first, so "Minister of Foreign
-        Affairs" is not spent on a separate "Minister". When two groups want the very same
-        words, they go to the group that prefers that rendering: in "Shirika la Usalama … (OSCE)"
-        a lone "OSCE" is the acronym's, and the long name is the one reported missing.
-    """
-    if case not in CASE_MODES:
-        raise ValueError(f"case must be one of {', '.join(CASE_MODES)}, got {case!r}")
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
-    order = sorted(range(len(groups)), key=lambda g: -max((len(f) for f in groups[g]), default=0))
-    used: list[tuple[int, int]] = [(a, b) for a, b in taken if b > a]
-    found: list[tuple[int, int, str] | None] = [None] * len(groups)
-    rank: dict[tuple[int, int], tuple[int, int]] = {}  # span → (group, rank of its form)
-    for g in order:
-        for form in sorted(groups[g], key=len, reverse=True):
-            hit = next(
-                (m for m in _finditer(form, case, text) if _free(m.start(), m.end(), used)),
-                None,
-            )
-            if hit is not None:
-                span = (hit.start(), hit.end())
-                used.append(span)
-                found[g] = (*span, hit.group())
-                rank[span] = (g, list(groups[g]).index(form))
-                break
-    for g in range(len(groups)):
-        if found[g] is not None:
-            continue
-        for r, form in enumerate(groups[g]):
-            for m in _finditer(form, case, text):
-                holder = rank.get((m.start(), m.end()))
-                if holder is None:
-                    continue
-                if holder is not None and holder[1] > r:
-                    found[g], found[holder[0]] = found[holder[0]], None
-                    rank[(m.start(), m.end())] = (g, r)
-                    break
-            if found[g] is not None:
-                break
-    return found
-
-
-def _finditer(form: str, case: str, text: str) -> Iterable[re.Match[str]]:
-    return _target_regex(normalize(form, fold=False), case).finditer(text)
-
-
-def _free(start: int, end: int, used: list[tuple[int, int]]) -> bool:
-    return all(end <= s or start >= e for s, e in used)

@@ -19,7 +19,7 @@ from glossary.morphology import infer_animate as _infer_animate
 if TYPE_CHECKING:
     from glossary.match import Matcher, TermMatch
     from translate.backend import Backend, DecodeOptions
-    from translate.hooks import HookResult
+    from translate.hooks import HookResult, Requirement
 
 __all__ = ["Term", "Glossary", "POS_VALUES", "ANIMATE_POS"]
 
@@ -158,13 +158,19 @@ class Glossary:
         """Find glossary terms in Swahili ``text`` (see :meth:`glossary.match.Matcher.match`)."""
         return self.matcher.match(text)
 
+    def requirements(self, text: str) -> list[Requirement]:
+        """The terms' occurrences in ``text`` as the engine's requirements
+        (:class:`translate.hooks.RequirementSource`), in source order."""
+        return [m.requirement() for m in self.match(text)] if self.terms else []
+
     def decode(
         self, backend: Backend, texts: Sequence[str], options: DecodeOptions
     ) -> list[HookResult]:
-        """The engine's decoder hook (:class:`translate.hooks.DecoderHook`): enforce the terms.
+        """A decoder hook (:class:`translate.hooks.DecoderHook`) enforcing the terms alone.
 
-        See :func:`glossary.enforce.enforce_terms`.
+        The same as ``Constraints(glossary, protect=False)``; see
+        :func:`translate.constraints.enforce`.
         """
-        from glossary.enforce import enforce_terms
+        from translate.constraints import enforce
 
-        return enforce_terms(backend, list(texts), options, self)
+        return enforce(backend, list(texts), options, self)

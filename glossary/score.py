@@ -27,8 +27,9 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from glossary.match import TermMatch, english_forms, locate_targets
+from glossary.match import TermMatch, english_forms
 from glossary.model import Glossary
+from translate.locate import locate_targets
 
 __all__ = ["TermAccuracy", "term_accuracy", "SIGNATURE"]
 

@@ -75,15 +75,17 @@ def import_command(
     Articles are translated exactly as ``tafsiri translate`` would with the same options: the
     glossary and the protected spans are enforced by the same decoder hook.
     """
-    from glossary import Constraints, Glossary
+    from glossary import Glossary
     from review.importing import import_paths
     from translate.cli_translate import load_hook
+    from translate.constraints import Constraints
 
     if glossary and no_glossary:
         _fail("--glossary and --no-glossary exclude each other")
     try:
         hook = load_hook(glossary, no_glossary, not no_protect)
-        gloss: Glossary | None = hook.glossary if isinstance(hook, Constraints) else hook
+        source = hook.source if isinstance(hook, Constraints) else None
+        gloss = source if isinstance(source, Glossary) else None
         if gloss is not None and not len(gloss):
             gloss = None  # --no-glossary: nothing to match against unglossed runs
 

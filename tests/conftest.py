@@ -16,6 +16,38 @@ SHARED = REPO.parent / "shared"
 SEED_ARTICLE = REPO / "seeds" / "kazakhstan-belgium-consultations.sw.txt"
 
 
+class StubBackend:
+    """The :class:`translate.backend.Backend` attributes, once, for every test fake back end.
+
+    Subclass it and write ``translate_batch`` (and override an attribute where a test needs
+    it); :class:`WrappedBackend` forwards to a real back end instead.
+    """
+
+    model_id = name = fingerprint = description = "stub"
+    device = "cpu"
+    max_input_tokens = 512
+    compute_type = "float32"
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [len(t.split()) + 1 for t in texts]
+
+
+class WrappedBackend(StubBackend):
+    """A real back end behind a fake's face: its attributes, its tokens and its decodes."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        for name in ("model_id", "name", "device", "fingerprint", "max_input_tokens"):
+            setattr(self, name, getattr(inner, name))
+        self.description, self.compute_type = inner.description, inner.compute_type
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+    def translate_batch(self, texts, options, prefixes=None):
+        return self.inner.translate_batch(texts, options, prefixes)
+
+
 def _read(name: str) -> list[str]:
     return (DATA / name).read_text(encoding="utf-8").splitlines()
 

@@ -45,7 +45,6 @@ class ScriptedBackend:
     max_input_tokens: int = 512
     description: str = "scripted test back end"
     compute_type: str = "float32"
-    compute_type: str = "float32"
 
     def count_tokens(self, texts):
         return [len(t.split()) + 1 for t in texts]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import DATA, SEED_ARTICLE
+from tests.conftest import DATA, SEED_ARTICLE, StubBackend
 from translate.cli import app
 from translate.jobs import MANIFEST_NAME
 
@@ -135,15 +135,11 @@ def test_a_5mb_article_streams_through(tiny_model_dir, tmp_path, monkeypatch):
     """Scale, not the model: a stand-in back end keeps the 36k segments fast."""
     from translate.backend import Hypothesis
 
-    class Upper:
-        name, max_input_tokens, device = "upper", 512, "cpu"
-        fingerprint, description = "0000", "upper-casing stand-in"
+    class Upper(StubBackend):
+        name, description = "upper", "upper-casing stand-in"
 
         def __init__(self, model, **settings):
             self.model_id = str(model)
-
-        def count_tokens(self, texts):
-            return [len(t.split()) + 1 for t in texts]
 
         def translate_batch(self, texts, options, prefixes=None):
             return [[Hypothesis(t.upper(), 0.0)] for t in texts]

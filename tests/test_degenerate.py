@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from tests.conftest import StubBackend
 from translate.backend import DecodeOptions, Hypothesis
 from translate.degenerate import (
     DEFAULT_CHECK,
@@ -140,7 +141,7 @@ def test_redecode_options_add_repetition_control_to_the_first_decode():
 
 
 @dataclass
-class LoopingBackend:
+class LoopingBackend(StubBackend):
     """Loops on sources in ``loops`` unless decoded with a repetition penalty > 1.
 
     ``stubborn`` sources loop whatever the options; ``doubles`` sources come out with their
@@ -151,15 +152,7 @@ class LoopingBackend:
     stubborn: set[str] = field(default_factory=set)
     doubles: set[str] = field(default_factory=set)
     calls: list[tuple[list[str], float, int]] = field(default_factory=list)
-    model_id: str = "loop"
-    name: str = "loop"
     max_input_tokens: int = 512
-    device: str = "cpu"
-    fingerprint: str = "loop"
-    description: str = "loop"
-
-    def count_tokens(self, texts):
-        return [len(t.split()) + 1 for t in texts]
 
     def translate_batch(self, texts, options, prefixes=None):
         self.calls.append((list(texts), options.repetition_penalty, options.no_repeat_ngram_size))
@@ -181,7 +174,7 @@ DOC = "Rais amewasili leo mjini Dodoma.\n\nWaziri ameondoka jana kwenda Arusha.\
 
 def test_a_loop_is_redecoded_with_repetition_control_and_the_cure_kept():
     backend = LoopingBackend(loops={"Waziri ameondoka jana kwenda Arusha."})
-    doc = Translator(backend).translate_document(DOC)
+    doc = Translator(backend, glossary=None).translate_document(DOC)
     assert doc.text == (
         "RAIS AMEWASILI LEO MJINI DODOMA.\n\nWAZIRI AMEONDOKA JANA KWENDA ARUSHA.\n\nASANTE.\n"
     )
@@ -207,7 +200,7 @@ def test_a_loop_is_redecoded_with_repetition_control_and_the_cure_kept():
 
 def test_a_loop_that_persists_is_kept_and_flagged_never_silently():
     backend = LoopingBackend(loops=set(), stubborn={"Rais amewasili leo mjini Dodoma."})
-    doc = Translator(backend).translate_document(DOC)
+    doc = Translator(backend, glossary=None).translate_document(DOC)
     seg = doc.segments[0]
     assert seg.translation == "RAIS RAIS RAIS RAIS RAIS RAIS"
     assert seg.redecoded and seg.degenerate
@@ -216,7 +209,7 @@ def test_a_loop_that_persists_is_kept_and_flagged_never_silently():
 
 def test_a_doubled_word_that_survives_the_redecode_is_written_once_and_said_so():
     backend = LoopingBackend(loops=set(), doubles={"Waziri ameondoka jana kwenda Arusha."})
-    doc = Translator(backend).translate_document(DOC)
+    doc = Translator(backend, glossary=None).translate_document(DOC)
     seg = doc.segments[1]
     assert len(backend.calls) == 2, "re-decoded first"
     assert seg.translation == "WAZIRI AMEONDOKA JANA KWENDA ARUSHA."
@@ -229,7 +222,7 @@ def test_a_doubled_word_that_survives_the_redecode_is_written_once_and_said_so()
             False,
         ),
     )
-    flag_only = Translator(backend, degenerate=DegenerateCheck(redecode=False))
+    flag_only = Translator(backend, glossary=None, degenerate=DegenerateCheck(redecode=False))
     kept = flag_only.translate_document(DOC).segments[1]
     assert kept.translation == "WAZIRI AMEONDOKA AMEONDOKA JANA KWENDA ARUSHA."
     assert kept.degenerate, "--no-redecode only flags: the output is left as the model wrote it"
@@ -248,22 +241,24 @@ def test_drop_doubled_words_keeps_punctuation_and_repetition_the_source_has():
 
 def test_the_check_can_flag_without_redecoding_or_be_turned_off():
     backend = LoopingBackend(loops={"Waziri ameondoka jana kwenda Arusha."})
-    doc = Translator(backend, degenerate=DegenerateCheck(redecode=False)).translate_document(DOC)
+    doc = Translator(
+        backend, glossary=None, degenerate=DegenerateCheck(redecode=False)
+    ).translate_document(DOC)
     assert len(backend.calls) == 1
     assert doc.segments[1].degenerate and not doc.segments[1].redecoded
     assert doc.info.signature().count("degen:flag+doubled") == 1
     backend.calls.clear()
-    off = Translator(backend, degenerate=None).translate_document(DOC)
+    off = Translator(backend, glossary=None, degenerate=None).translate_document(DOC)
     assert len(backend.calls) == 1 and all(s.flags == () for s in off.segments)
     assert "degen:off" in off.info.signature() and off.records()[0]["decode"]["degenerate"] is None
     with pytest.raises(ValueError, match="DegenerateCheck or None"):
-        Translator(backend, degenerate="yes")  # type: ignore[arg-type]
+        Translator(backend, glossary=None, degenerate="yes")  # type: ignore[arg-type]
 
 
 def test_pieces_of_a_long_segment_are_checked_and_redecoded_one_by_one():
     clause = "waziri ameondoka jana kwenda arusha"
     backend = LoopingBackend(loops={clause}, max_input_tokens=9)
-    tr = Translator(backend, max_segment_tokens=8)
+    tr = Translator(backend, glossary=None, max_segment_tokens=8)
     doc = tr.translate_document(f"Rais amewasili leo; {clause}; asante sana.")
     (seg,) = doc.segments
     assert seg.pieces >= 2 and seg.redecoded and not seg.degenerate

@@ -262,7 +262,8 @@ def test_check_summary_counts_are_singular_or_plural(tmp_path, body, summary):
 
 
 def test_translate_merges_repeated_glossaries(tiny_model_dir, tmp_path):
-    from glossary import Constraints, load_glossaries
+    from glossary import load_glossaries
+    from translate.constraints import Constraints
 
     house, house2 = _house(tmp_path)
     (tmp_path / "a.txt").write_text("Kampuni ya Ubelgiji.\n", encoding="utf-8")

@@ -7,30 +7,24 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from glossary import Glossary, Term, default_glossary, enforce_terms
-from glossary.enforce import STATUSES, TermOutcome, summarize
+from glossary import Glossary, Term, default_glossary
+from tests.conftest import StubBackend, WrappedBackend
 from translate.backend import DecodeOptions, Hypothesis
+from translate.constraints import STATUSES, enforce, summarize
+from translate.hooks import SpanOutcome
 
 OPTS = DecodeOptions(beam=4, nbest=1)
 
 
 @dataclass
-class FakeBackend:
+class FakeBackend(StubBackend):
     """Scripted n-best lists; a forced prefix is kept and followed by ``tail``."""
 
     nbest: dict[str, list[str]]
     tail: str = "and the talks went on."
     keep_prefix: bool = True
     calls: list[tuple[list[str], int, list | None]] = field(default_factory=list)
-    model_id: str = "fake"
-    name: str = "fake"
     max_input_tokens: int = 512
-    device: str = "cpu"
-    fingerprint: str = "fake"
-    description: str = "fake"
-
-    def count_tokens(self, texts):
-        return [len(t.split()) + 1 for t in texts]
 
     def translate_batch(self, texts, options, prefixes=None):
         self.calls.append((list(texts), options.nbest, prefixes, options.beam))
@@ -64,7 +58,7 @@ def statuses(result):
 def test_term_already_there_is_model_and_decoded_once():
     src = "Wizara ya Mambo ya Nje ya Ubelgiji ilisema."
     fake = FakeBackend({src: ["The Ministry of Foreign Affairs of Belgium said."]})
-    (r,) = enforce_terms(fake, [src], OPTS, G)
+    (r,) = enforce(fake, [src], OPTS, G)
     assert r.text == "The Ministry of Foreign Affairs of Belgium said."
     assert statuses(r) == ["model", "model"]
     # One decode; a text with terms asks for the whole beam up front (same beam search).
@@ -76,7 +70,7 @@ def test_compliant_nbest_hypothesis_is_taken():
     fake = FakeBackend(
         {src: ["The ministry said.", "The State Department said.", "The Foreign Ministry said."]}
     )
-    (r,) = enforce_terms(fake, [src], OPTS, G)
+    (r,) = enforce(fake, [src], OPTS, G)
     assert r.text == "The Foreign Ministry said."
     assert statuses(r) == ["nbest"]
     assert [c[1] for c in fake.calls] == [OPTS.beam]  # the n-best list of the one decode
@@ -85,7 +79,7 @@ def test_compliant_nbest_hypothesis_is_taken():
 def test_missing_term_is_forced_where_it_belongs_not_appended():
     src = "Tunatarajia mashauriano ya kisiasa mjini Brussels wiki ijayo."
     fake = FakeBackend({src: ["We expect the political talks in Brussels next week."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, G)
+    (r,) = enforce(fake, [src], OPTS, G)
     assert statuses(r) == ["forced"]
     assert "political consultations" in r.text
     prefix = fake.calls[-1][2][0]
@@ -101,7 +95,7 @@ def test_the_models_echo_of_a_forced_term_is_dropped():
         {src: ["We expect the political talks in Brussels next week."] * 4},
         tail="consultations in Brussels next week.",
     )
-    (r,) = enforce_terms(fake, [src], OPTS, G)
+    (r,) = enforce(fake, [src], OPTS, G)
     assert statuses(r) == ["forced"]
     assert r.text.endswith("political consultations in Brussels next week.")
 
@@ -112,7 +106,7 @@ def test_a_partial_attempt_before_the_term_gives_way_to_it():
     g = Glossary((Term("Mkurugenzi Mkuu", ("director general",), pos="title"),))
     src = "Hotuba iliyosikika jana ilikuwa ya mkurugenzi mkuu."
     fake = FakeBackend({src: ["Speech of the director was heard."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, g)
+    (r,) = enforce(fake, [src], OPTS, g)
     assert statuses(r) == ["forced"]
     assert fake.calls[-1][2] == ["Speech of the director general"]
 
@@ -120,7 +114,7 @@ def test_a_partial_attempt_before_the_term_gives_way_to_it():
 def test_several_missing_terms_are_forced_left_to_right():
     src = "Ubelgiji na Wizara ya Mambo ya Nje walifanya mashauriano ya kisiasa jana."
     fake = FakeBackend({src: ["They held talks yesterday."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, G)
+    (r,) = enforce(fake, [src], OPTS, G)
     assert statuses(r) == ["forced", "forced", "forced"]
     for en in ("Belgium", "Ministry of Foreign Affairs", "political consultations"):
         assert en in r.text
@@ -132,7 +126,7 @@ def test_several_missing_terms_are_forced_left_to_right():
 def test_sentence_initial_term_is_capitalised_proper_nouns_keep_case():
     src = "mashauriano ya kisiasa yalianza."
     fake = FakeBackend({src: ["Talks began."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, G)
+    (r,) = enforce(fake, [src], OPTS, G)
     assert r.text.startswith("Political consultations")
     assert r.outcomes[0].status == "forced"
 
@@ -140,7 +134,7 @@ def test_sentence_initial_term_is_capitalised_proper_nouns_keep_case():
 def test_plural_source_forces_plural_target():
     src = "mikutano ilifanyika."
     fake = FakeBackend({src: ["Gatherings took place."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, G)
+    (r,) = enforce(fake, [src], OPTS, G)
     assert r.outcomes[0].number == "plural"
     assert r.text.startswith("Meetings")
 
@@ -148,7 +142,7 @@ def test_plural_source_forces_plural_target():
 def test_forcing_that_does_not_survive_is_flagged_failed():
     src = "Ubelgiji ilikubali."
     fake = FakeBackend({src: ["It agreed."] * 4}, keep_prefix=False)
-    (r,) = enforce_terms(fake, [src], OPTS, G)
+    (r,) = enforce(fake, [src], OPTS, G)
     assert statuses(r) == ["failed"]
     assert r.outcomes[0].reason and r.outcomes[0].found is None
 
@@ -156,9 +150,9 @@ def test_forcing_that_does_not_survive_is_flagged_failed():
 def test_ambiguous_term_accepts_any_reading_and_is_never_forced():
     src = "Balozi alisema."
     ok = FakeBackend({src: ["The embassies said."]})
-    assert statuses(enforce_terms(ok, [src], OPTS, G)[0]) == ["model"]
+    assert statuses(enforce(ok, [src], OPTS, G)[0]) == ["model"]
     missing = FakeBackend({src: ["The envoy said."] * 4})
-    (r,) = enforce_terms(missing, [src], OPTS, G)
+    (r,) = enforce(missing, [src], OPTS, G)
     assert statuses(r) == ["ambiguous"]
     assert "Ubalozi" in r.outcomes[0].reason
     assert r.text == "The envoy said."
@@ -175,7 +169,7 @@ def test_texts_without_terms_are_identical_and_not_redecoded():
             src[1]: ["It agreed."] * 4,
         }
     )
-    results = enforce_terms(fake, src, OPTS, G)
+    results = enforce(fake, src, OPTS, G)
     assert [results[0].text, results[2].text] == ["Good morning.", "It rained yesterday."]
     assert results[0].outcomes == () and results[2].outcomes == ()
     # Texts without terms: one call with the caller's options exactly, never decoded again.
@@ -184,20 +178,20 @@ def test_texts_without_terms_are_identical_and_not_redecoded():
 
 
 def test_empty_input():
-    assert enforce_terms(FakeBackend({}), [], OPTS, G) == []
+    assert enforce(FakeBackend({}), [], OPTS, G) == []
 
 
 def test_greedy_options_skip_nbest():
     src = "Ubelgiji ilikubali."
     fake = FakeBackend({src: ["It agreed."]})
-    (r,) = enforce_terms(fake, [src], DecodeOptions(beam=1, nbest=1), G)
+    (r,) = enforce(fake, [src], DecodeOptions(beam=1, nbest=1), G)
     assert statuses(r) == ["forced"]
     assert [c[1] for c in fake.calls] == [1, 1]
 
 
 def test_outcome_dict_and_summary():
     src = "Ubelgiji na Balozi."
-    (r,) = enforce_terms(FakeBackend({src: ["Belgium and someone."]}), [src], OPTS, G)
+    (r,) = enforce(FakeBackend({src: ["Belgium and someone."]}), [src], OPTS, G)
     d = r.outcomes[0].to_dict()
     assert d["status"] in STATUSES and d["expected"] == ["Belgium"] and d["found"] == "Belgium"
     assert summarize([r]) == {
@@ -212,7 +206,7 @@ def test_outcome_dict_and_summary():
 
 def test_outcome_validates_status():
     with pytest.raises(ValueError, match="status must be one of"):
-        TermOutcome("x", "x", 0, 1, "singular", ("x",), "guessed")
+        SpanOutcome("x", "x", 0, 1, "singular", ("x",), "guessed")
 
 
 def test_tiny_model_puts_every_matched_term_in_the_output(tiny_model_dir, seed_article):
@@ -224,7 +218,7 @@ def test_tiny_model_puts_every_matched_term_in_the_output(tiny_model_dir, seed_a
     sentences = [s.text for s in segment_document(seed_article) if glossary.match(s.text)][:5]
     assert sentences
     options = DecodeOptions(beam=2, nbest=1, max_length=32)
-    results = enforce_terms(backend, sentences, options, glossary)
+    results = enforce(backend, sentences, options, glossary)
     assert len(results) == len(sentences)
     for sentence, result in zip(sentences, results, strict=True):
         assert len(result.outcomes) == len(glossary.match(sentence))
@@ -239,7 +233,7 @@ def test_generic_title_before_a_name_is_written_as_a_title():
     g = Glossary((Term("Rais", ("president",), ("Marais",), ("presidents",), pos="title"),))
     src = "Jana Rais Samia alisema."
     fake = FakeBackend({src: ["Yesterday, Samia said."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, g)
+    (r,) = enforce(fake, [src], OPTS, g)
     assert r.text.startswith("Yesterday, President ")
     assert r.outcomes[0].found == "President"
 
@@ -260,10 +254,10 @@ FIVE_SRC = "Ubelgiji, Ujerumani, Ufaransa, Uingereza na Urusi zilikutana jana mj
 
 
 def test_rounds_are_capped_and_the_last_round_forces_the_rest_at_once():
-    from glossary.enforce import MAX_FORCED_ROUNDS
+    from translate.constraints import MAX_FORCED_ROUNDS
 
     fake = FakeBackend({FIVE_SRC: ["They met in the city yesterday."] * 4}, tail="met.")
-    (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE)
+    (r,) = enforce(fake, [FIVE_SRC], OPTS, FIVE)
     assert statuses(r) == ["forced"] * 5
     assert len(fake.calls) == 1 + MAX_FORCED_ROUNDS
     order = [r.text.index(c) for c in ("Belgium", "Germany", "France", "Britain", "Russia")]
@@ -276,7 +270,7 @@ def test_max_rounds_bounds_the_calls(rounds, calls):
     # Five missing terms: one per round while the rounds left can take them two at a time,
     # else all at once (two rounds for five terms: all at once in the first).
     fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.")
-    (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=rounds)
+    (r,) = enforce(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=rounds)
     assert len(fake.calls) == calls <= 1 + rounds
     assert statuses(r) == ["forced"] * 5
 
@@ -284,25 +278,25 @@ def test_max_rounds_bounds_the_calls(rounds, calls):
 @pytest.mark.parametrize(("forced_beam", "beam"), [(1, 1), (None, OPTS.beam), (9, OPTS.beam)])
 def test_forced_continuations_use_the_forced_beam(forced_beam, beam):
     fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.")
-    enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, forced_beam=forced_beam)
+    enforce(fake, [FIVE_SRC], OPTS, FIVE, forced_beam=forced_beam)
     assert [c[3] for c in fake.calls] == [OPTS.beam] + [beam] * 3
     with pytest.raises(ValueError, match="forced_beam"):
-        enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, forced_beam=0)
+        enforce(fake, [FIVE_SRC], OPTS, FIVE, forced_beam=0)
 
 
 def test_forcing_off_flags_every_missing_term_failed():
     fake = FakeBackend({FIVE_SRC: ["They met."] * 4})
-    (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=0)
+    (r,) = enforce(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=0)
     assert statuses(r) == ["failed"] * 5 and all(t.reason for t in r.outcomes)
     assert len(fake.calls) == 1
     with pytest.raises(ValueError, match="max_rounds"):
-        enforce_terms(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=-1)
+        enforce(fake, [FIVE_SRC], OPTS, FIVE, max_rounds=-1)
 
 
 def test_terms_the_cap_leaves_out_are_failed_with_reason_cap():
     # A model with 12 positions: the combined last-round prefix cannot hold all five terms.
     fake = FakeBackend({FIVE_SRC: ["They met."] * 4}, tail="met.", max_input_tokens=12)
-    (r,) = enforce_terms(fake, [FIVE_SRC], OPTS, FIVE)
+    (r,) = enforce(fake, [FIVE_SRC], OPTS, FIVE)
     by_status = Counter(statuses(r))
     assert by_status["forced"] >= 3 and by_status["failed"] >= 1
     for term in r.outcomes:
@@ -313,27 +307,22 @@ def test_terms_the_cap_leaves_out_are_failed_with_reason_cap():
 def test_identical_occurrences_count_once_each():
     src = "Ubelgiji na Ubelgiji na Ubelgiji."
     two = FakeBackend({src: ["Belgium and Belgium, they said."] * 4}, tail="and more.")
-    (r,) = enforce_terms(two, [src], OPTS, G)
+    (r,) = enforce(two, [src], OPTS, G)
     assert statuses(r) == ["model", "model", "forced"]
     assert r.text.count("Belgium") == 3
     # A glossary term is the user's contract: forced even where the only place left is beside
     # itself (the degenerate check then re-decodes the stutter). Figures and names are not.
     beside = FakeBackend({src: ["Belgium and Belgium."] * 4}, tail=".")
-    (r,) = enforce_terms(beside, [src], OPTS, G)
+    (r,) = enforce(beside, [src], OPTS, G)
     assert statuses(r) == ["model", "model", "forced"]
 
 
-class CountingBackend:
+class CountingBackend(WrappedBackend):
     """Wraps a real back end and counts its decode calls."""
 
     def __init__(self, inner):
-        self.inner, self.calls = inner, 0
-        for name in ("model_id", "name", "device", "fingerprint", "max_input_tokens"):
-            setattr(self, name, getattr(inner, name))
-        self.description = "counting"
-
-    def count_tokens(self, texts):
-        return self.inner.count_tokens(texts)
+        super().__init__(inner)
+        self.calls = 0
 
     def translate_batch(self, texts, options, prefixes=None):
         self.calls += 1
@@ -343,7 +332,7 @@ class CountingBackend:
 @pytest.mark.timeout(120)
 def test_backend_calls_do_not_grow_with_occurrences(tiny_model_dir):
     """Bounded cost: one plain decode plus at most MAX_FORCED_ROUNDS forced ones per batch."""
-    from glossary.enforce import MAX_FORCED_ROUNDS
+    from translate.constraints import MAX_FORCED_ROUNDS
     from translate.marian import MarianBackend
 
     backend = CountingBackend(MarianBackend(tiny_model_dir, device="cpu"))
@@ -353,7 +342,7 @@ def test_backend_calls_do_not_grow_with_occurrences(tiny_model_dir):
     for n in (1, 3, 10, 40):
         backend.calls = 0
         text = " ".join(["mashauriano"] * n)
-        (r,) = enforce_terms(backend, [text], options, glossary)
+        (r,) = enforce(backend, [text], options, glossary)
         assert len(r.outcomes) == n
         assert all(t.found is not None or t.reason for t in r.outcomes)  # never silent
         calls.append(backend.calls)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from glossary import default_glossary
-from glossary.enforce import STATUSES
 from translate.backend import DecodeOptions
+from translate.hooks import STATUSES
 
 
 @pytest.fixture(scope="module")

@@ -12,25 +12,22 @@ from collections import Counter
 
 import pytest
 
+from tests.conftest import StubBackend
 from translate.backend import Hypothesis
 from translate.markup import markdown_segments, parse, phrases_to_translate, restore
 from translate.pipeline import Translator
 from translate.segment import segment_document
 
 
-class Echo:
+class Echo(StubBackend):
     """Upper-cases its input; ``transform`` changes that (reorder, drop, invent)."""
 
-    model_id, name, max_input_tokens = "echo", "echo", 200
-    device, fingerprint, description = "nowhere", "0000", "echo"
+    max_input_tokens = 200
 
     def __init__(self, transform=str.upper, table=None):
         self.transform = transform
         self.table = table or {}
         self.sent: list[str] = []
-
-    def count_tokens(self, texts):
-        return [len(t.split()) + 1 for t in texts]
 
     def translate_batch(self, texts, options, prefixes=None):
         self.sent.extend(texts)
@@ -39,7 +36,9 @@ class Echo:
 
 def md(text: str, backend=None) -> str:
     return (
-        Translator(backend or Echo(), degenerate=None).translate_document(text, markdown=True).text
+        Translator(backend or Echo(), glossary=None, degenerate=None)
+        .translate_document(text, markdown=True)
+        .text
     )
 
 
@@ -252,7 +251,9 @@ def test_no_tag_is_lost_or_doubled_and_urls_and_code_are_byte_identical(transfor
 
 @pytest.mark.parametrize("transform", [str.upper, _reverse, _pad, _empty])
 def test_nothing_outside_the_translated_segments_changes(transform):
-    doc = Translator(Echo(transform), degenerate=None).translate_document(DOCUMENT, markdown=True)
+    doc = Translator(Echo(transform), glossary=None, degenerate=None).translate_document(
+        DOCUMENT, markdown=True
+    )
     pos = 0
     english: list[str] = []
     for seg in doc.segments:
@@ -292,5 +293,7 @@ def test_an_empty_translation_keeps_every_tag():
 
 def test_plain_text_mode_leaves_markup_alone():
     backend = Echo()
-    doc = Translator(backend, degenerate=None).translate_document("**Samia** amesema.\n")
+    doc = Translator(backend, glossary=None, degenerate=None).translate_document(
+        "**Samia** amesema.\n"
+    )
     assert doc.text == "**SAMIA** AMESEMA.\n" and backend.sent == ["**Samia** amesema."]

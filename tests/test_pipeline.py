@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, StubBackend, WrappedBackend
 from translate.backend import DecodeOptions, Hypothesis
 from translate.hooks import HookResult, SpanOutcome
 from translate.longsplit import join_pieces, split_long
@@ -23,20 +23,14 @@ from translate.textio import InputError
 FAST = DecodeOptions(beam=1, max_length=6)
 
 
-class RecordingBackend:
+class RecordingBackend(WrappedBackend):
     """Wraps a real back end and remembers every text and batch it was given."""
 
     def __init__(self, inner):
-        self.inner = inner
-        self.model_id, self.name = inner.model_id, inner.name
-        self.max_input_tokens = inner.max_input_tokens
-        self.device, self.fingerprint = inner.device, inner.fingerprint
+        super().__init__(inner)
         self.description = f"recording {inner.description}"
         self.sent: list[str] = []
         self.batches = 0
-
-    def count_tokens(self, texts):
-        return self.inner.count_tokens(texts)
 
     def translate_batch(self, texts, options, prefixes=None):
         self.sent.extend(texts)
@@ -46,14 +40,14 @@ class RecordingBackend:
 
 @pytest.fixture(scope="module")
 def translator(tiny_model_dir) -> Translator:
-    return Translator(tiny_model_dir, device="cpu", options=FAST)
+    return Translator(tiny_model_dir, device="cpu", options=FAST, glossary=None)
 
 
 @pytest.fixture()
 def recording(translator) -> tuple[Translator, RecordingBackend]:
     rec = RecordingBackend(translator.backend)
     # The tiny model's noise is often "degenerate"; these tests count calls, so no re-decoding.
-    return Translator(rec, options=FAST, degenerate=None), rec
+    return Translator(rec, options=FAST, glossary=None, degenerate=None), rec
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -182,7 +176,7 @@ def test_a_3000_word_line_is_split_never_truncated(recording, train_pairs):
 
 def test_max_segment_tokens_is_checked(translator):
     with pytest.raises(ValueError, match="max_segment_tokens"):
-        Translator(translator.backend, max_segment_tokens=2)
+        Translator(translator.backend, glossary=None, max_segment_tokens=2)
 
 
 # -- translate_texts --------------------------------------------------------------------------
@@ -203,7 +197,10 @@ def test_translate_texts_returns_one_translation_per_text(recording):
 def test_batches_follow_the_token_budget(translator):
     rec = RecordingBackend(translator.backend)
     tr = Translator(
-        rec, options=DecodeOptions(beam=1, max_length=4, batch_tokens=64), degenerate=None
+        rec,
+        options=DecodeOptions(beam=1, max_length=4, batch_tokens=64),
+        glossary=None,
+        degenerate=None,
     )
     lines = (DATA / "lafand-dev-40.sw").read_text(encoding="utf-8").splitlines()
     tr.translate_texts(lines)
@@ -214,7 +211,9 @@ def test_batches_follow_the_token_budget(translator):
 # -- records ----------------------------------------------------------------------------------
 
 
-def test_jsonl_records_cover_the_source_and_carry_settings(translator, seed_article):
+def test_jsonl_records_cover_the_source_and_carry_settings(
+    translator, seed_article, tiny_model_dir
+):
     doc = translator.translate_document(seed_article)
     lines = doc.to_jsonl("seed.txt").splitlines()
     records = [json.loads(line) for line in lines]
@@ -224,7 +223,8 @@ def test_jsonl_records_cover_the_source_and_carry_settings(translator, seed_arti
         assert r["document"] == "seed.txt"
         assert seed_article[r["start"] : r["end"]] == r["source"]
         assert r["backend"] == translator.backend.name == "ct2"  # auto: the model converts
-        assert r["model"] == translator.info.model
+        assert r["model"] == translator.info.model == tiny_model_dir.name  # never a path
+        assert f"|ct:{translator.backend.compute_type}|" in r["signature"]
         assert r["decode"]["beam"] == 1 and r["decode"]["max_segment_tokens"] == 200
         assert r["terms"] == [] and r["glossary"] is None
     covered = "".join(seed_article[r["start"] : r["end"]] for r in records)
@@ -348,16 +348,12 @@ def test_translate_file_reads_bom_and_utf16(translator, tmp_path):
 
 
 def test_hypothesis_from_fake_backend_is_used_verbatim():
-    class Echo:
-        model_id, name, max_input_tokens = "echo", "echo", 100
-        device, fingerprint, description = "nowhere", "0000", "echo"
-
-        def count_tokens(self, texts):
-            return [len(t.split()) + 1 for t in texts]
+    class Echo(StubBackend):
+        name, device, max_input_tokens = "echo", "nowhere", 100
 
         def translate_batch(self, texts, options, prefixes=None):
             return [[Hypothesis(t.upper(), 0.0)] for t in texts]
 
-    doc = Translator(Echo()).translate_document("Habari.\n\nAsante sana.\n")
+    doc = Translator(Echo(), glossary=None).translate_document("Habari.\n\nAsante sana.\n")
     assert doc.text == "HABARI.\n\nASANTE SANA.\n"
     assert doc.info.backend == "echo" and doc.info.device == "nowhere"

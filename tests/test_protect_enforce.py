@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 import pytest
 from typer.testing import CliRunner
 
-from glossary import Constraints, Glossary, Term, default_glossary, enforce_terms
-from glossary.enforce import Requirement, requirements
+from glossary import Glossary, Term, default_glossary
 from tests.conftest import SEED_ARTICLE
 from tests.test_glossary_enforce import OPTS, FakeBackend
 from translate.backend import DecodeOptions, Hypothesis
 from translate.cli import app
 from translate.cli_translate import _summary
+from translate.constraints import Constraints, Requirement, enforce, requirements
 from translate.protect import find_spans, locate_all
 
 G = Glossary(
@@ -34,7 +34,7 @@ def kinds(result):
 def test_span_in_the_first_output_is_model_and_decoded_once():
     src = "Mauzo yalifikia dola milioni 523.7 mwaka jana."
     fake = FakeBackend({src: ["Sales reached $523.7 million last year."]})
-    (r,) = enforce_terms(fake, [src], OPTS, G, protect=True)
+    (r,) = enforce(fake, [src], OPTS, G, protect=True)
     assert kinds(r) == [("money", "model")]
     assert r.outcomes[0].found == "$523.7 million" and r.outcomes[0].sw == "dola milioni 523.7"
     assert len(fake.calls) == 1
@@ -43,7 +43,7 @@ def test_span_in_the_first_output_is_model_and_decoded_once():
 def test_a_wrong_figure_is_forced_and_terms_go_in_the_same_pass():
     src = "Ubelgiji iliuza dola milioni 523.7 na mashauriano yaliendelea."
     fake = FakeBackend({src: ["Belgium sold $2072.20.7 million and talks went on."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, G, protect=True)
+    (r,) = enforce(fake, [src], OPTS, G, protect=True)
     assert kinds(r) == [("term", "model"), ("money", "forced"), ("term", "forced")]
     assert "$523.7 million" in r.text and "consultations" in r.text
     # one plain decode (n-best), then forced rounds: one call per round for both kinds
@@ -63,7 +63,7 @@ def test_a_wrong_figure_is_forced_and_terms_go_in_the_same_pass():
 def test_only_whole_figures_count(english, ok):
     src = "Mauzo yalifikia dola milioni 523.7."
     fake = FakeBackend({src: [english] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, Glossary(()), protect=True)
+    (r,) = enforce(fake, [src], OPTS, Glossary(()), protect=True)
     assert r.outcomes[0].status == ("model" if ok else "forced")
     assert r.outcomes[0].found and locate_all(find_spans(src), r.text)[0] is not None
 
@@ -71,7 +71,7 @@ def test_only_whole_figures_count(english, ok):
 def test_a_span_the_back_end_cannot_keep_is_failed_never_hidden():
     src = "Walikaa miezi minane mjini Brussels."
     fake = FakeBackend({src: ["They stayed 20 months in Brussels."] * 4}, keep_prefix=False)
-    (r,) = enforce_terms(fake, [src], OPTS, Glossary(()), protect=True)
+    (r,) = enforce(fake, [src], OPTS, Glossary(()), protect=True)
     numword = r.outcomes[0]
     assert (numword.kind, numword.status, numword.found) == ("numword", "failed", None)
     assert numword.reason and numword.expected[0] == "eight months"
@@ -111,7 +111,7 @@ def test_a_span_and_a_term_never_share_one_english_occurrence():
     )
     src = "Jumuiya ya Maendeleo Kusini mwa Afrika (SADC) ilikutana."
     fake = FakeBackend({src: ["The SADC met."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, g, protect=True)
+    (r,) = enforce(fake, [src], OPTS, g, protect=True)
     term, name = r.outcomes
     assert (term.kind, term.status, term.found) == (
         "term",
@@ -132,7 +132,7 @@ def test_without_protection_only_terms_are_required():
 def test_text_with_nothing_to_carry_is_decoded_with_the_callers_options():
     src = "habari za asubuhi"
     fake = FakeBackend({src: ["good morning"]})
-    (r,) = enforce_terms(fake, [src], OPTS, G, protect=True)
+    (r,) = enforce(fake, [src], OPTS, G, protect=True)
     assert r.text == "good morning" and r.outcomes == ()
     assert fake.calls[0][1] == OPTS.nbest
 
@@ -142,8 +142,8 @@ def test_constraints_checksum_tells_protection_apart():
     assert Constraints(g, protect=False).checksum == g.checksum
     assert Constraints(g).checksum != g.checksum
     assert Constraints(Glossary(())).checksum != Constraints(g).checksum
-    with pytest.raises(ValueError, match="Glossary"):
-        Constraints(glossary="x")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="source must supply requirements"):
+        Constraints(source="x")  # type: ignore[arg-type]
 
 
 def test_constraints_without_glossary_still_enforces_spans():
@@ -286,7 +286,7 @@ def test_an_aligned_item_replaces_the_models_attempt():
     src = "Walikaa miezi minane huko."
     attempt = "They-stayed months 20 there."
     fake = AligningBackend({src: [attempt] * 4}, tail="and left.")
-    (r,) = enforce_terms(fake, [src], OPTS, Glossary(()), protect=True, align=True)
+    (r,) = enforce(fake, [src], OPTS, Glossary(()), protect=True, align=True)
     (o,) = r.outcomes
     assert (o.kind, o.status) == ("numword", "forced") and "cross-attention" in o.reason
     prefix = fake.calls[-1][2][0]
@@ -298,7 +298,7 @@ def test_an_aligned_item_replaces_the_models_attempt():
 def test_without_an_alignment_the_record_says_it_may_be_misplaced():
     src = "Walikaa miezi minane huko."
     fake = AligningBackend({src: ["They stayed 20 months there."] * 4})
-    (r,) = enforce_terms(fake, [src], OPTS, Glossary(()), protect=True, align=False)
+    (r,) = enforce(fake, [src], OPTS, Glossary(()), protect=True, align=False)
     assert "may be misplaced" in r.outcomes[0].reason and not fake.aligned
     (r,) = Constraints(Glossary(())).decode(fake, [src], OPTS)
     assert "cross-attention" in r.outcomes[0].reason

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from translate.textio import InputError
+
 __all__ = [
     "DecodeOptions",
     "Hypothesis",
@@ -40,6 +42,14 @@ BACKENDS = {
 }
 #: What ``load_backend`` and ``--backend`` accept: a registered name, or ``auto``.
 BACKEND_CHOICES = ("auto", *BACKENDS)
+
+
+class NotConvertible(InputError):
+    """The model is not one CTranslate2 can convert (``--backend auto`` then uses transformers).
+
+    Raised by the ``ct2`` back end (:mod:`translate.ct2`); defined here, with the loader that
+    catches it, so that this module never imports a back end's module by name.
+    """
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,8 @@ class Backend(Protocol):
         fingerprint: a short hash of the model files, so changed weights are noticed.
         max_input_tokens: the longest source the model accepts, ``</s>`` included.
         description: what runs, for summaries (e.g. ``"ct2 int8 on cpu, 2 threads"``).
+        compute_type: the quantization it runs (``"int8_float32"``, ``"float16"``,
+            ``"float32"``): part of every signature, since int8 and float runs differ.
     """
 
     model_id: str
@@ -135,6 +147,7 @@ class Backend(Protocol):
     fingerprint: str
     max_input_tokens: int
     description: str
+    compute_type: str
 
     def count_tokens(self, texts: list[str]) -> list[int]:
         """Source-side token counts (with </s>), for batching and long-sentence splitting."""
@@ -291,8 +304,6 @@ def load_backend(
     except ImportError as err:
         log.info("ctranslate2 is not installed (%s); using transformers", err)
     else:
-        from translate.ct2 import NotConvertible
-
         try:
             return ct2(
                 model,

@@ -20,31 +20,27 @@ import typer
 
 from translate.cli_support import cache_dir, registry_path
 from translate.cli_support import fail as _fail
-from translate.hooks import STATUSES
+from translate.hooks import STATUSES, DecoderHook
 from translate.textio import InputError, decode_bytes, write_text_atomic
 
 __all__ = ["load_hook", "register"]
 
 
-def load_hook(specs: list[str] | None, off: bool, protect: bool = True) -> Any:
-    """The decoder hook: the shipped diplomatic glossary plus protected spans unless told otherwise.
+def load_hook(specs: list[str] | None, off: bool, protect: bool = True) -> DecoderHook | None:
+    """The decoder hook: :func:`translate.constraints.default_hook`, as the API's default.
 
-    ``specs`` are merged in order (see :func:`glossary.load_glossaries`; ``+FILE`` adds to the
-    shipped glossary); each conflict is printed once as a ``warning:`` line. A missing or
-    broken glossary is an error, never a silent run without one. With ``protect`` the hook is a
-    :class:`glossary.Constraints` that also enforces figures, dates and names (with an empty
-    glossary when ``off``); without it, the glossary alone (or no hook).
+    ``specs`` are merged in order (``+FILE`` adds to the shipped glossary); each conflict is
+    printed once as a ``warning:`` line. A missing or broken glossary is an error, never a
+    silent run without one. ``off`` is ``--no-glossary``; ``protect`` is not ``--no-protect``.
     """
-    if off and not protect:
-        return None
-    from glossary import Constraints, Glossary, load_glossaries
+    from translate.constraints import default_hook
 
-    if off:
-        return Constraints(Glossary(()), protect=True)
-    glossary, conflicts = load_glossaries(specs or [])
-    for conflict in conflicts:
-        typer.echo(f"warning: {conflict.message()}", err=True)
-    return Constraints(glossary, protect=True) if protect else glossary
+    return default_hook(
+        specs or (),
+        glossary=not off,
+        protect=protect,
+        warn=lambda line: typer.echo(f"warning: {line}", err=True),
+    )
 
 
 def _summary(
@@ -225,8 +221,9 @@ def translate_command(
     from translate.backend import DecodeOptions
     from translate.degenerate import DEFAULT_CHECK
     from translate.devices import check_device_name
-    from translate.jobs import RunSettings, check_writable, plan_jobs
+    from translate.jobs import check_writable, plan_jobs
     from translate.model_catalog import fingerprint, resolve_model
+    from translate.settings import OutputSettings
 
     try:
         check_device_name(device)
@@ -239,7 +236,7 @@ def translate_command(
         check = replace(DEFAULT_CHECK, redecode=False) if no_redecode else DEFAULT_CHECK
         glossary = load_hook(glossary_file, no_glossary, not no_protect)
         folder = resolve_model(model or os.environ.get("TAFSIRI_MODEL") or None, registry_path())
-        settings = RunSettings(
+        settings = OutputSettings(
             model=str(folder),
             fingerprint=fingerprint(folder),
             backend=backend,

@@ -23,7 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.backend import DecodeOptions, Hypothesis, Link, piece_offsets, resolve_threads, where
+from translate.backend import (
+    DecodeOptions,
+    Hypothesis,
+    Link,
+    NotConvertible,
+    piece_offsets,
+    resolve_threads,
+    where,
+)
 from translate.batching import plan_batches
 from translate.devices import resolve_device
 from translate.model_catalog import fingerprint, is_ct2_model, resolve_model_path
@@ -56,10 +64,6 @@ def default_cache_dir() -> Path:
     reads no environment.
     """
     return Path.home() / ".cache" / "tafsiri"
-
-
-class NotConvertible(InputError):
-    """The model is not one CTranslate2 can convert (``--backend auto`` then uses transformers)."""
 
 
 @dataclass(frozen=True)

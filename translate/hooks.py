@@ -1,9 +1,13 @@
-"""The decoder hook: how glossaries (and anything else that must reach the output) plug in.
+"""The decoder hook, and the requirements a package supplies to the engine's constraints.
 
 A hook gets the texts of one batch, the back end and the decode options, and returns one
 :class:`HookResult` per text: the translation and a :class:`SpanOutcome` for every source span
-it had to carry over (a glossary term, later numbers and names). The engine never imports a
-hook's package; ``glossary.Glossary`` is one implementation.
+it had to carry over (a glossary term, a figure, a name). The engine's hook is
+:class:`translate.constraints.Constraints`; it enforces :class:`Requirement` s, which come from
+the protected spans (:mod:`translate.protect`) and from any :class:`RequirementSource` — the
+glossary is one, plugged in through the ``tafsiri.requirements`` entry point
+(:data:`ENTRY_POINT_GROUP`, see :func:`translate.constraints.load_source`). The engine never
+imports a supplier's package.
 """
 
 from __future__ import annotations
@@ -13,8 +17,22 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from translate.backend import Backend, DecodeOptions
+from translate.protect import ProtectedSpan
 
-__all__ = ["STATUSES", "SpanOutcome", "HookResult", "DecoderHook"]
+__all__ = [
+    "STATUSES",
+    "ENTRY_POINT_GROUP",
+    "SpanOutcome",
+    "HookResult",
+    "DecoderHook",
+    "Requirement",
+    "RequirementSource",
+    "SourceLoader",
+]
+
+#: The entry-point group under which packages offer a :class:`SourceLoader` (pyproject.toml:
+#: ``[project.entry-points."tafsiri.requirements"]``).
+ENTRY_POINT_GROUP = "tafsiri.requirements"
 
 #: What happened to a span, cheapest first: the model produced it, an n-best hypothesis had
 #: it, it was forced as a target prefix, it could not be placed, or the source is ambiguous.
@@ -126,3 +144,83 @@ class DecoderHook(Protocol):
     ) -> list[HookResult]:
         """Translate ``texts`` with ``backend``; one result per text, in order."""
         ...
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One occurrence in the source whose English must reach the translation.
+
+    The common shape of a glossary term's occurrence and a protected span
+    (:class:`~translate.protect.ProtectedSpan`): the enforcer only needs these fields.
+
+    Attributes:
+        start: character offset of the occurrence in the source.
+        end: offset just past it.
+        surface: the occurrence as written.
+        targets: accepted English renderings, preferred first.
+        kind: ``"term"``, or the span's kind (``"number"``, ``"money"``, ``"name"``, …).
+        sw: label for records: the glossary entry (" | "-joined when ambiguous), or the
+            span's source text.
+        number: "singular", "plural" or "unknown".
+        ambiguous: accepted in any rendering but never forced (terms only).
+        note: why it is ambiguous (the competing entries), "" otherwise.
+        span: the protected span, looked up in English with
+            :func:`translate.protect.locate_all`; None for terms
+            (:func:`translate.locate.locate_targets`).
+    """
+
+    start: int
+    end: int
+    surface: str
+    targets: tuple[str, ...]
+    kind: str = "term"
+    sw: str = ""
+    number: str = "unknown"
+    ambiguous: bool = False
+    note: str = ""
+    span: ProtectedSpan | None = None
+
+    @property
+    def preferred(self) -> str:
+        """The rendering that is forced (the first target)."""
+        return self.targets[0]
+
+    @classmethod
+    def from_span(cls, span: ProtectedSpan) -> Requirement:
+        """A protected span (figure, date, name, address)."""
+        return cls(
+            start=span.start,
+            end=span.end,
+            surface=span.source,
+            targets=span.expected,
+            kind=span.kind,
+            sw=span.source,
+            span=span,
+        )
+
+
+@runtime_checkable
+class RequirementSource(Protocol):
+    """What a package supplies: the requirements (kind ``"term"``) found in a source text.
+
+    Attributes:
+        checksum: identifies the content (a glossary's sha256), for records and resume
+            manifests.
+    """
+
+    checksum: str
+
+    def requirements(self, text: str) -> list[Requirement]:
+        """The occurrences in ``text`` that must reach the English, in source order."""
+        ...
+
+
+class SourceLoader(Protocol):
+    """What a ``tafsiri.requirements`` entry point names: a function building the source.
+
+    Called with the user's specs (e.g. glossary files; empty for the package's default) and
+    returning the source and any warnings to show (one line each). Raises ``ValueError`` (or
+    :class:`translate.textio.InputError`) for a missing or broken spec.
+    """
+
+    def __call__(self, specs: Sequence[str]) -> tuple[RequirementSource, list[str]]: ...

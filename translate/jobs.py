@@ -2,23 +2,21 @@
 
 :func:`plan_jobs` turns inputs (files, folders, ``-``) into :class:`Job` s with their output
 paths. :class:`Manifest` remembers, per output, the input checksum and a key of the settings
-that produced it (:class:`RunSettings`), so a rerun skips what is complete and redoes what
+that produced it (:meth:`translate.settings.OutputSettings.key`), so a rerun skips what is complete and redoes what
 changed. The key is computed from the model's files, not from a loaded model: checking a
 finished batch costs no model load.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from translate.backend import DecodeOptions
-from translate.records import RECORD_SCHEMA
+from translate.settings import OutputSettings
 from translate.textio import InputError, write_text_atomic
 
 __all__ = [
@@ -212,42 +210,8 @@ def check_writable(out: Path) -> None:
         ) from None
 
 
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything that decides an output's content, known before any model is loaded.
-
-    Attributes:
-        model: the model folder.
-        fingerprint: :func:`translate.model_catalog.fingerprint` of that folder.
-        backend: the back end asked for (``auto`` resolves the same way for the same model).
-        compute_type: the quantization asked for.
-        decode: the decode options.
-        max_segment_tokens: the long-segment split threshold.
-        glossary: the decoder hook's checksum, or ``None``.
-        degenerate: the degenerate-output check's signature (``"1.3/3+doubled"``, ``"flag"``), or
-            ``None`` when it is off.
-    """
-
-    model: str
-    fingerprint: str
-    backend: str
-    compute_type: str
-    decode: DecodeOptions
-    max_segment_tokens: int
-    glossary: str | None
-    degenerate: str | None = None
-
-    def key(self, fmt: str, markdown: bool = False) -> str:
-        """A short hash of the settings, the output format and whether the input is Markdown."""
-        settings = {
-            "schema": RECORD_SCHEMA,
-            **asdict(self),
-            "model": Path(self.model).name,
-            "format": fmt,
-            "markdown": markdown,
-        }
-        blob = json.dumps(settings, sort_keys=True, default=str).encode()
-        return hashlib.sha256(blob).hexdigest()[:16]
+#: The settings a resume key is made of: the one settings record (also the signature's).
+RunSettings = OutputSettings
 
 
 class Manifest:

@@ -114,7 +114,8 @@ class MarianBackend:
             limits.append(int(self.tokenizer.model_max_length))
         self.max_input_tokens = min(limits)
         self.fingerprint = fingerprint(folder)
-        self.description = f"transformers float32 on {where(self.device, self.threads)}"
+        self.compute_type = "float32"
+        self.description = f"transformers {self.compute_type} on {where(self.device, self.threads)}"
         self._pad = self.model.config.pad_token_id
         self._start = self.model.generation_config.decoder_start_token_id
         if self._start is None:

@@ -37,11 +37,13 @@ from translate.longsplit import join_pieces, split_long
 from translate.markup import Markup, markdown_segments, parse, phrases_to_translate, restore
 from translate.records import RECORD_SCHEMA, SegmentRecord, record_dict, to_jsonl
 from translate.segment import Segment, rebuild, segment_document
+from translate.settings import OutputSettings, model_name, tafsiri_version
 from translate.textio import read_text
 
 __all__ = [
     "RECORD_SCHEMA",
     "KEEP",
+    "DEFAULT_HOOK",
     "Translator",
     "TranslationInfo",
     "SegmentRecord",
@@ -62,6 +64,18 @@ class _Keep:
 
 #: Per-call ``glossary=KEEP`` (the default) uses the handle's own hook; ``None`` uses none.
 KEEP = _Keep()
+
+
+class _Default:
+    """The type of :data:`DEFAULT_HOOK`."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT_HOOK"
+
+
+#: ``Translator(glossary=DEFAULT_HOOK)`` (the default): the hook ``tafsiri translate`` uses,
+#: :func:`translate.constraints.default_hook` — the shipped glossary and protected spans.
+DEFAULT_HOOK = _Default()
 # Quality drops well before MarianMT's 512-position limit; longer segments are split.
 DEFAULT_MAX_SEGMENT_TOKENS = 200
 
@@ -73,7 +87,8 @@ class TranslationInfo:
     """How a translation was made: enough to reproduce it and to tell runs apart.
 
     Attributes:
-        model: the model id as given (folder path or hub id).
+        model: the model's name (:func:`translate.settings.model_name`: the catalogue or
+            folder base name, or a hub id; never a path on this machine).
         backend: the back-end name (``"transformers"``, ``"ct2"``).
         device: the device the back end runs on.
         decode: the decode options used.
@@ -83,6 +98,8 @@ class TranslationInfo:
         description: what ran, in words (``"ct2 int8 on cpu, 2 threads"``).
         degenerate: the degenerate-output check (and its re-decode settings), or ``None``
             when it was off.
+        compute_type: the quantization the back end runs (``"int8_float32"``, ``"float16"``,
+            ``"float32"``).
     """
 
     model: str
@@ -94,6 +111,21 @@ class TranslationInfo:
     fingerprint: str | None = None
     description: str = ""
     degenerate: DegenerateCheck | None = None
+    compute_type: str = "default"
+
+    @property
+    def settings(self) -> OutputSettings:
+        """The settings that changed the words: the one record signatures are made from."""
+        return OutputSettings(
+            model=self.model,
+            fingerprint=self.fingerprint,
+            backend=self.backend,
+            compute_type=self.compute_type,
+            decode=self.decode,
+            max_segment_tokens=self.max_segment_tokens,
+            glossary=self.glossary,
+            degenerate=self.degenerate.signature() if self.degenerate else None,
+        )
 
     def decode_settings(self) -> dict[str, Any]:
         """The decode settings as written into each JSONL record."""
@@ -104,39 +136,12 @@ class TranslationInfo:
         }
 
     def signature(self) -> str:
-        """A sacreBLEU-style signature: everything that changes the output, in one line.
+        """A sacreBLEU-style signature of :attr:`settings`: everything that changes the output.
 
-        Example: ``tafsiri:0.1.0|model:sw-en-compact|fp:1a2b…|backend:ct2|beam:4|…|gloss:none``.
-        Threads and device are left out: they change speed, not the words.
+        Example: ``tafsiri:0.1.0|model:sw-en-compact|fp:1a2b…|backend:ct2|ct:int8_float32|…``;
+        see :meth:`translate.settings.OutputSettings.signature`.
         """
-        d = self.decode
-        model = Path(self.model).name if "/" in self.model or "\\" in self.model else self.model
-        parts = [
-            f"tafsiri:{tafsiri_version()}",
-            f"model:{model}",
-            f"fp:{self.fingerprint or 'none'}",
-            f"backend:{self.backend}",
-            f"beam:{d.beam}",
-            f"lp:{d.length_penalty:g}",
-            f"maxlen:{d.max_length}",
-            f"ratio:{d.max_length_ratio:g}",
-            f"rep:{d.repetition_penalty:g}",
-            f"norepeat:{d.no_repeat_ngram_size}",
-            f"seg:{self.max_segment_tokens}",
-            f"degen:{self.degenerate.signature() if self.degenerate else 'off'}",
-            f"gloss:{self.glossary[:12] if self.glossary else 'none'}",
-        ]
-        return "|".join(parts)
-
-
-def tafsiri_version() -> str:
-    """The installed distribution's version (``"unknown"`` when run from a bare checkout)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("tafsiri")
-    except PackageNotFoundError:
-        return "unknown"
+        return self.settings.signature()
 
 
 @dataclass(frozen=True)
@@ -231,7 +236,12 @@ class Translator:
         threads: CPU threads for the back end (0 = its default, see
             :func:`translate.backend.default_threads`).
         compute_type: CTranslate2 quantization (``"default"``: int8 on CPU).
-        glossary: a decoder hook (a :class:`glossary.Glossary`) used by default, or ``None``.
+        glossary: the decoder hook used by default. :data:`DEFAULT_HOOK` (the default) is
+            what ``tafsiri translate`` uses: the shipped glossary plus protected figures,
+            dates, names and addresses (:func:`translate.constraints.default_hook`); build
+            another with ``default_hook(["my.tsv"])``, ``default_hook(glossary=False)``
+            (``--no-glossary``) or ``default_hook(protect=False)`` (``--no-protect``), or
+            pass ``None`` for no hook at all (the model's output unconstrained).
         options: default decode options (beam, n-best, lengths, batch token budget).
         max_segment_tokens: segments longer than this (or than the model's own input limit,
             whichever is smaller) are split at safe points and translated in pieces.
@@ -260,7 +270,7 @@ class Translator:
         device: str = "auto",
         threads: int = 0,
         compute_type: str = "default",
-        glossary: DecoderHook | None = None,
+        glossary: DecoderHook | None | _Default = DEFAULT_HOOK,
         options: DecodeOptions | None = None,
         max_segment_tokens: int = DEFAULT_MAX_SEGMENT_TOKENS,
         registry: Path | None = None,
@@ -269,6 +279,10 @@ class Translator:
     ) -> None:
         if max_segment_tokens < 8:
             raise ValueError(f"max_segment_tokens must be at least 8, got {max_segment_tokens}")
+        if isinstance(glossary, _Default):
+            from translate.constraints import default_hook
+
+            glossary = default_hook()
         _check_hook(glossary)
         if degenerate is not None and not isinstance(degenerate, DegenerateCheck):
             raise ValueError(
@@ -295,7 +309,7 @@ class Translator:
         else:
             raise ValueError(
                 f"model must be a folder, a model name, None or a Backend (with model_id, name, "
-                f"device, fingerprint, max_input_tokens, description, count_tokens and "
+                f"device, fingerprint, max_input_tokens, description, compute_type, count_tokens and "
                 f"translate_batch), got {type(model).__name__}"
             )
         self.max_tokens = min(self.backend.max_input_tokens, max_segment_tokens)
@@ -304,7 +318,7 @@ class Translator:
     def _info(self, options: DecodeOptions, hook: DecoderHook | None) -> TranslationInfo:
         backend = self.backend
         return TranslationInfo(
-            model=backend.model_id,
+            model=model_name(backend.model_id),
             backend=backend.name,
             device=backend.device,
             decode=options,
@@ -313,6 +327,7 @@ class Translator:
             fingerprint=backend.fingerprint,
             description=backend.description,
             degenerate=self.degenerate,
+            compute_type=backend.compute_type,
         )
 
     def _resolve(

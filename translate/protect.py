@@ -43,6 +43,9 @@ from translate import protect_tables as T
 
 __all__ = [
     "KINDS",
+    "VERBATIM_KINDS",
+    "FIGURE_KINDS",
+    "Hit",
     "ProtectedSpan",
     "find_spans",
     "locate_span",
@@ -66,8 +69,12 @@ KINDS = (
 )
 """Values of ``ProtectedSpan.kind``."""
 
-# Renderings of these kinds are compared exactly; the others ignore case ("Eight", "OCTOBER").
-_EXACT_KINDS = frozenset({"name", "url", "email", "handle", "hashtag"})
+#: Kinds written exactly as in the source: their renderings are compared exactly (the others
+#: ignore case: "Eight", "OCTOBER"), and enforcement forces them as written, whatever their
+#: position (a URL opening a sentence).
+VERBATIM_KINDS = frozenset({"name", "url", "email", "handle", "hashtag"})
+#: Kinds that are figures ("number fidelity"); the rest (names, addresses) are reported apart.
+FIGURE_KINDS = frozenset({"number", "percent", "money", "date", "time", "measure", "numword"})
 
 Hit = tuple[int, int, str]
 """Where a rendering was found in English: (start, end, text found)."""
@@ -1095,7 +1102,7 @@ def _rendering_regex(span: ProtectedSpan) -> re.Pattern[str]:
         if form[-1].isalnum():
             body += r"(?![\w])(?![.,]\d)"
         alternatives.append(body)
-    flags = 0 if span.kind in _EXACT_KINDS else re.IGNORECASE
+    flags = 0 if span.kind in VERBATIM_KINDS else re.IGNORECASE
     return re.compile("|".join(alternatives), flags)
 
 
