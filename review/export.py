@@ -430,8 +430,8 @@ def write_export(
     if form.per_document and not form.folder and len(ids) != 1:
         raise InputError(f"--format {fmt} shows one document: pick it with --document")
     if form.per_document and (len(ids) > 1 or out.is_dir() or str(out).endswith("/")):
-        names = [project.document(doc_id).name for doc_id in ids]
-        paths = [out / rel for rel in unique_names(names, form.extension)]
+        doc_names = [project.document(doc_id).name for doc_id in ids]
+        paths = [out / rel for rel in unique_names(doc_names, form.extension)]
         rendered = [form.bytes(project, [doc_id]) for doc_id in ids]  # all, before any write
         for path, data in zip(paths, rendered, strict=True):
             _write(path, data)

@@ -128,14 +128,14 @@ def _field(data: dict[str, Any], key: str, kind: type, default: Any = ...) -> An
         if default is ...:
             raise BadRequest(f'"{key}" is required')
         return default
-    value = data[key]
+    value: Any = data[key]
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value) if abs(value) < 2**1023 else math.inf
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise BadRequest(f'"{key}" must be a {kind.__name__}')
-    if kind is float and not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         raise BadRequest(f'"{key}" must be a finite number, got {value}')
-    if kind is int and not 0 <= value <= MAX_ID:
+    if isinstance(value, int) and not 0 <= value <= MAX_ID:
         raise BadRequest(f'"{key}" must be a whole number from 0 to {MAX_ID}')
     return value
 
