@@ -288,3 +288,24 @@ def test_the_redecode_goes_through_the_hook_with_the_repetition_options():
     ]
     assert doc.segments[1].terms[0].found == "President"
     assert doc.segments[1].translation == "WAZIRI AMEONDOKA JANA KWENDA ARUSHA."
+
+
+@pytest.mark.parametrize(
+    ("text", "required", "expected"),
+    [
+        # A forced plural term after the model's singular attempt: the term is kept.
+        (
+            "The Minister Ministers of Foreign Affairs met Arusha.",
+            "Ministers of Foreign Affairs",
+            "The Ministers of Foreign Affairs met Arusha.",
+        ),
+        # A forced figure before the model's echo: the figure is kept, as without a range.
+        ("It reached $114.3 million millions.", "$114.3 million", "It reached $114.3 million."),
+        ("It reached $114.3 million millions.", None, "It reached $114.3 million."),
+    ],
+)
+def test_a_doubled_word_never_drops_a_required_rendering(text, required, expected):
+    keep = [] if required is None else [(text.find(required), text.find(required) + len(required))]
+    out = drop_doubled_words("Mawaziri walikutana.", text, keep)
+    assert out == expected
+    assert required is None or required in out

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from translate.flags import Flag
 
 __all__ = [
     "KINDS",
@@ -161,7 +163,7 @@ def doubled_word(text: str) -> str | None:
     return _doubled(_words(text))
 
 
-def drop_doubled_words(source: str, text: str) -> str:
+def drop_doubled_words(source: str, text: str, keep: Sequence[tuple[int, int]] = ()) -> str:
     """``text`` with each word written twice in a row written once ("the will will be" → "the
     will be"; "million millions" → "million"), unless ``source`` itself doubles a word (then
     it may be meant).
@@ -169,11 +171,14 @@ def drop_doubled_words(source: str, text: str) -> str:
     The last resort for a doubled word that survives the re-decode: the n-gram ban cannot
     forbid a single repeated word, and an enforced span can land beside the model's own echo.
     Of the two, the second is kept with the first one's leading punctuation; of a word and its
-    plural, the first (usually the enforced span's) with the second's trailing one. Longer runs
-    ("the the the") are left alone: they are loops, flagged as such.
+    plural, the first (usually the enforced span's) with the second's trailing one — unless the
+    second lies in ``keep`` (character ranges of ``text`` holding required renderings, e.g.
+    a forced plural term: "Minister Ministers of Foreign Affairs" → "Ministers of Foreign
+    Affairs"). Longer runs ("the the the") are left alone: they are loops, flagged as such.
     """
     if _doubled(_words(source)):
         return text
+    starts = [m.start() for m in re.finditer(r"\S+", text)]
     tokens = text.split()
     words = [plain_word(t) for t in tokens]
     kept: list[str] = []
@@ -188,6 +193,10 @@ def drop_doubled_words(source: str, text: str) -> str:
         if pair:
             prev = kept[-1]
             if words[i - 1] == word:
+                kept[-1] = _lead(prev) + token[len(_lead(token)) :]
+            elif any(a <= starts[i] < b for a, b in keep) and not any(
+                a <= starts[i - 1] < b for a, b in keep
+            ):  # the second is a required rendering's: keep it, with the first's lead
                 kept[-1] = _lead(prev) + token[len(_lead(token)) :]
             else:  # a word and its plural: keep the first
                 kept[-1] = prev[: len(prev) - len(_tail(prev))] + _tail(token)
@@ -349,54 +358,6 @@ def find_problems(
         if detail is not None:
             found.append(Problem(kind, detail))
     return tuple(found)
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A problem found in a segment's output, as written into its JSONL record.
-
-    Attributes:
-        kind: one of :data:`KINDS`.
-        detail: what was seen (in the first output when it was re-decoded).
-        redecoded: the piece was decoded again with repetition control.
-        persists: the output kept still has this problem (``False``: re-decoding cured it).
-    """
-
-    kind: str
-    detail: str
-    redecoded: bool = False
-    persists: bool = True
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
-
-    def to_dict(self) -> dict[str, object]:
-        """The form written into JSONL records."""
-        return {
-            "kind": self.kind,
-            "detail": self.detail,
-            "redecoded": self.redecoded,
-            "persists": self.persists,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> Flag:
-        """Read back :meth:`to_dict`.
-
-        Raises:
-            ValueError: a missing or mistyped field.
-        """
-        try:
-            kind, detail = data["kind"], data["detail"]
-        except KeyError as err:
-            raise ValueError(f"not a flag (no {err})") from None
-        redecoded, persists = data.get("redecoded", False), data.get("persists", True)
-        if not (isinstance(kind, str) and isinstance(detail, str)):
-            raise ValueError("not a flag (kind and detail must be strings)")
-        if not (isinstance(redecoded, bool) and isinstance(persists, bool)):
-            raise ValueError("not a flag (redecoded and persists must be true or false)")
-        return cls(kind, detail, redecoded, persists)
 
 
 def flags_for(

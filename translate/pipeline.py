@@ -211,10 +211,25 @@ def _drop_doubled(
     """A doubled word that survived the re-decode, written once (see drop_doubled_words)."""
     if not (check.doubled_words and problems):
         return piece, problems, False
-    text = drop_doubled_words(source, piece.text)
+    keep = [
+        (at, at + len(t.found))
+        for t in piece.terms
+        if t.found
+        for at in _occurrences(piece.text, t.found)
+    ]
+    text = drop_doubled_words(source, piece.text, keep)
     if text == piece.text:
         return piece, problems, False
     return dataclasses.replace(piece, text=text), find_problems(source, text, check), True
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    """Where ``part`` starts in ``text`` (every occurrence)."""
+    found, at = [], text.find(part)
+    while at != -1:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found
 
 
 def _has_letters(text: str) -> bool:
