@@ -23,6 +23,7 @@ __all__ = [
     "Backend",
     "Link",
     "Aligner",
+    "Scorer",
     "piece_offsets",
     "BACKENDS",
     "BACKEND_CHOICES",
@@ -184,6 +185,20 @@ class Aligner(Protocol):
         prefixes: list[str | None] | None = None,
     ) -> list[list[Hypothesis]]:
         """As :meth:`Backend.translate_batch`, with :attr:`Hypothesis.links` filled in."""
+        ...
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """A back end that can score a given translation of a source (teacher forcing, no search).
+
+    Optional: the pipeline uses it for each segment's confidence, the model's own mean
+    log-probability per token of the English it kept — after enforcement and repairs, so the
+    score is of the text the reader sees, not of a hypothesis that was changed afterwards.
+    """
+
+    def score_batch(self, sources: list[str], translations: list[str]) -> list[float | None]:
+        """Mean log-probability per target token (``</s>`` included); None where not scored."""
         ...
 
 

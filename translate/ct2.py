@@ -452,6 +452,30 @@ class CT2Backend:
         links = _links(source, src, text, [tokens[k] for k in kept], [attention[k] for k in kept])
         return Hypothesis(text, score, links)
 
+    def score_batch(self, sources: list[str], translations: list[str]) -> list[float | None]:
+        """The model's mean log-probability per token of each translation, ``</s>`` included
+        (:class:`translate.backend.Scorer`): one teacher-forced pass, no search. None for an
+        empty translation or one longer than the model takes."""
+        out: list[float | None] = [None] * len(sources)
+        src = [self._pieces(s) for s in sources]
+        tgt = [self._target.encode(t, out_type=str) if t else [] for t in translations]
+        todo = [
+            i
+            for i in range(len(sources))
+            if tgt[i]
+            and len(src[i]) <= self.max_input_tokens
+            and len(tgt[i]) < self.max_input_tokens
+        ]
+        for batch in plan_batches([len(src[i]) + len(tgt[i]) for i in todo], 4096):
+            members = [todo[j] for j in batch]
+            scored = self.translator.score_batch(
+                [src[i] for i in members], [tgt[i] for i in members], max_input_length=0
+            )
+            for i, result in zip(members, scored, strict=True):
+                if result.log_probs:
+                    out[i] = float(sum(result.log_probs) / len(result.log_probs))
+        return out
+
     def translate_aligned(
         self,
         texts: list[str],

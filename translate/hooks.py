@@ -137,7 +137,8 @@ class DecoderHook(Protocol):
             different glossaries are told apart in records and resume manifests.
     """
 
-    checksum: str
+    @property
+    def checksum(self) -> str: ...
 
     def decode(
         self, backend: Backend, texts: Sequence[str], options: DecodeOptions
@@ -208,7 +209,8 @@ class RequirementSource(Protocol):
             manifests.
     """
 
-    checksum: str
+    @property
+    def checksum(self) -> str: ...
 
     def requirements(self, text: str) -> list[Requirement]:
         """The occurrences in ``text`` that must reach the English, in source order."""

@@ -120,6 +120,7 @@ class MarianBackend:
         self._start = self.model.generation_config.decoder_start_token_id
         if self._start is None:
             self._start = self.model.config.decoder_start_token_id
+        self._eos = self.tokenizer.eos_token_id
         log.info(
             "loaded %s on %s (max %d input tokens)",
             self.model_id,
@@ -257,6 +258,47 @@ class MarianBackend:
             h = results[i][k]
             results[i][k] = Hypothesis(h.text, h.score, found)
         return results
+
+    def score_batch(self, sources: list[str], translations: list[str]) -> list[float | None]:
+        """The model's mean log-probability per token of each translation, ``</s>`` included
+        (:class:`translate.backend.Scorer`): one teacher-forced pass, no search. None for an
+        empty translation or one longer than the model takes."""
+        torch = self._torch
+        src = self._encode(sources)
+        tgt = [
+            list(self.tokenizer(text_target=t, add_special_tokens=False)["input_ids"]) + [self._eos]
+            if t
+            else []
+            for t in translations
+        ]
+        out: list[float | None] = [None] * len(sources)
+        limit = self.model.config.max_position_embeddings
+        todo = [i for i in range(len(sources)) if tgt[i] and len(tgt[i]) <= limit]
+        for batch in plan_batches([len(src[i]) + len(tgt[i]) for i in todo], 4096):
+            members = [todo[j] for j in batch]
+            s_len = max(len(src[i]) for i in members)
+            t_len = max(len(tgt[i]) for i in members)
+            input_ids = torch.full((len(members), s_len), self._pad, dtype=torch.long)
+            mask = torch.zeros((len(members), s_len), dtype=torch.long)
+            decoder = torch.full((len(members), t_len), self._pad, dtype=torch.long)
+            for row, i in enumerate(members):
+                input_ids[row, : len(src[i])] = torch.tensor(src[i], dtype=torch.long)
+                mask[row, : len(src[i])] = 1
+                decoder[row, : len(tgt[i])] = torch.tensor(
+                    [self._start, *tgt[i][:-1]], dtype=torch.long
+                )
+            with torch.inference_mode():
+                logits = self.model(
+                    input_ids=input_ids.to(self.device),
+                    attention_mask=mask.to(self.device),
+                    decoder_input_ids=decoder.to(self.device),
+                ).logits
+            log_probs = torch.log_softmax(logits.float(), dim=-1).cpu()
+            for row, i in enumerate(members):
+                wanted = torch.tensor(tgt[i], dtype=torch.long)
+                steps = log_probs[row, : len(tgt[i])].gather(1, wanted.unsqueeze(1))
+                out[i] = float(steps.mean())
+        return out
 
     def _align(self, sources: list[str], translations: list[str]) -> list[tuple[Link, ...] | None]:
         torch = self._torch

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.backend import Backend, DecodeOptions, Hypothesis, load_backend
+from translate.backend import Backend, DecodeOptions, Hypothesis, Scorer, load_backend
 from translate.batching import plan_batches
 from translate.degenerate import (
     DEFAULT_CHECK,
@@ -39,6 +39,7 @@ from translate.records import RECORD_SCHEMA, SegmentRecord, record_dict, to_json
 from translate.segment import Segment, rebuild, segment_document
 from translate.settings import OutputSettings, model_name, tafsiri_version
 from translate.textio import read_text
+from translate.trust import DEFAULT_TRUST, TrustCheck, trust_flags
 
 __all__ = [
     "RECORD_SCHEMA",
@@ -180,12 +181,14 @@ class _Piece:
 
 @dataclass(frozen=True)
 class _Unit:
-    """What translating one text gave: its translation, piece count, outcomes and flags."""
+    """What translating one text gave: its translation, piece count, outcomes, flags and the
+    model's confidence in it."""
 
     translation: str
     pieces: int
     terms: tuple[SpanOutcome, ...] = field(default=())
     flags: tuple[Flag, ...] = field(default=())
+    confidence: float | None = None
 
 
 def redecode_options(options: DecodeOptions, check: DegenerateCheck) -> DecodeOptions | None:
@@ -232,6 +235,13 @@ def _occurrences(text: str, part: str) -> list[int]:
     return found
 
 
+def _mean(scores: Sequence[float | None]) -> float | None:
+    """A text's confidence from its pieces' (None when any piece was not scored)."""
+    if not scores or any(s is None for s in scores):
+        return None
+    return sum(s for s in scores if s is not None) / len(scores)
+
+
 def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
@@ -267,6 +277,10 @@ class Translator:
             (:class:`translate.degenerate.DegenerateCheck`): such pieces are decoded again
             with repetition control and flagged in the records when that does not cure them.
             ``None`` turns the check off.
+        trust: the meaning-level checks (:class:`translate.trust.TrustCheck`: polarity,
+            names, invented figures, low confidence), written as flags into the records;
+            they never change the English. The model also scores the English it kept (one
+            teacher-forced pass) for each record's ``confidence``. ``None`` turns both off.
 
     Raises:
         InputError: the model is missing or unreadable.
@@ -291,6 +305,7 @@ class Translator:
         registry: Path | None = None,
         cache_dir: Path | None = None,
         degenerate: DegenerateCheck | None = DEFAULT_CHECK,
+        trust: TrustCheck | None = DEFAULT_TRUST,
     ) -> None:
         if max_segment_tokens < 8:
             raise ValueError(f"max_segment_tokens must be at least 8, got {max_segment_tokens}")
@@ -303,7 +318,10 @@ class Translator:
             raise ValueError(
                 f"degenerate must be a DegenerateCheck or None, got {type(degenerate).__name__}"
             )
+        if trust is not None and not isinstance(trust, TrustCheck):
+            raise ValueError(f"trust must be a TrustCheck or None, got {type(trust).__name__}")
         self.degenerate = degenerate
+        self.trust = trust
         self.options = options if options is not None else DecodeOptions()
         self.glossary = glossary
         self.max_segment_tokens = max_segment_tokens
@@ -422,9 +440,12 @@ class Translator:
         pieces = [r for r in results if r is not None]
         if self.degenerate is not None:
             pieces = self._check_degenerate(work, work_len, pieces, options, hook)
+        scores = self._confidence(work, pieces)
         by_text: list[list[_Piece]] = [[] for _ in texts]
-        for (i, _), piece in zip(work, pieces, strict=True):
+        scores_by: list[list[float | None]] = [[] for _ in texts]
+        for (i, _), piece, score in zip(work, pieces, scores, strict=True):
             by_text[i].append(piece)
+            scores_by[i].append(score)
         units: list[_Unit] = []
         for i, text in enumerate(texts):
             if not spans[i]:
@@ -434,8 +455,14 @@ class Translator:
             translation = parts[0].text if len(parts) == 1 else join_pieces([p.text for p in parts])
             terms = tuple(t for p in parts for t in p.terms)
             flags = tuple(f for p in parts for f in p.flags)
-            units.append(_Unit(translation, len(parts), terms, flags))
+            units.append(_Unit(translation, len(parts), terms, flags, _mean(scores_by[i])))
         return units
+
+    def _confidence(self, work: list[tuple[int, str]], pieces: list[_Piece]) -> list[float | None]:
+        """The model's mean log-probability per token of each piece's English as kept."""
+        if self.trust is None or not isinstance(self.backend, Scorer) or not pieces:
+            return [None] * len(pieces)
+        return self.backend.score_batch([src for _, src in work], [p.text for p in pieces])
 
     def _check_degenerate(
         self,
@@ -587,12 +614,18 @@ class Translator:
                 u.translation,
                 u.pieces,
                 u.terms,
-                u.flags,
+                u.flags + self._trust_flags(s.text, u),
+                u.confidence,
             )
             for s, u in zip(segments, units, strict=True)
         )
         english = rebuild(text, list(segments), [u.translation for u in units])
         return DocumentTranslation(text, english, records, self._info(opts, hook))
+
+    def _trust_flags(self, source: str, unit: _Unit) -> tuple[Flag, ...]:
+        if self.trust is None or not unit.pieces:
+            return ()
+        return trust_flags(source, unit.translation, unit.confidence, unit.terms, self.trust)
 
     def _restore_markup(
         self,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from translate.degenerate import Flag
+from translate.flags import Flag
 from translate.hooks import SpanOutcome
 from translate.textio import MAX_INPUT_BYTES, InputError, read_lines
 
@@ -52,7 +52,10 @@ class SegmentRecord:
             empty without a hook.
         flags: signs of degenerate output (repetition loops, far too long or short) found in
             the first decode, whether the segment was re-decoded and whether the problem
-            persists; empty when the output looked sound.
+            persists; then the meaning-level flags (:mod:`translate.trust`: polarity, names,
+            invented figures, low confidence); empty when the output looked sound.
+        confidence: the model's mean log-probability per token of ``translation`` (None when
+            the back end cannot score, or nothing was sent to the model).
     """
 
     paragraph: int
@@ -64,6 +67,7 @@ class SegmentRecord:
     pieces: int = 1
     terms: tuple[SpanOutcome, ...] = ()
     flags: tuple[Flag, ...] = ()
+    confidence: float | None = None
 
     @property
     def redecoded(self) -> bool:
@@ -72,8 +76,13 @@ class SegmentRecord:
 
     @property
     def degenerate(self) -> bool:
-        """The translation kept still looks degenerate (a flag persists)."""
-        return any(f.persists for f in self.flags)
+        """The translation kept still looks degenerate (a degenerate flag persists)."""
+        return any(f.persists for f in self.flags if f.degenerate)
+
+    @property
+    def trust_flags(self) -> tuple[Flag, ...]:
+        """The meaning-level flags: where the English may reverse or invent meaning."""
+        return tuple(f for f in self.flags if not f.degenerate)
 
 
 def record_dict(segment: SegmentRecord, document: str, info: TranslationInfo) -> dict[str, Any]:
@@ -93,6 +102,7 @@ def record_dict(segment: SegmentRecord, document: str, info: TranslationInfo) ->
         "decode": info.decode_settings(),
         "terms": [t.to_dict() for t in segment.terms],
         "flags": [f.to_dict() for f in segment.flags],
+        "confidence": None if segment.confidence is None else round(segment.confidence, 4),
         "glossary": info.glossary,
         "signature": info.signature(),
     }
@@ -190,7 +200,7 @@ def _check_fields(data: dict[str, Any], fields: tuple[_Field, ...]) -> None:
         # bool is an int in Python; a record's counts and offsets never are.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise ValueError(f'field "{key}" is missing or not a {_type_name(kind)}')
-        if kind is int and not 0 <= value <= MAX_INDEX:
+        if isinstance(value, int) and kind is int and not 0 <= value <= MAX_INDEX:
             raise ValueError(f'field "{key}" is {value}, outside 0..{MAX_INDEX}')
     if "start" in data and not data["start"] <= data["end"]:
         raise ValueError(f"bad offsets start={data['start']} end={data['end']}")
@@ -246,6 +256,12 @@ def parse_record(data: Any) -> StoredRecord:
             flags.append(Flag.from_dict(flag))
         except ValueError as err:
             raise ValueError(f"flags[{k}]: {err}") from None
+    # Records written before confidence existed have none; json has no NaN or Infinity here.
+    confidence = data.get("confidence")
+    if confidence is not None and (
+        isinstance(confidence, bool) or not isinstance(confidence, int | float)
+    ):
+        raise ValueError('field "confidence" is not a number or null')
     segment = SegmentRecord(
         data["paragraph"],
         data["segment"],
@@ -256,6 +272,7 @@ def parse_record(data: Any) -> StoredRecord:
         data["pieces"],
         tuple(terms),
         tuple(flags),
+        None if confidence is None else float(confidence),
     )
     signature = data.get("signature")
     return StoredRecord(

@@ -1,0 +1,90 @@
+"""Build the data tables the trust flags ship with, from the real training pairs.
+
+    python benchmarks/trust_tables.py [--shared ../shared]
+
+Writes ``translate/data/translated-capitals.txt``: capitalised Swahili words (seen at least
+twice in mid-sentence) whose English reference mostly does *not* repeat them — words that
+translate ("Marekani" → America, "Wizara" → Ministry, "Daudi" → David). Every other
+capitalised word is a name the English must carry as written (``translate.names``).
+
+Writes ``translate/data/swahili-words.txt.xz``: Swahili words seen in lower case at least three
+times, and at least as often as capitalised in mid-sentence — common words, so a capitalised
+"Uangalizi" in a title is not taken for a name.
+
+Reads MAFAND-MT train, AfriQA, the Bible training split (``data/bible/prepare.py`` first) and
+the Voice of America Swahili sentences (monolingual); never dev or test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import lzma
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _pairs(shared: Path) -> list[tuple[str, str]]:
+    files = [
+        (shared / "data/lafand-mt-en-sw/train.sw", shared / "data/lafand-mt-en-sw/train.en"),
+        (shared / "data/afriqa-sw-en/questions.sw", shared / "data/afriqa-sw-en/questions.en"),
+        (REPO / "data/bible/train.sw", REPO / "data/bible/train.en"),
+    ]
+    pairs: list[tuple[str, str]] = []
+    for sw, en in files:
+        pairs += zip(
+            sw.read_text("utf-8").splitlines(), en.read_text("utf-8").splitlines(), strict=True
+        )
+    return pairs
+
+
+def translated_capitals(pairs: list[tuple[str, str]]) -> list[str]:
+    seen: collections.Counter[str] = collections.Counter()
+    copied: collections.Counter[str] = collections.Counter()
+    for sw, en in pairs:
+        english = {w.casefold() for w in _TOKEN.findall(en)}
+        for i, match in enumerate(_TOKEN.finditer(sw)):
+            word = match.group(0)
+            if i == 0 or not word[0].isupper():
+                continue
+            folded = word.casefold()
+            seen[folded] += 1
+            copied[folded] += folded in english
+    return sorted(w for w, n in seen.items() if n >= 2 and copied[w] / n < 0.5)
+
+
+def swahili_words(lines: list[str]) -> list[str]:
+    lower: collections.Counter[str] = collections.Counter()
+    capital: collections.Counter[str] = collections.Counter()
+    for line in lines:
+        for i, match in enumerate(_TOKEN.finditer(line)):
+            word = match.group(0)
+            if word[0].islower():
+                lower[word] += 1
+            elif i > 0:
+                capital[word.casefold()] += 1
+    return sorted(w for w, n in lower.items() if n >= 3 and n >= capital[w])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    args = parser.parse_args()
+    words = translated_capitals(_pairs(args.shared))
+    out = REPO / "translate/data/translated-capitals.txt"
+    out.write_text("".join(w + "\n" for w in words), encoding="utf-8")
+    print(f"{out.relative_to(REPO)}: {len(words)} words")
+    pairs = _pairs(args.shared)
+    voa = args.shared / "data/news-sw/voa-swahili-sentences.sw"
+    common = swahili_words([sw for sw, _ in pairs] + voa.read_text("utf-8").splitlines())
+    out = REPO / "translate/data/swahili-words.txt.xz"
+    # A fixed preset and no timestamp: the same data gives the same bytes.
+    out.write_bytes(lzma.compress("".join(w + "\n" for w in common).encode(), preset=9))
+    print(f"{out.relative_to(REPO)}: {len(common)} words")
+
+
+if __name__ == "__main__":
+    main()
