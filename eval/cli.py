@@ -37,12 +37,13 @@ def _load(
     docs: Path | None,
     source_lang: str,
     target_lang: str,
+    max_chars: int,
 ) -> dict[str, Any]:
     from eval.evaluation import InputInfo
     from eval.inputs import read_doc_ids, read_side
 
     inputs: list[InputInfo] = []
-    ref_sides = [read_side(p, "target", source_lang, target_lang) for p in refs]
+    ref_sides = [read_side(p, "target", source_lang, target_lang, max_chars) for p in refs]
     first = ref_sides[0]
     n = len(first)
     for side in ref_sides:
@@ -68,7 +69,7 @@ def _load(
             raise InputError(
                 f"--hyp {spec!r}: a system named {name!r} was already given; name them NAME=FILE"
             )
-        side = read_side(path, "target", source_lang, target_lang)
+        side = read_side(path, "target", source_lang, target_lang, max_chars)
         if len(side) != n:
             raise InputError(
                 f"{side.origin}: {len(side)} segments, but the reference {first.origin} has {n}; "
@@ -80,7 +81,7 @@ def _load(
 
     sources = None
     if src is not None:
-        side = read_side(src, "source", source_lang, target_lang)
+        side = read_side(src, "source", source_lang, target_lang, max_chars)
         if len(side) != n:
             raise InputError(
                 f"{side.origin}: {len(side)} source segments, "
@@ -263,13 +264,26 @@ def eval_command(
     title: Annotated[
         str, typer.Option("--title", help="Title of the HTML report.")
     ] = "Translation evaluation report",
+    max_segment_chars: Annotated[
+        int | None,
+        typer.Option(
+            "--max-segment-chars",
+            show_default=False,
+            help="Refuse inputs with a segment longer than this many characters "
+            "(default 10,000: eval.inputs.MAX_SEGMENT_CHARS; 0: no limit).",
+        ),
+    ] = None,
 ) -> None:
     """Score systems against references with sacreBLEU (BLEU, chrF++, TER), with 95% intervals,
     paired significance tests against a baseline, compare-mt style analysis, and reports."""
     from eval.evaluation import EvalOptions, InputInfo, evaluate
-    from eval.inputs import file_sha256
+    from eval.inputs import MAX_SEGMENT_CHARS, file_sha256
     from eval.metrics import MetricOptions
 
+    if max_segment_chars is None:
+        max_segment_chars = MAX_SEGMENT_CHARS
+    if max_segment_chars < 0:
+        _fail(f"--max-segment-chars must be 0 (no limit) or more, not {max_segment_chars}")
     try:
         metric_options = MetricOptions(
             metrics=tuple(m.strip().lower() for m in metrics.split(",") if m.strip()),
@@ -289,7 +303,7 @@ def eval_command(
     except ValueError as err:
         _fail(str(err))
     try:
-        loaded = _load(ref, hyp, src, docs, source_lang, target_lang)
+        loaded = _load(ref, hyp, src, docs, source_lang, target_lang, max_segment_chars)
         glossary_obj = None
         if glossary is not None:
             from eval.terms import load_glossary

@@ -15,6 +15,9 @@ told apart by name:
 
 Plain-text lines lose trailing whitespace, as the ``sacrebleu`` command line does, so that
 scores agree exactly with it on the same files.
+
+A segment longer than :data:`MAX_SEGMENT_CHARS` characters is refused: scoring time grows faster
+than its length (TER's shift search), so one absurd line would hold a run for minutes.
 """
 
 from __future__ import annotations
@@ -27,12 +30,25 @@ from pathlib import Path
 from translate.corpus import read_parallel, read_tmx_pairs
 from translate.textio import InputError, read_lines, read_text
 
-__all__ = ["SideText", "read_side", "read_doc_ids", "file_sha256", "ISO639_3"]
+__all__ = [
+    "SideText",
+    "read_side",
+    "read_doc_ids",
+    "file_sha256",
+    "ISO639_3",
+    "MAX_SEGMENT_CHARS",
+]
 
 # MAFAND-MT headers name languages with ISO 639-3 codes; users pass the usual two-letter ones.
 ISO639_3 = {"en": "eng", "sw": "swa", "fr": "fra", "de": "deu", "yo": "yor", "ha": "hau"}
 
 SIDES = ("source", "target")
+
+#: The longest segment :func:`read_side` accepts, in characters: about nine times the longest
+#: sentence of MAFAND-MT's training set (1,138). A realistic segment this long (reference and
+#: output of 60 sentences run together) scores in a few seconds; a 20 MB line took minutes and
+#: 3 GB. Pass ``max_chars=0`` to read longer segments (``--max-segment-chars 0``).
+MAX_SEGMENT_CHARS = 10_000
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,7 @@ def read_side(
     side: str = "target",
     source_lang: str = "sw",
     target_lang: str = "en",
+    max_chars: int = MAX_SEGMENT_CHARS,
 ) -> SideText:
     """Read one side of a reference, system-output or source file.
 
@@ -147,12 +164,14 @@ def read_side(
         side: ``"target"`` for references and system outputs, ``"source"`` for sources.
         source_lang: the source language code, for TMX and MAFAND files.
         target_lang: the target language code, for TMX and MAFAND files.
+        max_chars: the longest segment (or source) accepted, in characters; 0 accepts any.
 
     Returns:
         The texts and, where the file has them, the sources and document ids.
 
     Raises:
-        InputError: unreadable or malformed files, or files with no segments.
+        InputError: unreadable or malformed files, files with no segments, or a segment
+            longer than ``max_chars``.
         ValueError: ``side`` is not ``"source"`` or ``"target"``.
     """
     if side not in SIDES:
@@ -176,6 +195,10 @@ def read_side(
         texts = [line.rstrip() for line in read_lines(p)]
     if not texts:
         raise InputError(f"{p}: no segments found (the file is empty)")
+    if max_chars:
+        _check_lengths(p, texts, "segment", max_chars)
+        if sources is not None and sources is not texts:
+            _check_lengths(p, sources, "the source of segment", max_chars)
     return SideText(
         texts=tuple(texts),
         origin=str(p),
@@ -184,6 +207,16 @@ def read_side(
         sources=tuple(sources) if sources is not None else None,
         doc_ids=tuple(docs) if docs is not None else None,
     )
+
+
+def _check_lengths(path: Path, texts: list[str], what: str, max_chars: int) -> None:
+    for number, text in enumerate(texts, start=1):
+        if len(text) > max_chars:
+            raise InputError(
+                f"{path}: {what} {number} has {len(text):,} characters, more than the "
+                f"{max_chars:,} eval accepts (split it into sentences, or raise the limit "
+                "with --max-segment-chars; 0 turns it off)"
+            )
 
 
 def read_doc_ids(
@@ -199,7 +232,7 @@ def read_doc_ids(
     p = Path(path)
     fmt = detect_format(p)
     if fmt in ("jsonl", "docs-tsv"):
-        side = read_side(p, "target", source_lang, target_lang)
+        side = read_side(p, "target", source_lang, target_lang, max_chars=0)
         if side.doc_ids is None:
             raise InputError(f'{p}: records have no "document" field, so documents are unknown')
         ids = side.doc_ids

@@ -291,3 +291,34 @@ def test_malformed_jsonl_records_are_one_line_errors(tmp_path, change, message):
     assert f"{jsonl}: {message}" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_an_absurd_segment_is_refused_before_scoring(tmp_path):
+    ref = tmp_path / "ref.txt"
+    ref.write_text("News today.\n" + "word " * 4_000_000 + "\n", encoding="utf-8")  # 20 MB
+    hyp = tmp_path / "hyp.txt"
+    hyp.write_text("News today.\nword\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["eval", "-r", str(ref), "--hyp", f"A={hyp}", "--json", str(out)])
+    assert result.exit_code == 1
+    assert f"{ref}: segment 2 has 19,999,999 characters, more than the 10,000" in result.stderr
+    assert "--max-segment-chars" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_max_segment_chars_raises_or_lifts_the_limit(tmp_path):
+    from eval.inputs import MAX_SEGMENT_CHARS
+
+    long = " ".join(["word"] * (MAX_SEGMENT_CHARS // 5 + 1))
+    ref, hyp = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    ref.write_text(f"News today.\n{long}\n", encoding="utf-8")
+    hyp.write_text(f"News today.\n{long}\n", encoding="utf-8")
+    args = ["eval", "-r", str(ref), "--hyp", f"A={hyp}", "--score-only", *FAST]
+    assert runner.invoke(app, args).exit_code == 1
+    for limit in ("0", str(len(long))):
+        result = runner.invoke(app, [*args, "--max-segment-chars", limit])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(app, [*args, "--max-segment-chars", "-1"])
+    assert result.exit_code == 1 and "--max-segment-chars must be 0" in result.stderr
+    help_text = runner.invoke(app, ["eval", "--help"], env={"COLUMNS": "200"}).output
+    assert f"{MAX_SEGMENT_CHARS:,}" in help_text

@@ -142,3 +142,23 @@ def test_xml_entities_are_refused(tmp_path):
 def test_side_must_be_source_or_target():
     with pytest.raises(ValueError, match="source, target"):
         read_side(REF, side="hypothesis")
+
+
+def test_an_absurdly_long_segment_is_refused_naming_file_and_segment(tmp_path):
+    from eval.inputs import MAX_SEGMENT_CHARS
+
+    path = tmp_path / "hyp.txt"
+    path.write_text("short\n" + "x" * (MAX_SEGMENT_CHARS + 1) + "\nshort\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_side(path)
+    assert str(err.value).startswith(f"{path}: segment 2 has 10,001 characters, more than")
+    assert read_side(path, max_chars=0).texts[1] == "x" * (MAX_SEGMENT_CHARS + 1)
+    assert read_side(path, max_chars=MAX_SEGMENT_CHARS + 1).texts[1].startswith("x")
+
+
+def test_a_long_source_in_a_jsonl_file_is_refused(tmp_path):
+    path = _jsonl(tmp_path, [_record("d", 0, "s" * 200, "t"), _record("d", 1, "s" * 20, "t")])
+    with pytest.raises(InputError, match=r"out.jsonl: the source of segment 1 has 200 characters"):
+        read_side(path, max_chars=100)
+    with pytest.raises(InputError, match=r"out.jsonl: segment 1 has 200 characters"):
+        read_side(path, side="source", max_chars=100)
