@@ -65,7 +65,7 @@ def test_page_is_self_contained(page):
 
 def test_user_text_is_escaped(page):
     assert '<script>alert("x")</script>' not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp;" in page
     assert "&lt;b&gt;bold?&lt;/b&gt; chanzo" in page
     assert "<b>bold?</b>" not in page
 
@@ -245,3 +245,32 @@ def test_chart_legends_name_systems_that_start_with_an_underscore():
     page = render_html(evaluate(refs, systems, options=EvalOptions(n_bootstrap=0, n_ar=0)))
     for chart in ("chart-buckets", "chart-histogram"):
         assert _legend_texts(page, chart) == ["_base", "__new"]
+
+
+def test_script_in_any_user_text_is_escaped_once():
+    from eval.evaluation import InputInfo
+
+    script = "<script>alert(1)</script>"
+    refs = [f"the cat {script} sat", "a dog barked", "all the same"]
+    systems = {
+        "plain": ["the cat sat", "a dog barked", "all the same"],
+        f"{script}sys": [f"the cat {script}", "a <img src=x onerror=alert(2)> dog", "all"],
+    }
+    inputs = [InputInfo("system", f"{script}sys", f"/tmp/{script}.txt", "0" * 64, "text")]
+    report = evaluate(
+        refs,
+        systems,
+        sources=[f"paka {script}", "mbwa", "sawa"],
+        doc_ids=[f"doc{script}", "d2", "d2"],
+        inputs=inputs,
+        options=EvalOptions(n_bootstrap=0, n_ar=0),
+    )
+    page = render_html(report, title=f"Report {script}")
+    assert "<script" not in page and "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<title>Report &lt;script&gt;alert(1)&lt;/script&gt;</title>" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "&amp;lt;" not in page  # escaped once, not twice
+    for where in ('id="scores"', 'id="doc-scores"', 'id="compare"', 'id="worst"', 'id="inputs"'):
+        section = page[page.index(where) :]
+        assert "&lt;script&gt;" in section[: section.index("</table>")]
