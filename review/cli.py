@@ -192,15 +192,29 @@ def export_command(
     ] = None,
 ) -> None:
     """Export post-edited articles, approved pairs, records, effort or a static page."""
-    from review.export import write_export
+    from review.export import unreviewed, write_export
     from review.project import Project
 
     try:
         with Project(project) as proj:
             written = write_export(proj, fmt, output, document)
+            doc_ids = None if document is None else [proj.find_document(document).id]
+            raw = unreviewed(proj, doc_ids) if fmt in ("txt", "md") else {}
     except InputError as err:
         _fail(str(err))
     typer.echo(f"{fmt}: wrote {', '.join(str(p) for p in written)}", err=True)
+    if fmt == "train" and written[0] != output:
+        typer.echo(
+            f"train: named {written[0]} (not {output}): tafsiri train --train reads a .tsv",
+            err=True,
+        )
+    for name, numbers in raw.items():
+        shown = ", ".join(map(str, numbers[:30])) + (" …" if len(numbers) > 30 else "")
+        typer.echo(
+            f"warning: {name}: {len(numbers)} segment(s) still unreviewed machine translation "
+            f"(new or rejected): {shown}",
+            err=True,
+        )
 
 
 def register(app: typer.Typer) -> None:

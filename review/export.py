@@ -40,6 +40,10 @@ __all__ = [
     "render_train",
     "render_effort",
     "render_html",
+    "render_glossary_tsv",
+    "render_glossary_tbx",
+    "project_glossary",
+    "unreviewed",
     "write_export",
 ]
 
@@ -116,6 +120,9 @@ def render_tmx(project: Project, document_ids: Sequence[int] | None = None) -> b
         if seg.editor:
             attrs["changeid"] = _xml_text(seg.editor)
         tu = etree.SubElement(body, "tu", **attrs)
+        for comment in project.comments(seg.id) if seg.comments else ():
+            note = etree.SubElement(tu, "note")
+            note.text = _xml_text(f"{comment.editor} ({comment.at}): {comment.text}")
         prop = etree.SubElement(tu, "prop", type="x-document")
         prop.text = _xml_text(pair.document)
         for lang, text in (("sw", seg.source), ("en", seg.target)):
@@ -159,6 +166,9 @@ def render_xliff(project: Project, document_ids: Sequence[int] | None = None) ->
             )
             etree.SubElement(unit, ns + "source").text = _xml_text(seg.source)
             etree.SubElement(unit, ns + "target", state="final").text = _xml_text(seg.target)
+            for comment in project.comments(seg.id) if seg.comments else ():
+                note = etree.SubElement(unit, ns + "note", **{"from": _xml_text(comment.editor)})
+                note.text = _xml_text(comment.text)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -178,6 +188,8 @@ def _record(project: Project, document: str, seg: Segment) -> dict[str, Any]:
         "backend": stored["backend"],
         "decode": stored["decode"],
         "terms": stored["terms"],
+        "flags": stored.get("flags", []),
+        "confidence": stored.get("confidence"),
         "glossary": stored["glossary"],
         "signature": stored["signature"],
         "review": {
@@ -190,6 +202,11 @@ def _record(project: Project, document: str, seg: Segment) -> dict[str, Any]:
             "seconds": round(seg.seconds, 1),
             "reference": seg.reference,
             "open_flags": [f.code for f in seg.open_flags],
+            "comments": [
+                {"editor": c.editor, "text": c.text, "at": c.at} for c in project.comments(seg.id)
+            ]
+            if seg.comments
+            else [],
         },
     }
 
@@ -250,6 +267,34 @@ def render_effort(project: Project, document_ids: Sequence[int] | None = None) -
     return json.dumps(report, ensure_ascii=False, indent=1) + "\n"
 
 
+def project_glossary(project: Project) -> Any:
+    """The project glossary (renderings editors added) as a :class:`glossary.Glossary`, one
+    entry per Swahili term with its renderings as alternatives."""
+    from glossary.model import Glossary, Term
+
+    by_term: dict[str, list[str]] = {}
+    for entry in project.glossary():
+        # An ambiguous term is stored as "a | b": each entry gets the rendering.
+        for sw in entry.sw.split(" | "):
+            by_term.setdefault(sw, []).append(entry.en)
+    terms = [Term(sw=sw, en=tuple(dict.fromkeys(en))) for sw, en in by_term.items()]
+    return Glossary(tuple(terms), origin=f"{project.path.name}:glossary")
+
+
+def render_glossary_tsv(project: Project, document_ids: Sequence[int] | None = None) -> str:
+    """The project glossary as the TSV ``tafsiri translate --glossary`` reads."""
+    from glossary.io import glossary_to_text
+
+    return glossary_to_text(project_glossary(project), "tsv")
+
+
+def render_glossary_tbx(project: Project, document_ids: Sequence[int] | None = None) -> str:
+    """The project glossary as TBX (ISO 30042), which ``--glossary`` reads too."""
+    from glossary.io import glossary_to_text
+
+    return glossary_to_text(project_glossary(project), "tbx")
+
+
 def render_html(project: Project, document_id: int) -> str:
     """A self-contained side-by-side page of one document (no scripts, no external files)."""
     return render_static_document(project, document_id)
@@ -278,6 +323,7 @@ class Format:
             when ``folder`` is False).
         folder: several documents may be written as a folder of files.
         pairs: made of approved pairs only (refused when there are none).
+        glossary: the project glossary (refused when it is empty).
     """
 
     name: str
@@ -288,6 +334,7 @@ class Format:
     per_document: bool = False
     folder: bool = False
     pairs: bool = False
+    glossary: bool = False
 
     def bytes(self, project: Project, document_ids: Sequence[int]) -> bytes:
         """The rendered export, encoded as UTF-8 when the renderer gives text."""
@@ -346,6 +393,22 @@ _FORMAT_LIST = (
         "application/json",
         "HTER and editing time per document and segment (JSON)",
         render_effort,
+    ),
+    Format(
+        "glossary",
+        ".tsv",
+        "text/tab-separated-values; charset=utf-8",
+        "the project glossary (renderings editors added), TSV for tafsiri translate --glossary",
+        render_glossary_tsv,
+        glossary=True,
+    ),
+    Format(
+        "tbx",
+        ".tbx",
+        "application/xml",
+        "the project glossary as TBX",
+        render_glossary_tbx,
+        glossary=True,
     ),
     Format(
         "html",
@@ -427,8 +490,18 @@ def write_export(
         raise InputError(f"{project.path}: the project has no documents")
     if form.pairs and not _approved(project, ids):
         raise InputError(f"{project.path}: no approved segments to export as {fmt} yet")
+    if form.glossary and not project.glossary():
+        raise InputError(f"{project.path}: the project glossary is empty; nothing to export")
     if form.per_document and not form.folder and len(ids) != 1:
         raise InputError(f"--format {fmt} shows one document: pick it with --document")
+    if form.per_document and len(ids) > 1 and out.suffix and not out.is_dir():
+        raise InputError(
+            f"{out}: {len(ids)} documents make one {form.extension} file each, so -o must be a "
+            f"folder (e.g. -o {out.with_suffix('')}/), or pick one with --document"
+        )
+    if fmt == "train" and out.suffix.lower() != ".tsv":
+        # tafsiri train tells a TSV from two line-aligned files by its suffix.
+        out = out.with_suffix(".tsv") if out.suffix else out.with_name(out.name + ".tsv")
     if form.per_document and (len(ids) > 1 or out.is_dir() or str(out).endswith("/")):
         doc_names = [project.document(doc_id).name for doc_id in ids]
         paths = [out / rel for rel in unique_names(doc_names, form.extension)]
@@ -438,6 +511,22 @@ def write_export(
         return paths
     _write(out, form.bytes(project, ids))
     return [out]
+
+
+def unreviewed(project: Project, document_ids: Sequence[int] | None = None) -> dict[str, list[int]]:
+    """Per document name, the numbers (1-based) of the segments that are still machine
+    translation no editor saved (status ``new``) or that were rejected: what an exported
+    article holds that nobody vouched for."""
+    out: dict[str, list[int]] = {}
+    for doc_id in _documents(project, document_ids):
+        numbers = [
+            s.position + 1
+            for s in project.segments(doc_id)
+            if s.status in ("new", "rejected") and s.source.strip()
+        ]
+        if numbers:
+            out[project.document(doc_id).name] = numbers
+    return out
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -11,10 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any
 
 from review.model import MemoryMatch
 
-__all__ = ["MIN_SCORE", "fuzzy_score", "best_matches"]
+if TYPE_CHECKING:
+    from review.project import Project
+
+__all__ = ["MIN_SCORE", "CONCORDANCE_LIMIT", "fuzzy_score", "best_matches", "concordance"]
+
+#: A concordance lists at most this many lines of each kind.
+CONCORDANCE_LIMIT = 20
 
 #: Matches under this score are not shown (CAT tools' customary fuzzy threshold).
 MIN_SCORE = 60.0
@@ -71,3 +78,35 @@ def best_matches(
             found[key] = MemoryMatch(100.0 * ratio, cand_source, cand_target, origin)
     ranked = sorted(found.values(), key=lambda m: (-m.score, m.source, m.target))
     return ranked[:limit]
+
+
+def concordance(project: Project, query: str) -> dict[str, list[dict[str, Any]]]:
+    """Where a term occurs: ``glossary`` (entries of the shipped glossary and the project
+    glossary whose Swahili or English holds it), ``memory`` (imported TMX pairs) and
+    ``approved`` (approved segments of the project), each at most
+    :data:`CONCORDANCE_LIMIT`, matched case-insensitively."""
+    from glossary import default_glossary
+
+    needle = " ".join(query.casefold().split())
+
+    def has(*texts: str) -> bool:
+        return any(needle in " ".join(t.casefold().split()) for t in texts)
+
+    terms: list[dict[str, Any]] = []
+    for entry in project.glossary():
+        if has(entry.sw, entry.en) and len(terms) < CONCORDANCE_LIMIT:
+            terms.append({"sw": entry.sw, "en": [entry.en], "origin": "project"})
+    for term in default_glossary():
+        if len(terms) >= CONCORDANCE_LIMIT:
+            break
+        if has(term.sw, *term.en, *term.sw_plural, *term.en_plural):
+            terms.append({"sw": term.sw, "en": list(term.en), "origin": "glossary"})
+    memory: list[dict[str, Any]] = []
+    approved: list[dict[str, Any]] = []
+    for source, target, origin, kind in project.concordance_candidates():
+        bucket = memory if kind == "memory" else approved
+        if len(bucket) < CONCORDANCE_LIMIT and has(source, target):
+            bucket.append({"source": source, "target": target, "origin": origin})
+        if len(memory) >= CONCORDANCE_LIMIT and len(approved) >= CONCORDANCE_LIMIT:
+            break
+    return {"glossary": terms, "memory": memory, "approved": approved}

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from review.diff import word_diff
+
 __all__ = [
     "STATUSES",
     "Term",
     "Flag",
     "Segment",
     "Version",
+    "Comment",
+    "GlossaryEntry",
     "Document",
     "DocumentSummary",
     "Conflict",
@@ -83,13 +87,28 @@ class Flag:
     Attributes:
         code: the check that raised it (a key of :data:`review.qa.FLAGS`).
         message: what is wrong, for the editor ("missing: Ministry of Foreign Affairs").
+        terms: for a ``term`` flag, the glossary entries (:attr:`Term.sw`) that are missing,
+            so the editor can ignore one for the document or add a rendering of it.
     """
 
     code: str
     message: str
+    terms: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"code": self.code, "message": self.message}
+        if self.terms:
+            data["terms"] = list(self.terms)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Flag:
+        terms = data.get("terms") or []
+        return cls(
+            str(data["code"]),
+            str(data["message"]),
+            tuple(str(t) for t in terms) if isinstance(terms, list) else (),
+        )
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,11 @@ class Segment:
         seconds: active editing time spent on the segment, all editors together.
         editor: who saved last (None before any save).
         updated_at: when (ISO 8601, UTC).
+        confidence: the model's mean log-probability per token of the MT, from its record
+            (None for records written before confidence existed).
+        comments: how many comments the segment has.
+        trust: the meaning-level flags of its record (about the MT; part of ``flags`` while
+            the English is the MT unchanged).
     """
 
     id: int
@@ -136,6 +160,14 @@ class Segment:
     seconds: float
     editor: str | None
     updated_at: str | None
+    confidence: float | None = None
+    comments: int = 0
+    trust: tuple[Flag, ...] = ()
+
+    @property
+    def reviewed(self) -> bool:
+        """Saved by an editor (edited or approved): its HTER means something."""
+        return self.status in ("edited", "approved")
 
     @property
     def open_flags(self) -> tuple[Flag, ...]:
@@ -164,7 +196,53 @@ class Segment:
             "seconds": round(self.seconds, 1),
             "editor": self.editor,
             "updated_at": self.updated_at,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
+            "comments": self.comments,
+            "reviewed": self.reviewed,
+            "diff": [list(op) for op in word_diff(self.mt, self.target)],
         }
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A note an editor left on a segment (exported as TMX and XLIFF ``<note>``).
+
+    Attributes:
+        id: the database id.
+        segment_id: its segment.
+        editor: who wrote it.
+        text: the note.
+        at: when (ISO 8601, UTC).
+    """
+
+    id: int
+    segment_id: int
+    editor: str
+    text: str
+    at: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A rendering an editor added to the project glossary.
+
+    Attributes:
+        sw: the Swahili term (a glossary entry's ``sw``, or text selected in a source).
+        en: the English rendering accepted for it.
+        editor: who added it.
+        at: when (ISO 8601, UTC).
+    """
+
+    sw: str
+    en: str
+    editor: str
+    at: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from review.diff import word_diff
 from review.model import STATUSES, Segment, Term
 from review.project import Project
-from review.qa import FLAGS, INVISIBLE, invisible_name
+from review.qa import FLAGS, INVISIBLE, SEVERITY, TRUST_FLAGS, invisible_name, risk
 
 __all__ = [
     "Chunk",
@@ -43,7 +44,8 @@ def environment() -> jinja2.Environment:
     env.filters["minutes"] = _minutes
     env.filters["reveal"] = reveal
     env.filters["invisibles"] = invisibles
-    env.globals.update(FLAGS=FLAGS, STATUSES=STATUSES)
+    env.filters["diff"] = lambda seg: word_diff(seg.mt, seg.target)
+    env.globals.update(FLAGS=FLAGS, STATUSES=STATUSES, SEVERITY=SEVERITY, TRUST=TRUST_FLAGS)
     return env
 
 
@@ -102,7 +104,7 @@ def source_chunks(source: str, terms: tuple[Term, ...]) -> list[Chunk]:
 
 
 def filter_segments(
-    segments: list[Segment], status: str = "", flag: str = "", query: str = ""
+    segments: list[Segment], status: str = "", flag: str = "", query: str = "", sort: str = ""
 ) -> list[Segment]:
     """The segments a document view shows.
 
@@ -112,6 +114,8 @@ def filter_segments(
         flag: a flag code (segments with that flag open), ``"any"`` (any open flag),
             ``"none"`` (no open flag), or "" for all.
         query: case-insensitive text to find in the source or the current English.
+        sort: ``"risk"``: riskiest first (:func:`review.qa.risk`: the open flags' severity,
+            their number, then the lowest model confidence); "" keeps document order.
     """
     out = []
     needle = query.casefold().strip()
@@ -128,13 +132,15 @@ def filter_segments(
         if needle and needle not in seg.source.casefold() and needle not in seg.target.casefold():
             continue
         out.append(seg)
+    if sort == "risk":
+        out.sort(key=lambda s: (*risk(s.open_flags, s.confidence), s.position))
     return out
 
 
-def _paragraphs(segments: list[Segment]) -> list[list[Segment]]:
+def _paragraphs(segments: list[Segment], keep_order: bool = False) -> list[list[Segment]]:
     groups: list[list[Segment]] = []
     for seg in segments:
-        if not groups or groups[-1][-1].paragraph != seg.paragraph:
+        if keep_order or not groups or groups[-1][-1].paragraph != seg.paragraph:
             groups.append([])
         groups[-1].append(seg)
     return groups
@@ -152,7 +158,8 @@ def document_context(project: Project, document_id: int, **filters: str) -> dict
     return {
         "document": document,
         "summary": project.summary(document_id),
-        "paragraphs": _paragraphs(shown),
+        "paragraphs": _paragraphs(shown, keep_order=filters.get("sort") == "risk"),
+        "ignored_terms": project.ignored_terms(document_id),
         "shown": len(shown),
         "total": len(segments),
         "has_reference": any(s.reference for s in segments),

@@ -17,22 +17,24 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from review.effort import TerStats, corpus_hter, segment_ter
 from review.model import (
     STATUSES,
+    Comment,
     Conflict,
     Document,
     DocumentSummary,
     Flag,
+    GlossaryEntry,
     SaveResult,
     Segment,
     Term,
     Version,
 )
-from review.qa import FLAGS, check_segment
+from review.qa import FLAGS, accepted_terms, check_segment, trust_flags
 from review.schema import connect, transaction
 from translate.records import StoredRecord
 from translate.textio import InputError
@@ -47,6 +49,7 @@ __all__ = [
     "MAX_TEXT",
     "check_text",
     "clean_name",
+    "model_name",
 ]
 
 #: Longest editor name kept; longer ones are cut.
@@ -180,6 +183,13 @@ def _check_ranges(doc: ImportedDocument) -> None:
                 )
 
 
+# A segment row with its number of comments.
+_SELECT = (
+    "SELECT s.*, (SELECT count(*) FROM comments c WHERE c.segment_id = s.id) AS comment_count "
+    "FROM segments s"
+)
+
+
 def _segment(row: sqlite3.Row) -> Segment:
     return Segment(
         id=row["id"],
@@ -194,13 +204,22 @@ def _segment(row: sqlite3.Row) -> Segment:
         status=row["status"],
         version=row["version"],
         terms=tuple(Term.from_dict(t) for t in json.loads(row["terms"])),
-        flags=tuple(Flag(f["code"], f["message"]) for f in json.loads(row["flags"])),
+        flags=tuple(Flag.from_dict(f) for f in json.loads(row["flags"])),
         ignored=tuple(json.loads(row["ignored"])),
         hter=TerStats(row["ter_edits"], row["ter_words"]).score,
         seconds=row["seconds"],
         editor=row["editor"],
         updated_at=row["updated_at"],
+        confidence=row["confidence"],
+        comments=row["comment_count"],
+        trust=tuple(Flag.from_dict(f) for f in json.loads(row["trust"])),
     )
+
+
+def model_name(model: str) -> str:
+    """A model as people call it: projects imported before records named the model hold its
+    folder (``/home/a/models/sw-en-compact``), shown as the folder's name."""
+    return PurePath(model.replace("\\", "/")).name if "/" in model or "\\" in model else model
 
 
 def _flags_json(flags: Sequence[Flag]) -> str:
@@ -343,11 +362,14 @@ class Project:
             ),
         )
         doc_id = cur.lastrowid
+        extra = self._glossary_map(conn)
         for position, (rec, terms, ref, prefix) in enumerate(
             zip(doc.records, doc.terms, doc.references, prefixes, strict=True)
         ):
             seg = rec.segment
-            flags = check_segment(seg.source, seg.translation, terms)
+            trust = trust_flags([f.to_dict() for f in seg.flags])
+            checked = accepted_terms(terms, extra, ())
+            flags = check_segment(seg.source, seg.translation, checked) + trust
             record = {
                 "document": rec.document,
                 "model": rec.model,
@@ -357,11 +379,14 @@ class Project:
                 "signature": rec.signature,
                 "pieces": seg.pieces,
                 "terms": [t.to_dict() for t in seg.terms],
+                "flags": [f.to_dict() for f in seg.flags],
+                "confidence": seg.confidence,
             }
             cur = conn.execute(
                 'INSERT INTO segments (document_id, position, paragraph, idx, start, "end", '
                 "prefix, source, mt, target, reference, pieces, record, terms, flags, "
-                "open_flags, ter_words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "open_flags, ter_words, trust, confidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     doc_id,
                     position,
@@ -380,6 +405,8 @@ class Project:
                     _flags_json(flags),
                     len(flags),
                     float(len(seg.translation.split())),
+                    _flags_json(trust),
+                    seg.confidence,
                 ),
             )
             conn.execute(
@@ -401,8 +428,10 @@ class Project:
 
     # -- reading -------------------------------------------------------------------------
 
-    def documents(self) -> list[DocumentSummary]:
-        """Every document with its progress, in import order."""
+    def documents(self, document_id: int | None = None) -> list[DocumentSummary]:
+        """Every document with its progress, in import order (only ``document_id``'s when
+        given)."""
+        where = "" if document_id is None else "WHERE d.id = ? "
         rows = self.conn.execute(
             "SELECT d.id, d.name, count(s.id) AS n, "
             "coalesce(sum(s.status = 'approved'), 0) AS approved, "
@@ -417,7 +446,8 @@ class Project:
             "coalesce(sum(s.seconds), 0) AS seconds, "
             "coalesce(max(s.reference IS NOT NULL), 0) AS has_ref "
             "FROM documents d LEFT JOIN segments s ON s.document_id = d.id "
-            "GROUP BY d.id ORDER BY d.id"
+            f"{where}GROUP BY d.id ORDER BY d.id",
+            () if document_id is None else (_key(document_id),),
         ).fetchall()
         return [
             DocumentSummary(
@@ -441,10 +471,10 @@ class Project:
         Raises:
             KeyError: no such document.
         """
-        for doc in self.documents():
-            if doc.id == document_id:
-                return doc
-        raise KeyError(document_id)
+        found = self.documents(document_id)
+        if not found:
+            raise KeyError(document_id)
+        return found[0]
 
     def document(self, document_id: int) -> Document:
         """A document's details.
@@ -488,7 +518,7 @@ class Project:
         if not 0 <= document_id <= MAX_ID:
             return []
         rows = self.conn.execute(
-            "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (document_id,)
+            _SELECT + " WHERE s.document_id = ? ORDER BY position", (document_id,)
         ).fetchall()
         return [_segment(r) for r in rows]
 
@@ -498,9 +528,7 @@ class Project:
         Raises:
             KeyError: no such segment.
         """
-        row = self.conn.execute(
-            "SELECT * FROM segments WHERE id = ?", (_key(segment_id),)
-        ).fetchone()
+        row = self.conn.execute(_SELECT + " WHERE s.id = ?", (_key(segment_id),)).fetchone()
         if row is None:
             raise KeyError(segment_id)
         return _segment(row)
@@ -518,7 +546,13 @@ class Project:
             self.segment(segment_id)
         return [
             Version(
-                r["version"], r["kind"], r["text"], r["status"], r["editor"], r["seconds"], r["at"]
+                r["version"],
+                r["kind"],
+                r["text"],
+                r["status"],
+                model_name(r["editor"]) if r["kind"] == "mt" else r["editor"],
+                r["seconds"],
+                r["at"],
             )
             for r in rows
         ]
@@ -527,7 +561,7 @@ class Project:
         """(text before it, segment) per segment, and the text after the last one: what an
         export needs to rebuild the article."""
         rows = self.conn.execute(
-            "SELECT * FROM segments WHERE document_id = ? ORDER BY position", (_key(document_id),)
+            _SELECT + " WHERE s.document_id = ? ORDER BY position", (_key(document_id),)
         ).fetchall()
         tail = self.conn.execute(
             "SELECT tail FROM documents WHERE id = ?", (document_id,)
@@ -559,6 +593,18 @@ class Project:
         )
         yield from conn.execute("SELECT source, target, origin FROM memory")
 
+    def concordance_candidates(self) -> Iterator[tuple[str, str, str, str]]:
+        """(source, English, origin, kind) of every approved segment (kind ``approved``,
+        origin its document) and imported memory pair (kind ``memory``)."""
+        conn = self.conn
+        for row in conn.execute(
+            "SELECT s.source, s.target, d.name FROM segments s "
+            "JOIN documents d ON d.id = s.document_id WHERE s.status = 'approved' ORDER BY s.id"
+        ):
+            yield row[0], row[1], row[2], "approved"
+        for row in conn.execute("SELECT source, target, origin FROM memory ORDER BY id"):
+            yield row[0], row[1], row[2], "memory"
+
     # -- writing -------------------------------------------------------------------------
 
     def check(self, segment_id: int, text: str) -> tuple[Flag, ...]:
@@ -569,7 +615,7 @@ class Project:
             ValueError: a text :func:`check_text` refuses.
         """
         seg = self.segment(segment_id)
-        return check_segment(seg.source, check_text(text), seg.terms)
+        return self._flags(seg, check_text(text), self._term_rules(seg.document_id))
 
     def save(
         self,
@@ -615,10 +661,11 @@ class Project:
         editor = clean_name(editor)
         seconds = min(max(float(seconds), 0.0), MAX_SECONDS)
         before = self.segment(segment_id)
-        flags = check_segment(before.source, text, before.terms)
+        rules = self._term_rules(before.document_id)
+        flags = self._flags(before, text, rules)
         ter = segment_ter(before.mt, text)
         with self._writing() as conn:
-            row = conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            row = conn.execute(_SELECT + " WHERE s.id = ?", (segment_id,)).fetchone()
             if row is None:
                 raise KeyError(segment_id)
             current = _segment(row)
@@ -627,7 +674,7 @@ class Project:
                 before.terms,
                 before.mt,
             ):
-                flags = check_segment(current.source, text, current.terms)  # not seen so far
+                flags = self._flags(current, text, rules)  # not seen so far
                 ter = segment_ter(current.mt, text)
             same = text == current.target and (status is None or status == current.status)
             now = _now()
@@ -639,16 +686,23 @@ class Project:
                         (seconds, segment_id),
                     )
             elif version != current.version:
-                conn.execute(
-                    "INSERT INTO versions (segment_id, version, kind, text, status, editor, "
-                    "seconds, at) VALUES (?, ?, 'conflict', ?, ?, ?, ?, ?)",
-                    (segment_id, version, text, status or "edited", editor, seconds, now),
-                )
+                last = conn.execute(
+                    "SELECT kind, version, text, status FROM versions WHERE segment_id = ? "
+                    "ORDER BY id DESC LIMIT 1",
+                    (segment_id,),
+                ).fetchone()
+                # The same stale save sent again (a blur after Ctrl+Enter) is stored once.
+                if tuple(last) != ("conflict", version, text, status or "edited"):
+                    conn.execute(
+                        "INSERT INTO versions (segment_id, version, kind, text, status, editor, "
+                        "seconds, at) VALUES (?, ?, 'conflict', ?, ?, ?, ?, ?)",
+                        (segment_id, version, text, status or "edited", editor, seconds, now),
+                    )
                 conn.execute(
                     "UPDATE segments SET seconds = seconds + ? WHERE id = ?", (seconds, segment_id)
                 )
                 stored = _segment(
-                    conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+                    conn.execute(_SELECT + " WHERE s.id = ?", (segment_id,)).fetchone()
                 )
                 return SaveResult(stored, Conflict(text, stored.target, version, stored))
             else:
@@ -675,9 +729,7 @@ class Project:
                     "seconds, at) VALUES (?, ?, 'save', ?, ?, ?, ?, ?)",
                     (segment_id, current.version + 1, text, new_status, editor, seconds, now),
                 )
-            stored = _segment(
-                conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
-            )
+            stored = _segment(conn.execute(_SELECT + " WHERE s.id = ?", (segment_id,)).fetchone())
         return SaveResult(stored)
 
     def set_ignored(self, segment_id: int, code: str, ignored: bool = True) -> Segment:
@@ -690,9 +742,7 @@ class Project:
         if code not in FLAGS:
             raise ValueError(f"flag must be one of {', '.join(FLAGS)}, got {code!r}")
         with self._writing() as conn:
-            row = conn.execute(
-                "SELECT * FROM segments WHERE id = ?", (_key(segment_id),)
-            ).fetchone()
+            row = conn.execute(_SELECT + " WHERE s.id = ?", (_key(segment_id),)).fetchone()
             if row is None:
                 raise KeyError(segment_id)
             seg = _segment(row)
@@ -702,6 +752,148 @@ class Project:
                 "UPDATE segments SET ignored = ?, open_flags = ? WHERE id = ?",
                 (json.dumps(codes), _open_count(seg.flags, codes), segment_id),
             )
-            return _segment(
-                conn.execute("SELECT * FROM segments WHERE id = ?", (segment_id,)).fetchone()
+            return _segment(conn.execute(_SELECT + " WHERE s.id = ?", (segment_id,)).fetchone())
+
+    # -- the editor's term decisions, the project glossary, comments -------------------------
+
+    def _glossary_map(self, conn: sqlite3.Connection | None = None) -> dict[str, list[str]]:
+        extra: dict[str, list[str]] = {}
+        for row in (conn or self.conn).execute("SELECT sw, en FROM glossary ORDER BY id"):
+            extra.setdefault(row["sw"], []).append(row["en"])
+        return extra
+
+    def _term_rules(self, document_id: int) -> tuple[dict[str, list[str]], frozenset[str]]:
+        """What the ``term`` check accepts in a document: project-glossary renderings per
+        term, and the terms ignored in the document."""
+        ignored = self.conn.execute(
+            "SELECT sw FROM term_ignores WHERE document_id = ?", (document_id,)
+        ).fetchall()
+        return self._glossary_map(), frozenset(r["sw"] for r in ignored)
+
+    @staticmethod
+    def _flags(
+        seg: Segment, text: str, rules: tuple[dict[str, list[str]], frozenset[str]]
+    ) -> tuple[Flag, ...]:
+        terms = accepted_terms(seg.terms, rules[0], rules[1])
+        flags = check_segment(seg.source, text, terms)
+        # The meaning-level flags describe the MT: they hold while the English is the MT.
+        return flags + (seg.trust if text == seg.mt else ())
+
+    def _recheck(
+        self, conn: sqlite3.Connection, document_ids: Sequence[int] | None
+    ) -> list[Segment]:
+        """Run the QA checks again on the current English (after a term decision); the
+        segments whose flags changed."""
+        sql = _SELECT + " WHERE s.terms != '[]'"
+        args: tuple[int, ...] = ()
+        if document_ids is not None:
+            sql += f" AND s.document_id IN ({', '.join('?' * len(document_ids))})"
+            args = tuple(document_ids)
+        extra = self._glossary_map(conn)
+        ignores: dict[int, set[str]] = {}
+        for r in conn.execute("SELECT document_id, sw FROM term_ignores"):
+            ignores.setdefault(r["document_id"], set()).add(r["sw"])
+        changed: list[int] = []
+        for row in conn.execute(sql, args).fetchall():
+            seg = _segment(row)
+            rules = (extra, frozenset(ignores.get(seg.document_id, ())))
+            flags = self._flags(seg, seg.target, rules)
+            if flags != seg.flags:
+                conn.execute(
+                    "UPDATE segments SET flags = ?, open_flags = ? WHERE id = ?",
+                    (_flags_json(flags), _open_count(flags, seg.ignored), seg.id),
+                )
+                changed.append(seg.id)
+        return [
+            _segment(conn.execute(_SELECT + " WHERE s.id = ?", (k,)).fetchone()) for k in changed
+        ]
+
+    def ignored_terms(self, document_id: int) -> list[str]:
+        """The glossary terms (:attr:`Term.sw`) ignored in a document."""
+        rows = self.conn.execute(
+            "SELECT sw FROM term_ignores WHERE document_id = ? ORDER BY sw", (_key(document_id),)
+        ).fetchall()
+        return [r["sw"] for r in rows]
+
+    def ignore_term(
+        self, document_id: int, sw: str, ignore: bool = True, *, editor: str = "editor"
+    ) -> list[Segment]:
+        """Stop (or start again) holding a document's English to glossary term ``sw``: the
+        editor decided the English is right without it. Returns the segments whose flags
+        changed.
+
+        Raises:
+            KeyError: no such document.
+        """
+        self.document(document_id)
+        with self._writing() as conn:
+            if ignore:
+                conn.execute(
+                    "INSERT OR REPLACE INTO term_ignores (document_id, sw, editor, at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (document_id, sw, clean_name(editor), _now()),
+                )
+            else:
+                conn.execute(
+                    "DELETE FROM term_ignores WHERE document_id = ? AND sw = ?", (document_id, sw)
+                )
+            return self._recheck(conn, [document_id])
+
+    def glossary(self) -> list[GlossaryEntry]:
+        """The renderings editors added to the project glossary, oldest first."""
+        rows = self.conn.execute("SELECT sw, en, editor, at FROM glossary ORDER BY id").fetchall()
+        return [GlossaryEntry(r["sw"], r["en"], r["editor"], r["at"]) for r in rows]
+
+    def add_glossary(self, sw: str, en: str, *, editor: str = "editor") -> list[Segment]:
+        """Accept ``en`` as an English rendering of ``sw`` in the whole project (the ``term``
+        check accepts it from now on; exports as TSV/TBX for ``tafsiri translate --glossary``).
+        Returns the segments whose flags changed.
+
+        Raises:
+            ValueError: an empty term or rendering, or one :func:`check_text` refuses.
+        """
+        sw, en = " ".join(sw.split()), " ".join(en.split())
+        if not sw or not en:
+            raise ValueError("a glossary entry needs both the Swahili and the English")
+        if len(sw) > 200 or len(en) > 200:
+            raise ValueError("a glossary term holds at most 200 characters")
+        check_text(sw, "the Swahili")
+        check_text(en, "the English")
+        with self._writing() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO glossary (sw, en, editor, at) VALUES (?, ?, ?, ?)",
+                (sw, en, clean_name(editor), _now()),
             )
+            return self._recheck(conn, None)
+
+    def comments(self, segment_id: int) -> list[Comment]:
+        """A segment's comments, oldest first.
+
+        Raises:
+            KeyError: no such segment.
+        """
+        rows = self.conn.execute(
+            "SELECT * FROM comments WHERE segment_id = ? ORDER BY id", (_key(segment_id),)
+        ).fetchall()
+        if not rows:
+            self.segment(segment_id)
+        return [Comment(r["id"], r["segment_id"], r["editor"], r["text"], r["at"]) for r in rows]
+
+    def add_comment(self, segment_id: int, text: str, *, editor: str = "editor") -> Comment:
+        """Leave a comment on a segment.
+
+        Raises:
+            KeyError: no such segment.
+            ValueError: an empty comment, or one :func:`check_text` refuses.
+        """
+        text = check_text(text.strip(), "the comment")
+        if not text:
+            raise ValueError("the comment is empty")
+        self.segment(segment_id)
+        editor, now = clean_name(editor), _now()
+        with self._writing() as conn:
+            cur = conn.execute(
+                "INSERT INTO comments (segment_id, editor, text, at) VALUES (?, ?, ?, ?)",
+                (segment_id, editor, text, now),
+            )
+            return Comment(int(cur.lastrowid or 0), segment_id, editor, text, now)

@@ -21,12 +21,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 
 from glossary.match import locate_targets
 from review.model import Flag, Term
 
-__all__ = ["FLAGS", "INVISIBLE", "check_segment", "invisible_name", "missing_numbers"]
+__all__ = [
+    "FLAGS",
+    "TRUST_FLAGS",
+    "SEVERITY",
+    "INVISIBLE",
+    "accepted_terms",
+    "check_segment",
+    "invisible_name",
+    "missing_numbers",
+    "risk",
+    "trust_flags",
+]
 
 #: Flag codes and what they mean, in the order the checks run.
 FLAGS: dict[str, str] = {
@@ -38,6 +50,32 @@ FLAGS: dict[str, str] = {
     "brackets": "unbalanced quotes or brackets",
     "untranslated": "untranslated Swahili",
     "bidi": "hidden bidi or zero-width characters",
+    # The meaning-level flags of the pipeline (translate.trust), read from each record; they
+    # describe the MT, so they hold while the English is the MT unchanged.
+    "polarity": "meaning may be reversed",
+    "name": "name missing",
+    "invented-figure": "figure not in the source",
+    "low-confidence": "model unsure",
+}
+#: The flags the pipeline's meaning-level checks write into records
+#: (:data:`translate.flags.TRUST_KINDS`), shown like the QA flags.
+TRUST_FLAGS = ("polarity", "name", "invented-figure", "low-confidence")
+
+#: How much an open flag weighs in the "riskiest first" order: flags that can reverse or
+#: invent meaning first, then lost content, then form.
+SEVERITY: dict[str, int] = {
+    "polarity": 5,
+    "invented-figure": 4,
+    "empty": 4,
+    "number": 3,
+    "name": 3,
+    "untranslated": 3,
+    "identical": 2,
+    "term": 2,
+    "bidi": 2,
+    "length": 2,
+    "low-confidence": 1,
+    "brackets": 1,
 }
 
 #: Characters that change how text reads without being seen, with a short label for display:
@@ -96,6 +134,44 @@ _ENGLISH_VOWEL_FINAL = frozenset(
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
+def _number_variants(english: str) -> tuple[str, ...]:
+    """``refugees`` → ``refugee`` and ``camp`` → ``camps``: the other grammatical number of
+    the last word, which English uses when a noun modifies another ("refugee camps")."""
+    words = english.split()
+    if not words or not words[-1].isalpha() or len(words[-1]) < 4:
+        return ()
+    last = words[-1]
+    other = last[:-1] if last.endswith("s") and not last.endswith("ss") else last + "s"
+    return (" ".join([*words[:-1], other]),)
+
+
+def accepted_terms(
+    terms: Sequence[Term],
+    extra: Mapping[str, Sequence[str]] | None = None,
+    ignored: Collection[str] = (),
+) -> tuple[Term, ...]:
+    """The terms the ``term`` check holds an English to, with every rendering it accepts.
+
+    Args:
+        terms: the segment's glossary terms.
+        extra: more renderings per term (:attr:`Term.sw`), from the project glossary.
+        ignored: terms the editor chose to ignore in this document (left out).
+
+    Each term accepts the glossary's renderings (its alternatives), the other grammatical
+    number of each ("refugee camps" for a term whose English is "refugees"), and ``extra``.
+    """
+    out = []
+    for term in terms:
+        if term.sw in ignored or not term.expected:
+            continue
+        accepted = list(term.expected)
+        for english in term.expected:
+            accepted.extend(_number_variants(english))
+        accepted.extend((extra or {}).get(term.sw, ()))
+        out.append(replace(term, expected=tuple(dict.fromkeys(accepted))))
+    return tuple(out)
+
+
 def _term_flag(source: str, target: str, terms: Sequence[Term]) -> Flag | None:
     wanted = [t for t in terms if t.expected]
     if not wanted:
@@ -105,7 +181,7 @@ def _term_flag(source: str, target: str, terms: Sequence[Term]) -> Flag | None:
     if not missing:
         return None
     listed = "; ".join(f"{t.preferred} ({t.surface})" for t in missing)
-    return Flag("term", f"missing: {listed}")
+    return Flag("term", f"missing: {listed}", tuple(dict.fromkeys(t.sw for t in missing)))
 
 
 def missing_numbers(source: str, target: str) -> list[tuple[str, str]]:
@@ -236,3 +312,20 @@ def check_segment(source: str, target: str, terms: Sequence[Term] = ()) -> tuple
     """
     flags = (check(source, target, terms) for check in _CHECKS.values())
     return tuple(f for f in flags if f is not None)
+
+
+def trust_flags(records: Sequence[Mapping[str, object]]) -> tuple[Flag, ...]:
+    """The meaning-level flags of a record (``{"kind", "detail"}`` dicts of
+    :class:`translate.flags.Flag`) as review flags; other kinds are left out."""
+    return tuple(
+        Flag(str(r["kind"]), str(r.get("detail", "")))
+        for r in records
+        if r.get("kind") in TRUST_FLAGS
+    )
+
+
+def risk(flags: Sequence[Flag], confidence: float | None) -> tuple[int, int, float]:
+    """A sort key, riskiest first: the summed :data:`SEVERITY` of the open flags, their count,
+    then the model's confidence (lowest first; unknown last)."""
+    severity = sum(SEVERITY.get(f.code, 1) for f in flags)
+    return (-severity, -len(flags), confidence if confidence is not None else float("inf"))

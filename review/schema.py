@@ -19,8 +19,11 @@ from translate.textio import InputError
 __all__ = ["SCHEMA_VERSION", "connect", "transaction"]
 
 #: Goes up by one whenever a table changes; :data:`_MIGRATIONS` holds the step from each older
-#: version. Version 1 is the first release.
-SCHEMA_VERSION = 1
+#: version. Version 1 is the first release; version 2 adds the meaning-level flags and
+#: confidence of each segment's record, comments, per-document term decisions and the project
+#: glossary. A new project is made at version 1 and migrated, so old files and new ones take
+#: the same path.
+SCHEMA_VERSION = 2
 
 _TABLES = """
 CREATE TABLE meta (
@@ -94,7 +97,35 @@ CREATE TABLE memory (
 """
 
 # version → SQL that brings a project of that version to version + 1.
-_MIGRATIONS: dict[int, str] = {}
+_MIGRATIONS: dict[int, str] = {
+    1: """
+ALTER TABLE segments ADD COLUMN confidence REAL;
+ALTER TABLE segments ADD COLUMN trust TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE comments (
+    id INTEGER PRIMARY KEY,
+    segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+    editor TEXT NOT NULL,
+    text TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX comments_by_segment ON comments (segment_id, id);
+CREATE TABLE term_ignores (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    sw TEXT NOT NULL,
+    editor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (document_id, sw)
+);
+CREATE TABLE glossary (
+    id INTEGER PRIMARY KEY,
+    sw TEXT NOT NULL,
+    en TEXT NOT NULL,
+    editor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    UNIQUE (sw, en)
+);
+""",
+}
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -139,10 +170,8 @@ def connect(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
     if not tables:
         with transaction(conn):
             _run_script(conn, _TABLES)
-            conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
-        return conn
+            conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
+        tables = {"meta"}
     if "meta" not in tables:
         conn.close()
         raise InputError(f"{path}: not a Tafsiri review project (no meta table)")

@@ -21,12 +21,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from review.assist import AssistUnavailable
+from review.assist import MAX_ALTERNATIVES, AssistUnavailable
+from review.diff import word_diff
 from review.export import FORMATS
-from review.memory import best_matches
+from review.memory import best_matches, concordance
 from review.model import STATUSES
 from review.pages import document_context
 from review.project import MAX_ID, Project
+from review.replace import ReplaceOptions, apply_replace, find_hits
 
 __all__ = [
     "Review",
@@ -46,6 +48,16 @@ __all__ = [
     "history",
     "memory",
     "alternatives",
+    "distinct_alternatives",
+    "comments",
+    "add_comment",
+    "ignore_term",
+    "glossary_api",
+    "add_glossary",
+    "lookup",
+    "replace_preview",
+    "replace_apply",
+    "diff",
 ]
 
 T = TypeVar("T")
@@ -168,9 +180,16 @@ async def document_page(request: Request) -> Response:
     project = _review(request).project
     doc_id = _id(request, "doc_id", "no such document")
     q = request.query_params
-    filters = {"status": q.get("status", ""), "flag": q.get("flag", ""), "query": q.get("q", "")}
+    filters = {
+        "status": q.get("status", ""),
+        "flag": q.get("flag", ""),
+        "query": q.get("q", ""),
+        "sort": q.get("sort", ""),
+    }
     if filters["status"] not in STATUSES:
         filters["status"] = ""
+    if filters["sort"] not in ("", "risk"):
+        filters["sort"] = ""
     context = await call(
         functools.partial(document_context, project, doc_id, **filters), missing="no such document"
     )
@@ -227,9 +246,14 @@ async def save_segment(request: Request) -> Response:
             seg_id, text, version=version, status=status, editor=editor, seconds=seconds
         )
     )
+    summary = await call(project.summary, result.segment.document_id, missing="no such document")
     if result.conflict is not None:
-        return JSONResponse(result.conflict.to_dict(), status_code=409)
-    return JSONResponse({"conflict": False, "segment": result.segment.to_dict()})
+        return JSONResponse(
+            {**result.conflict.to_dict(), "summary": summary.to_dict()}, status_code=409
+        )
+    return JSONResponse(
+        {"conflict": False, "segment": result.segment.to_dict(), "summary": summary.to_dict()}
+    )
 
 
 async def check_segment(request: Request) -> Response:
@@ -281,14 +305,189 @@ async def alternatives(request: Request) -> Response:
     """``POST /api/segments/{id}/alternatives`` ``{"n"}``: the model's n-best."""
     seg_id = _id(request, "seg_id", "no such segment")
     n = _field(await _body(request), "n", int, 5)
+    if not 1 <= n <= MAX_ALTERNATIVES:
+        raise BadRequest(f"n must be 1..{MAX_ALTERNATIVES}, got {n}")
     review = _review(request)
     seg = await call(review.project.segment, seg_id)
     if review.alternatives is None:
         raise ApiError("alternatives are off: no model configured for this server", 503)
     try:
-        hyps = await call(review.alternatives, seg.source, n)
+        # A wider beam than shown: near-identical variants are folded into one.
+        hyps = await call(review.alternatives, seg.source, min(2 * n, MAX_ALTERNATIVES))
     except AssistUnavailable as err:
         raise ApiError(str(err), 503) from None
-    return JSONResponse(
-        {"alternatives": [{"text": h.text, "score": round(h.score, 4)} for h in hyps]}
+    return JSONResponse({"alternatives": distinct_alternatives(hyps, n)})
+
+
+def _fold(text: str) -> str:
+    return " ".join("".join(c for c in text.casefold() if c.isalnum() or c.isspace()).split())
+
+
+def distinct_alternatives(hypotheses: list[Any], n: int) -> list[dict[str, Any]]:
+    """The ``n`` best hypotheses that differ in more than case, punctuation and spacing, each
+    with ``percent``: its share of the probability of those shown (a softmax of the
+    length-normalised log-probabilities), and the raw ``score``."""
+    seen: set[str] = set()
+    kept = []
+    for hyp in hypotheses:
+        key = _fold(hyp.text)
+        if key in seen or not hyp.text.strip():
+            continue
+        seen.add(key)
+        kept.append(hyp)
+        if len(kept) >= n:
+            break
+    if not kept:
+        return []
+    top = max(h.score for h in kept)
+    weights = [math.exp(h.score - top) for h in kept]
+    total = sum(weights)
+    return [
+        {"text": h.text, "score": round(h.score, 4), "percent": round(100 * w / total, 1)}
+        for h, w in zip(kept, weights, strict=True)
+    ]
+
+
+# -- comments, term decisions, the project glossary, find & replace, diff ---------------------
+
+
+async def comments(request: Request) -> Response:
+    """``GET /api/segments/{id}/comments``: a segment's comments."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    found = await call(_review(request).project.comments, seg_id)
+    return JSONResponse({"comments": [c.to_dict() for c in found]})
+
+
+async def add_comment(request: Request) -> Response:
+    """``POST /api/segments/{id}/comments`` ``{"text", "editor"?}``: leave a comment."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    data = await _body(request)
+    text = _field(data, "text", str)
+    editor = _field(data, "editor", str, "editor")
+    project = _review(request).project
+    comment = await call(lambda: project.add_comment(seg_id, text, editor=editor))
+    return JSONResponse({"comment": comment.to_dict()})
+
+
+async def ignore_term(request: Request) -> Response:
+    """``POST /api/documents/{id}/terms`` ``{"sw", "ignore"?, "editor"?}``: ignore a glossary
+    term in the whole document (or stop ignoring it); the document is checked again."""
+    doc_id = _id(request, "doc_id", "no such document")
+    data = await _body(request)
+    sw = _field(data, "sw", str)
+    ignore = _field(data, "ignore", bool, True)
+    editor = _field(data, "editor", str, "editor")
+    project = _review(request).project
+    changed = await call(
+        lambda: project.ignore_term(doc_id, sw, ignore, editor=editor), missing="no such document"
     )
+    ignored = await call(project.ignored_terms, doc_id, missing="no such document")
+    return JSONResponse({"segments": [seg.to_dict() for seg in changed], "ignored": ignored})
+
+
+async def glossary_api(request: Request) -> Response:
+    """``GET /api/glossary``: the renderings editors added to the project glossary."""
+    entries = await call(_review(request).project.glossary)
+    return JSONResponse({"entries": [e.to_dict() for e in entries]})
+
+
+async def add_glossary(request: Request) -> Response:
+    """``POST /api/glossary`` ``{"sw", "en", "editor"?}``: accept a rendering of a term in the
+    whole project; every segment with that term is checked again."""
+    data = await _body(request)
+    sw = _field(data, "sw", str)
+    en = _field(data, "en", str)
+    editor = _field(data, "editor", str, "editor")
+    project = _review(request).project
+    changed = await call(lambda: project.add_glossary(sw, en, editor=editor))
+    return JSONResponse({"segments": [seg.to_dict() for seg in changed]})
+
+
+async def lookup(request: Request) -> Response:
+    """``GET /api/lookup?q=``: a term's concordance: glossary entries (shipped and project),
+    translation-memory pairs and approved segments that hold it."""
+    query = request.query_params.get("q", "")
+    if not query.strip():
+        raise BadRequest("q is empty; type a term to look up")
+    if len(query) > 200:
+        raise BadRequest("q holds at most 200 characters")
+    found = await call(concordance, _review(request).project, query)
+    return JSONResponse(found)
+
+
+def _replace_options(data: dict[str, Any]) -> ReplaceOptions:
+    try:
+        return ReplaceOptions(
+            find=_field(data, "find", str),
+            replace=_field(data, "replace", str, ""),
+            regex=_field(data, "regex", bool, False),
+            whole_word=_field(data, "whole_word", bool, False),
+            case=_field(data, "case", bool, False),
+        )
+    except ValueError as err:
+        raise BadRequest(str(err)) from None
+
+
+async def replace_preview(request: Request) -> Response:
+    """``POST /api/replace/preview`` ``{"find", "replace", "regex"?, "whole_word"?, "case"?,
+    "document_id"?}``: the segments a replacement would change (none is saved)."""
+    data = await _body(request)
+    options = _replace_options(data)
+    doc_id = _field(data, "document_id", int, None)
+    hits = await call(
+        find_hits, _review(request).project, options, doc_id, missing="no such document"
+    )
+    return JSONResponse({"hits": [h.to_dict() for h in hits]})
+
+
+async def replace_apply(request: Request) -> Response:
+    """``POST /api/replace`` (the preview's fields, ``"versions": {id: version}``,
+    ``"editor"``): replace, one versioned save per segment; segments saved by someone else
+    since the preview are conflicts."""
+    data = await _body(request)
+    options = _replace_options(data)
+    doc_id = _field(data, "document_id", int, None)
+    editor = _field(data, "editor", str, "editor")
+    raw = _field(data, "versions", dict, None)
+    versions = None
+    if raw is not None:
+        try:
+            versions = {int(k): int(v) for k, v in raw.items()}
+        except (TypeError, ValueError):
+            raise BadRequest('"versions" must map segment ids to versions') from None
+    project = _review(request).project
+    result = await call(
+        lambda: apply_replace(project, options, doc_id, versions=versions, editor=editor),
+        missing="no such document",
+    )
+    summary = None
+    if doc_id is not None:
+        summary = (await call(project.summary, doc_id, missing="no such document")).to_dict()
+    return JSONResponse(
+        {
+            "saved": [s.to_dict() for s in result.saved],
+            "conflicts": list(result.conflicts),
+            "summary": summary,
+        }
+    )
+
+
+async def diff(request: Request) -> Response:
+    """``GET /api/segments/{id}/diff?a=N&b=M``: the word-level diff between two entries of the
+    segment's history (their positions in ``/history``, 0 = the MT; default: the MT and the
+    current English)."""
+    seg_id = _id(request, "seg_id", "no such segment")
+    project = _review(request).project
+    versions = await call(project.history, seg_id)
+    seg = await call(project.segment, seg_id)
+
+    def pick(name: str, default: str) -> str:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or int(raw) >= len(versions):
+            raise BadRequest(f"{name} must be a position in the history, 0 to {len(versions) - 1}")
+        return versions[int(raw)].text
+
+    old, new = pick("a", seg.mt), pick("b", seg.target)
+    return JSONResponse({"diff": [list(op) for op in word_diff(old, new)]})

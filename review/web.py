@@ -8,7 +8,8 @@ static files; downloads are rendered from the database in memory.
 Routes (one function each in :mod:`review.views`):
 
 - ``GET /``: the document list with progress, open flags, HTER and time.
-- ``GET /documents/{id}?status=&flag=&q=``: the segment grid, filtered.
+- ``GET /documents/{id}?status=&flag=&q=&sort=``: the segment grid, filtered (``sort=risk``:
+  riskiest first).
 - ``GET /documents/{id}/download/{format}``: an export of that document (see
   :data:`review.export.FORMATS`).
 - ``GET /api/documents``: every document with its progress.
@@ -17,7 +18,15 @@ Routes (one function each in :mod:`review.views`):
   200 with the segment, or 409 with both texts when ``version`` is stale.
 - ``POST /api/segments/{id}/check`` ``{"text"}``: the QA flags the text would get.
 - ``POST /api/segments/{id}/ignore`` ``{"code", "ignore"}``: mark a flag ignored.
-- ``POST /api/segments/{id}/alternatives`` ``{"n"}``: the model's n-best.
+- ``POST /api/segments/{id}/alternatives`` ``{"n"}``: the model's n-best, distinct, with
+  percentages.
+- ``GET|POST /api/segments/{id}/comments``: a segment's comments; add one ``{"text"}``.
+- ``GET /api/segments/{id}/diff?a=&b=``: word-level diff of two history entries.
+- ``POST /api/documents/{id}/terms`` ``{"sw", "ignore"}``: ignore a glossary term in a document.
+- ``GET|POST /api/glossary``: the project glossary; add a rendering ``{"sw", "en"}``.
+- ``GET /api/lookup?q=``: a term's concordance (glossaries, memory, approved segments).
+- ``POST /api/replace/preview``, ``POST /api/replace``: find & replace (see
+  :mod:`review.replace`).
 
 Every error, from a view, from routing (unknown address, wrong method) or from the guard, is
 answered in one shape: ``{"error": "one line"}`` with its 4xx status.
@@ -60,6 +69,15 @@ ROUTES: tuple[tuple[str, Callable[..., Any], tuple[str, ...]], ...] = (
     ("/api/segments/{seg_id:int}/history", views.history, ("GET",)),
     ("/api/segments/{seg_id:int}/memory", views.memory, ("GET",)),
     ("/api/segments/{seg_id:int}/alternatives", views.alternatives, ("POST",)),
+    ("/api/segments/{seg_id:int}/comments", views.comments, ("GET",)),
+    ("/api/segments/{seg_id:int}/comments", views.add_comment, ("POST",)),
+    ("/api/segments/{seg_id:int}/diff", views.diff, ("GET",)),
+    ("/api/documents/{doc_id:int}/terms", views.ignore_term, ("POST",)),
+    ("/api/glossary", views.glossary_api, ("GET",)),
+    ("/api/glossary", views.add_glossary, ("POST",)),
+    ("/api/lookup", views.lookup, ("GET",)),
+    ("/api/replace/preview", views.replace_preview, ("POST",)),
+    ("/api/replace", views.replace_apply, ("POST",)),
 )
 
 _HTTP_ERRORS = {404: "no such page", 405: "method not allowed"}

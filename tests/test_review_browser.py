@@ -27,6 +27,16 @@ from tests.test_eval_html import CHROMIUM_ARGS, _chromium_or_skip
 TERMS = "The Ministry of Foreign Affairs of Belgium said the budget was $523.7 million in 2023."
 
 
+def _wait(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until ``expression`` is true in the page. Playwright's wait_for_function polls
+    with eval, which the app's Content-Security-Policy forbids; page.evaluate is allowed."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        time.sleep(0.05)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -154,7 +164,7 @@ def test_glossary_flag_clears_when_the_editor_types_the_term(site, watched, proj
     box.type(" The Ministry of Foreign Affairs of Belgium agreed.")
     flag.wait_for(state="detached")  # re-checked as the editor types
     box.blur()
-    w.page.wait_for_function("!document.querySelector('tr.seg.saving')")
+    _wait(w.page, "!document.querySelector('tr.seg.saving')")
     w.page.locator("#status-line").filter(has_text="saved segment 1").wait_for()
     assert [f.code for f in project.segment(1).flags] == []
 
@@ -191,7 +201,7 @@ def test_two_pages_editing_one_segment_get_a_conflict_and_lose_nothing(site, wat
     # The second editor keeps their text on purpose: it is saved over the newer version.
     conflict.locator("button.keep-mine").click()
     second.row(3).locator("td.state .status").filter(has_text="edited").wait_for()
-    second.page.wait_for_function("!document.querySelector('tr.seg.saving')")
+    _wait(second.page, "!document.querySelector('tr.seg.saving')")
     deadline = time.monotonic() + 5
     while project.segment(3).version < 3 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -281,3 +291,138 @@ def test_bidi_controls_show_as_labels_not_as_reversed_text(tmp_path, browser, wa
         assert boxes == sorted(boxes)
         flag = w.row(1).locator("li.flag[data-code=bidi]")
         assert "U+202E RIGHT-TO-LEFT OVERRIDE" in flag.inner_text()
+
+
+# -- issue 26: the bugs ----------------------------------------------------------------------
+
+
+def _active_index(page) -> int:
+    return page.evaluate(
+        "[...document.querySelectorAll('textarea.target')].indexOf(document.activeElement)"
+    )
+
+
+def test_ctrl_z_stays_in_the_focused_box_and_reverting_an_approval_asks(site, watched, project):
+    """Bug 1: Ctrl+Z after Ctrl+Shift+C in segment 2 used to undo segment 1's approved edit."""
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    mt2 = w.row(2).locator("textarea").input_value()
+    box = w.row(1).locator("textarea")
+    box.fill(TERMS)
+    box.press("Control+Enter")
+    w.row(1).locator("td.state .status").filter(has_text="approved").wait_for()
+    w.page.keyboard.press("Control+Shift+C")
+    assert w.row(2).locator("textarea").input_value().startswith("Rais alisema")
+    w.page.keyboard.press("Control+z")
+    assert _active_index(w.page) == 1  # focus stays in segment 2
+    assert w.row(2).locator("textarea").input_value() == mt2
+    assert w.row(1).locator("textarea").input_value() == TERMS
+    w.page.keyboard.press("Control+Shift+z")  # redo, in the same box
+    assert w.row(2).locator("textarea").input_value().startswith("Rais alisema")
+    w.page.keyboard.press("Control+z")
+    w.page.keyboard.press("Alt+ArrowUp")  # leaves segment 2 unchanged: nothing to save
+    _wait(w.page, "!document.querySelector('tr.seg.saving')")
+    assert project.segment(1).status == "approved" and project.segment(1).target == TERMS
+    # Putting the raw MT back into an approved segment asks before anything is saved.
+    w.page.keyboard.press("Alt+m")
+    w.page.keyboard.press("Alt+ArrowDown")
+    confirm = w.row(1).locator(".confirm")
+    confirm.wait_for(state="visible")
+    assert "raw MT" in confirm.inner_text()
+    assert project.segment(1).version == 2 and project.segment(1).status == "approved"
+    confirm.locator("button.revert-no").click()
+    assert w.row(1).locator("textarea").input_value() == TERMS
+    w.page.keyboard.press("Alt+m")
+    w.page.keyboard.press("Alt+ArrowDown")
+    confirm.locator("button.revert-yes").click()
+    w.row(1).locator("td.state .status").filter(has_text="edited").wait_for()
+    assert project.segment(1).target == project.segment(1).mt
+
+
+def test_progress_line_updates_and_a_kept_conflict_keeps_its_approval(site, watched, project):
+    """Bug 2: the progress line, and "save my text over it" after Ctrl+Enter."""
+    first, second = watched(), watched()
+    first.page.goto(f"{site}/documents/1")
+    second.page.goto(f"{site}/documents/1")
+    assert first.page.locator("#approved-count").inner_text() == "0"
+    box = first.row(1).locator("textarea")
+    box.fill(TERMS)
+    box.press("Control+Enter")
+    first.page.locator("#approved-count").filter(has_text="1").wait_for()
+    flagged_before = int(first.page.locator("#flagged-count").inner_text())
+    assert flagged_before >= 1
+    a = first.row(3).locator("textarea")
+    a.fill("The talks will go on tomorrow.")
+    a.blur()
+    first.row(3).locator("td.state .status").filter(has_text="edited").wait_for()
+    b = second.row(3).locator("textarea")
+    b.fill("Consultations continue tomorrow.")
+    b.press("Control+Enter")  # approve: refused as a conflict; the move's blur must not resend
+    conflict = second.row(3).locator(".conflict")
+    conflict.wait_for(state="visible")
+    _wait(second.page, "!document.querySelector('tr.seg.saving')")
+    time.sleep(0.3)
+    conflicts = [v for v in project.history(3) if v.kind == "conflict"]
+    assert len(conflicts) == 1 and conflicts[0].status == "approved"
+    conflict.locator("button.keep-mine").click()
+    second.row(3).locator("td.state .status").filter(has_text="approved").wait_for()
+    seg = project.segment(3)
+    assert seg.target == "Consultations continue tomorrow." and seg.status == "approved"
+    second.page.locator("#approved-count").filter(has_text="2").wait_for()
+    assert [v.kind for v in project.history(3)].count("conflict") == 1
+
+
+def test_term_flags_take_the_editors_decision(site, watched, project):
+    """Bug 3: "ignore" a term for the document, or add a rendering to the project glossary."""
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    flag = w.row(1).locator("li.flag[data-code=term]")
+    decisions = flag.locator("span.term-decision")
+    assert decisions.count() == 2  # the ministry and Belgium
+    first_term = decisions.nth(0).get_attribute("data-sw")
+    decisions.nth(0).locator("button.term-ignore").click()
+    w.page.locator("#status-line").filter(has_text="ignored in this document").wait_for()
+    _wait(
+        w.page,
+        "document.querySelectorAll('tr.seg')[0]"
+        ".querySelectorAll('span.term-decision').length === 1",
+    )
+    assert project.ignored_terms(1) == [first_term]
+    # The other term: the editor accepts "ministry" (selected in the box) as its rendering.
+    box = w.row(1).locator("textarea")
+    box.focus()
+    start = box.input_value().index("ministry")
+    box.evaluate(f"ta => ta.setSelectionRange({start}, {start + len('ministry')})")
+    remaining = w.row(1).locator("span.term-decision")
+    sw = remaining.get_attribute("data-sw")
+    remaining.locator("button.term-add").click()
+    assert w.page.locator("#glossary-en").input_value() == "ministry"
+    w.page.keyboard.press("Enter")
+    flag.wait_for(state="detached")
+    assert [e.en for e in project.glossary()] == ["ministry"] and project.glossary()[0].sw == sw
+    assert [f.code for f in project.segment(1).open_flags if f.code == "term"] == []
+
+
+def test_history_nbest_hter_and_box_height(site, watched, project):
+    """Bug 4: the model's name in the history, no HTER on untouched segments, boxes that grow
+    with their text, distinct n-best with percentages."""
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    assert w.row(2).locator("td.state .hter").inner_text() == ""
+    box = w.row(2).locator("textarea")
+    small = box.evaluate("ta => ta.clientHeight")
+    box.fill(" ".join(["The President said it is dangerous."] * 12))
+    grown = box.evaluate("ta => [ta.clientHeight, ta.scrollHeight]")
+    assert grown[0] > small and grown[0] >= grown[1] - 2  # nothing cut off
+    box.blur()
+    _wait(w.page, "document.querySelectorAll('tr.seg')[1].querySelector('.hter').textContent")
+    box.focus()
+    w.page.locator("#load-history").click()
+    mt_line = w.page.locator("#history-list li").last
+    assert mt_line.locator(".src").inner_text().startswith("scripted ·")
+    w.page.locator("#load-alternatives").click()
+    w.page.locator("#alternatives-list li").nth(2).wait_for()
+    scores = w.page.locator("#alternatives-list li .score").all_inner_texts()
+    assert all(s.endswith("%") for s in scores)
+    texts = w.page.locator("#alternatives-list li .tgt").all_inner_texts()
+    assert len(set(texts)) == len(texts)

@@ -134,3 +134,61 @@ def test_an_import_with_numbers_out_of_range_is_one_error_line_and_no_file(tmp_p
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: line 1")
     assert not any(p.name.startswith("p.sqlite") for p in tmp_path.iterdir())
+
+
+# -- issue 26, bug 5: export names and what an article export says --------------------------
+
+
+def _two_documents(tmp_path):
+    project = tmp_path / "p.sqlite"
+    runs = [make_run(tmp_path, name="a.txt"), make_run(tmp_path, name="b.txt")]
+    result = runner.invoke(app, ["review", "import", *map(str, runs), "-p", str(project)])
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_a_train_export_is_read_by_tafsiri_train_whatever_its_name(tmp_path):
+    from translate.corpus import read_parallel
+
+    project = _two_documents(tmp_path)
+    with Project(project) as proj:
+        seg = proj.segments(1)[0]
+        proj.save(seg.id, "The Ministry of Foreign Affairs said so.", version=1, status="approved")
+    result = runner.invoke(
+        app, ["review", "export", str(project), "-f", "train", "-o", str(tmp_path / "post.train")]
+    )
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "post.train").exists()
+    written = tmp_path / "post.tsv"
+    assert f"named {written}" in result.output and "reads a .tsv" in result.output
+    corpus = read_parallel([written])
+    assert corpus.targets == ("The Ministry of Foreign Affairs said so.",)
+
+
+def test_txt_of_several_documents_to_a_file_name_is_refused(tmp_path):
+    project = _two_documents(tmp_path)
+    out = tmp_path / "post.txt"
+    result = runner.invoke(app, ["review", "export", str(project), "-f", "txt", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "2 documents" in result.output and "must be a folder" in result.output
+    assert not out.exists()
+    folder = runner.invoke(
+        app, ["review", "export", str(project), "-f", "txt", "-o", str(tmp_path / "post")]
+    )
+    assert folder.exit_code == 0, folder.output
+    assert sorted(p.name for p in (tmp_path / "post").iterdir()) == ["a.txt", "b.txt"]
+
+
+def test_txt_export_names_the_segments_still_unreviewed(tmp_path):
+    project = _two_documents(tmp_path)
+    with Project(project) as proj:
+        for seg in proj.segments(1)[:2]:
+            proj.save(seg.id, seg.target, version=1, status="approved")
+    out = tmp_path / "a.txt"
+    result = runner.invoke(
+        app, ["review", "export", str(project), "-f", "txt", "-d", "a.txt", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "a.txt: 2 segment(s) still unreviewed machine translation" in result.output
+    assert "(new or rejected): 3, 4" in result.output
+    assert "b.txt" not in result.output
