@@ -426,3 +426,120 @@ def test_history_nbest_hter_and_box_height(site, watched, project):
     assert all(s.endswith("%") for s in scores)
     texts = w.page.locator("#alternatives-list li .tgt").all_inner_texts()
     assert len(set(texts)) == len(texts)
+
+
+# -- issue 26: the keyboard loop, find & replace, trust flags, comments, diffs ----------------
+
+
+def test_keyboard_only_edit_approve_memory_and_replace(site, watched, project):
+    """Item 6: edit, approve, insert a TM match and replace across the document with the
+    keyboard alone (no mouse event reaches the page)."""
+    project.add_memory([("Mashauriano yataendelea kesho.", "The talks go on tomorrow.")], "tm")
+    w = watched()
+    page = w.page
+    page.goto(f"{site}/documents/1")
+    page.evaluate(
+        """() => { window.mouseEvents = 0;
+        for (const t of ['mousedown', 'mouseup', 'pointerdown', 'wheel'])
+            document.addEventListener(t, () => { window.mouseEvents += 1; }, true); }"""
+    )
+    keys = page.keyboard
+    keys.press("Alt+u")  # nothing focused: the first segment not approved
+    assert _active_index(page) == 0
+    keys.press("End")
+    keys.type(" Belgium agreed.")
+    keys.press("Control+Enter")
+    w.row(1).locator("td.state .status").filter(has_text="approved").wait_for()
+    assert _active_index(page) == 1
+    keys.press("Alt+u")
+    assert _active_index(page) == 2
+    page.locator("#memory-list li kbd").first.wait_for()
+    keys.press("Control+1")
+    assert w.row(3).locator("textarea").input_value() == "The talks go on tomorrow."
+    keys.press("Control+Enter")
+    w.row(3).locator("td.state .status").filter(has_text="approved").wait_for()
+    page.locator("#approved-count").filter(has_text="2").wait_for()
+    # Help overlay.
+    keys.press("F1")
+    assert page.locator("#help").is_visible()
+    assert "Ctrl+1" in page.locator("#help").inner_text()
+    keys.press("Escape")
+    assert not page.locator("#help").is_visible()
+    # Insert n-best 2, then the MT back, then reject.
+    assert _active_index(page) == 3
+    keys.press("Alt+2")
+    _wait(page, "document.querySelectorAll('textarea.target')[3].value.includes('variant 1')")
+    keys.press("Alt+m")
+    assert w.row(4).locator("textarea").input_value() == "Thank you very much."
+    keys.press("Alt+x")
+    w.row(4).locator("td.state .status").filter(has_text="rejected").wait_for()
+    # Next flagged segment, and ignore its flag.
+    keys.press("Alt+f")  # wraps round to segment 1: its ministry is still missing
+    assert _active_index(page) == 0
+    keys.press("Alt+i")
+    w.row(1).locator("li.flag.ignored").first.wait_for()
+    assert project.segment(1).ignored == ("term",)
+    # Find & replace across the document.
+    keys.press("Control+Shift+F")
+    assert page.evaluate("document.activeElement.id") == "replace-find"
+    keys.type("tomorrow")
+    keys.press("Tab")
+    keys.type("on Friday")
+    keys.press("Enter")
+    page.locator("#replace-count").filter(has_text="1 segment(s) would change").wait_for()
+    assert page.locator("#replace-hits mark.hit").inner_text() == "tomorrow"
+    keys.press("Control+Enter")
+    page.locator("#replace-count").filter(has_text="replaced in 1 segment(s)").wait_for()
+    assert w.row(3).locator("textarea").input_value() == "The talks go on on Friday."
+    assert project.segment(3).target == "The talks go on on Friday."
+    assert [v.kind for v in project.history(3)] == ["mt", "save", "save"]
+    keys.press("Escape")
+    assert page.evaluate("window.mouseEvents") == 0
+
+
+def test_trust_flags_show_and_sort_riskiest_first(tmp_path, watched):
+    import json
+
+    run = make_run(tmp_path)
+    records = [json.loads(line) for line in run.read_text(encoding="utf-8").splitlines()]
+    records[3]["flags"] = [{"kind": "polarity", "detail": "negation lost"}]
+    records[3]["confidence"] = -2.0
+    run.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    path = tmp_path / "t.sqlite"
+    import_paths(path, [run])
+    with Project(path) as proj, _Server(create_app(proj)) as url:
+        w = watched()
+        w.page.goto(f"{url}/documents/1?sort=risk")
+        first = w.row(1)
+        assert first.locator("td.num").inner_text() == "4"
+        flag = first.locator("li.flag.trust[data-code=polarity]")
+        assert "meaning may be reversed" in flag.inner_text()
+        assert "conf -2.00" in first.locator("td.state").inner_text()
+        w.page.goto(f"{url}/documents/1?flag=polarity")
+        assert w.page.locator("tr.seg").count() == 1
+
+
+def test_comments_and_diffs(site, watched, project):
+    w = watched()
+    w.page.goto(f"{site}/documents/1")
+    box = w.row(3).locator("textarea")
+    box.fill("The talks will go on tomorrow.")
+    box.blur()
+    w.row(3).locator("td.state .status").filter(has_text="edited").wait_for()
+    diff = w.row(3).locator("div.diff")
+    assert diff.locator("del").all_inner_texts() == ["consultations ", "continue "]
+    assert diff.locator("ins").all_inner_texts() == ["talks ", "go on "]
+    box.focus()
+    w.page.locator("#comment-text").fill("Check the register.")
+    w.page.locator("#comment-form button").click()
+    w.page.locator("#comment-list li").filter(has_text="Check the register.").wait_for()
+    assert "💬 1" in w.row(3).locator("td.state").inner_text()
+    box.focus()
+    w.page.locator("#load-history").click()
+    w.page.locator("#history-diff ins").first.wait_for()
+    assert w.page.locator("#history-diff del").first.inner_text() == "consultations "
+    w.page.locator("#lookup-q").fill("Wizara ya Mambo ya Nje")
+    w.page.locator("#lookup-form button").click()
+    w.page.locator("#lookup-list li").filter(
+        has_text="Ministry of Foreign Affairs"
+    ).first.wait_for()
