@@ -25,12 +25,21 @@ SETTINGS = OutputSettings(
 
 @pytest.mark.parametrize(
     ("fmt", "markdown", "key"),
-    [("txt", False, "eae91940dbb59021"), ("jsonl", True, "6aacda8e18869ae0")],
+    [("txt", False, "eae91940dbb59021"), ("md", True, "0394f1f136ed79c5")],
 )
-def test_resume_keys_are_those_earlier_manifests_hold(fmt, markdown, key):
+def test_text_resume_keys_are_those_earlier_manifests_hold(fmt, markdown, key):
     # Computed with translate.jobs.RunSettings before the settings moved here: finished
-    # outputs stay finished across the change.
+    # text outputs stay finished across the change.
     assert SETTINGS.key(fmt, markdown) == key
+
+
+def test_jsonl_runs_from_before_the_trust_flags_are_redone():
+    # The key earlier manifests hold for this JSONL run: its records lack flags and confidence.
+    assert SETTINGS.key("jsonl", True) != "6aacda8e18869ae0"
+
+
+def test_marked_output_has_its_own_key():
+    assert SETTINGS.key("txt", mark=True) != SETTINGS.key("txt")
 
 
 def test_the_key_names_the_model_folder_not_its_path():

@@ -12,6 +12,7 @@ import hashlib
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ import typer
 
 from translate.cli_support import cache_dir, registry_path
 from translate.cli_support import fail as _fail
+from translate.flags import TRUST_KINDS
 from translate.hooks import STATUSES, DecoderHook
 from translate.textio import InputError, decode_bytes, write_text_atomic
 
@@ -52,7 +54,7 @@ def _summary(
     protect_on: bool = False,
 ) -> str:
     """One line: documents, segments, outcome counts of terms and protected spans, degenerate
-    outputs.
+    outputs, and segments with each meaning-level flag (``flags: 3 polarity, 1 name``).
 
     ``tally`` counts term statuses under the status name and protected spans under
     ``"span:" + status``.
@@ -82,6 +84,9 @@ def _summary(
             f"; {_n(tally['redecoded'], 'segment')} re-decoded, "
             f"{tally['degenerate']} flagged degenerate"
         )
+    flagged = [f"{tally[f'flag:{kind}']} {kind}" for kind in TRUST_KINDS if tally[f"flag:{kind}"]]
+    if flagged and done:
+        line += f"; flags: {', '.join(flagged)}"
     return line
 
 
@@ -171,6 +176,49 @@ def translate_command(
             min=0,
         ),
     ] = 0,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="local (in this process) or ray (on a Ray cluster: pip install 'tafsiri[ray]'; "
+            "see docs/scale.md).",
+        ),
+    ] = "local",
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="With --engine ray: auto or HOST:PORT of a running cluster (default: start "
+            "Ray on this machine).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            help="With --engine ray: worker processes, each with its own model (default: as "
+            "many as the cluster's CPUs allow).",
+            min=1,
+        ),
+    ] = None,
+    cpus_per_worker: Annotated[
+        int | None,
+        typer.Option(
+            "--cpus-per-worker",
+            help="With --engine ray: CPUs reserved for each worker, and its back-end threads "
+            "(default 1).",
+            min=1,
+        ),
+    ] = None,
+    max_restarts: Annotated[
+        int | None,
+        typer.Option(
+            "--max-restarts",
+            help="With --engine ray: how often a worker whose process died is restarted, its "
+            "batch run again (default -1: no limit; 0: never).",
+            min=-1,
+        ),
+    ] = None,
     encoding: Annotated[
         str | None,
         typer.Option(
@@ -205,6 +253,14 @@ def translate_command(
             "records and summary without decoding them again with repetition control.",
         ),
     ] = False,
+    mark: Annotated[
+        bool,
+        typer.Option(
+            "--mark",
+            help="In txt/md output, put ⟦…⟧ around the English of every flagged segment "
+            "(polarity, name, invented figure, low confidence, degenerate); see docs/trust.md.",
+        ),
+    ] = False,
 ) -> None:
     """Translate Swahili articles into English, keeping their paragraph and line layout."""
     from translate.backend import BACKEND_CHOICES
@@ -216,6 +272,9 @@ def translate_command(
         _fail(f"--backend must be one of {', '.join(BACKEND_CHOICES)}, got {backend!r}")
     if glossary_file and no_glossary:
         _fail("--glossary and --no-glossary cannot be used together")
+    ray_options = _ray_options(engine, address, workers, cpus_per_worker, max_restarts, threads)
+    if mark and fmt == "jsonl":
+        _fail("--mark marks txt and md output; JSONL records carry their flags themselves")
     # Belt and braces for transformers/huggingface_hub: this process never goes online.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from translate.backend import DecodeOptions
@@ -250,46 +309,79 @@ def translate_command(
         _fail(str(err))
     run = _Run(jobs, settings, output, quiet, encoding, fail_fast)
     run.glossary_on, run.protect_on = not no_glossary, not no_protect
+    run.mark = mark
     run.go(
-        lambda: _translator(
+        lambda: _engine(
+            ray_options,
+            settings.fingerprint,
             folder,
-            backend,
-            device,
             threads,
-            compute_type,
-            glossary,
-            options,
-            max_segment_tokens,
-            check,
+            backend=backend,
+            device=device,
+            compute_type=compute_type,
+            glossary=glossary,
+            options=options,
+            max_segment_tokens=max_segment_tokens,
+            degenerate=check,
         )
     )
 
 
-def _translator(
-    folder: Path,
-    backend: str,
-    device: str,
+def _ray_options(
+    engine: str,
+    address: str | None,
+    workers: int | None,
+    cpus_per_worker: int | None,
+    max_restarts: int | None,
     threads: int,
-    compute_type: str,
-    glossary: Any,
-    options: Any,
-    max_segment_tokens: int,
-    degenerate: Any,
 ) -> Any:
-    from translate.pipeline import Translator
+    """The Ray settings of ``--engine ray`` (``None`` for the local engine). A Ray flag without
+    ``--engine ray``, and ``--engine ray`` without Ray installed, are one-line errors."""
+    from translate.engines import ENGINES
 
-    return Translator(
-        folder,
-        backend=backend,
-        device=device,
-        threads=threads,
-        compute_type=compute_type,
-        glossary=glossary,
-        options=options,
-        max_segment_tokens=max_segment_tokens,
-        cache_dir=cache_dir(),
-        degenerate=degenerate,
-    )
+    if engine not in ENGINES:
+        _fail(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    flags = {
+        "--address": address,
+        "--workers": workers,
+        "--cpus-per-worker": cpus_per_worker,
+        "--max-restarts": max_restarts,
+    }
+    given = [flag for flag, value in flags.items() if value is not None]
+    if engine == "local":
+        if given:
+            _fail(f"{', '.join(given)}: only with --engine ray")
+        return None
+    if threads:
+        _fail("--threads is for --engine local; with --engine ray use --cpus-per-worker")
+    from translate.ray_engine import RayOptions, require_ray
+
+    try:
+        require_ray()
+        return RayOptions(
+            address=address,
+            workers=workers or 0,
+            cpus_per_worker=cpus_per_worker or 1,
+            max_restarts=-1 if max_restarts is None else max_restarts,
+        )
+    except (ImportError, ValueError) as err:
+        _fail(str(err))
+
+
+def _engine(
+    ray_options: Any, fingerprint: str | None, folder: Path, threads: int, **kwargs: Any
+) -> Any:
+    """What translates: a :class:`translate.engines.LocalEngine` in this process, or a
+    :class:`translate.ray_engine.RayEngine` whose workers build the same ``Translator``."""
+    kwargs["cache_dir"] = cache_dir()
+    if ray_options is None:
+        from translate.engines import LocalEngine
+        from translate.pipeline import Translator
+
+        return LocalEngine(Translator(folder, threads=threads, **kwargs))
+    from translate.ray_engine import RayEngine, WorkerSpec
+
+    return RayEngine(WorkerSpec(str(folder), fingerprint or "", kwargs), ray_options)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -325,8 +417,10 @@ class _Run:
         self.manifest = Manifest(output) if output is not None else None
         self.stdin: str | None = None
         self.failed = 0
+        self.errors = 0
         self.glossary_on = settings.glossary is not None
         self.protect_on = False
+        self.mark = False
 
     def _text(self, job: Any) -> tuple[str, str]:
         """The document's text and the checksum of its bytes."""
@@ -342,6 +436,32 @@ class _Run:
         typer.echo(f"error: {err} (skipped)", err=True)
         self.failed += 1
 
+    def _untranslated(self, job: Any, error: str) -> None:
+        """A document the engine could not translate: one ``error:`` line, and the rest go on
+        (unless ``--fail-fast`` or it is the only one)."""
+        name = job.source if job.source is not None else "<stdin>"
+        if self.fail_fast or len(self.jobs) == 1:
+            _fail(f"{name}: {error}")
+        typer.echo(f"error: {name}: {error} (skipped)", err=True)
+        self.errors += 1
+
+    def _requests(
+        self, pending: list[tuple[Any, str, int]], show: Callable[[str], Any]
+    ) -> Iterator[Any]:
+        """The pending documents as engine requests, each read when the engine asks for it."""
+        from translate.engines import Request
+
+        for job, checksum, segments in pending:
+            show(job.document)
+            try:
+                text = self.stdin if job.source is None else self._text(job)[0]
+            except InputError as err:  # changed since it was checked
+                self._skip(err)
+                continue
+            assert text is not None
+            options = {"markdown": job.markdown, "mark": self.mark and job.fmt != "jsonl"}
+            yield Request(text, options, segments, (job, checksum))
+
     def _pending(self) -> tuple[list[tuple[Any, str, int]], int]:
         from translate.pipeline import Translator
 
@@ -354,7 +474,7 @@ class _Run:
                 continue
             if job.source is None:
                 self.stdin = text
-            key = self.settings.key(job.fmt, job.markdown)
+            key = self.settings.key(job.fmt, job.markdown, self.mark)
             if (
                 job.target is not None
                 and self.manifest is not None
@@ -366,33 +486,38 @@ class _Run:
                 pending.append((job, checksum, segments))
         return pending, skipped
 
-    def go(self, make_translator: Any) -> None:
+    def go(self, make_engine: Any) -> None:
+        from translate.engines import EngineError
+
         pending, skipped = self._pending()
-        translator = None
+        engine = None
         if pending:
             try:
-                translator = make_translator()
-            except (InputError, ValueError) as err:
+                engine = make_engine()
+            except (InputError, ValueError, ImportError, EngineError) as err:
                 _fail(str(err))
             except KeyboardInterrupt:
                 typer.echo("interrupted while loading the model; nothing was written", err=True)
                 raise typer.Exit(130) from None
         # Counts only: a batch's records are written and dropped, never kept for the summary.
         tally: Counter = Counter()
-        done = self._translate(translator, pending, tally) if translator else 0
+        try:
+            done = self._translate(engine, pending, tally) if engine else 0
+        finally:
+            if engine is not None:
+                engine.close()
         if not self.quiet:
-            description = translator.info.description if translator else None
+            description = engine.description if engine else None
             line = _summary(done, skipped, tally, self.glossary_on, description, self.protect_on)
             typer.echo(line, err=True)
-        if self.failed:
-            _fail(
-                f"{_n(self.failed, 'document')} could not be read and "
-                f"{'was' if self.failed == 1 else 'were'} skipped (see above)"
-            )
+        if self.failed or self.errors:
+            problems = [f"{_n(self.failed, 'document')} could not be read"] if self.failed else []
+            if self.errors:
+                problems.append(f"{_n(self.errors, 'document')} could not be translated")
+            were = "was" if self.failed + self.errors == 1 else "were"
+            _fail(f"{' and '.join(problems)} and {were} skipped (see above)")
 
-    def _translate(
-        self, translator: Any, pending: list[tuple[Any, str, int]], tally: Counter
-    ) -> int:
+    def _translate(self, engine: Any, pending: list[tuple[Any, str, int]], tally: Counter) -> int:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -401,6 +526,8 @@ class _Run:
             TextColumn,
             TimeRemainingColumn,
         )
+
+        from translate.engines import EngineError
 
         console = Console(stderr=True)
         progress = Progress(
@@ -416,19 +543,13 @@ class _Run:
         try:
             with progress:
                 task = progress.add_task("translating", total=sum(p[2] for p in pending))
-                for job, checksum, _ in pending:
-                    progress.update(task, description=job.document)
-                    try:
-                        text = self.stdin if job.source is None else self._text(job)[0]
-                    except InputError as err:  # changed since it was checked
-                        self._skip(err)
+                requests = self._requests(pending, lambda d: progress.update(task, description=d))
+                for request, outcome in engine.run(requests, lambda k: progress.advance(task, k)):
+                    job, checksum = request.key
+                    if outcome.result is None:
+                        self._untranslated(job, outcome.error or "no translation")
                         continue
-                    assert text is not None
-                    result = translator.translate_document(
-                        text,
-                        markdown=job.markdown,
-                        progress=lambda k: progress.advance(task, k),
-                    )
+                    result = outcome.result
                     self._write(job, checksum, result)
                     tally["segments"] += len(result.segments)
                     tally.update(
@@ -438,11 +559,19 @@ class _Run:
                     )
                     tally["redecoded"] += sum(r.redecoded for r in result.segments)
                     tally["degenerate"] += sum(r.degenerate for r in result.segments)
+                    tally.update(
+                        f"flag:{kind}"
+                        for r in result.segments
+                        for kind in {f.kind for f in r.trust_flags}
+                    )
                     done += 1
         except KeyboardInterrupt:
             resume = "; run the same command again to resume" if self.output is not None else ""
             typer.echo(f"interrupted after {done} of {len(pending)} documents{resume}", err=True)
             raise typer.Exit(130) from None
+        except EngineError as err:
+            resume = "; run the same command again to resume" if self.output is not None else ""
+            _fail(f"{err} ({done} of {len(pending)} documents written{resume})")
         except BrokenPipeError:
             # The reader of stdout went away (e.g. `| head`); nothing more to say.
             raise typer.Exit(0) from None
@@ -462,7 +591,7 @@ class _Run:
         self.manifest.record(
             job.target,
             checksum,
-            self.settings.key(job.fmt, job.markdown),
+            self.settings.key(job.fmt, job.markdown, self.mark),
             result.info.signature(),
         )
 

@@ -15,7 +15,14 @@ __all__ = ["DEGENERATE_KINDS", "TRUST_KINDS", "KINDS", "Flag"]
 #: Degenerate output (:func:`translate.degenerate.find_problems`).
 DEGENERATE_KINDS = ("repetition", "characters", "too_long", "too_short")
 #: English that may reverse or invent meaning (:func:`translate.trust.trust_flags`).
-TRUST_KINDS = ("polarity", "name", "invented-figure", "low-confidence")
+TRUST_KINDS = (
+    "polarity",
+    "name",
+    "unsupported",
+    "omission",
+    "invented-figure",
+    "low-confidence",
+)
 #: Every flag kind.
 KINDS = DEGENERATE_KINDS + TRUST_KINDS
 

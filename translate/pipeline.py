@@ -235,6 +235,15 @@ def _occurrences(text: str, part: str) -> list[int]:
     return found
 
 
+#: What ``translate_document(mark=True)`` (``tafsiri translate --mark``) puts around the English
+#: of a flagged segment: brackets that occur in no news text, so a search finds every one.
+MARKS = ("⟦", "⟧")
+
+
+def _flagged(record: SegmentRecord) -> bool:
+    return bool(record.trust_flags) or record.degenerate
+
+
 def _mean(scores: Sequence[float | None]) -> float | None:
     """A text's confidence from its pieces' (None when any piece was not scored)."""
     if not scores or any(s is None for s in scores):
@@ -578,6 +587,7 @@ class Translator:
         progress: Progress | None = None,
         markdown: bool = False,
         segments: Sequence[Segment] | None = None,
+        mark: bool = False,
     ) -> DocumentTranslation:
         """Segment ``text``, translate every segment once, and rebuild the English document.
 
@@ -589,6 +599,9 @@ class Translator:
             progress: called with the number of segments just finished.
             markdown: keep Markdown markup (headings, bullets, code blocks) out of translation.
             segments: the segments of ``text`` when already computed by :meth:`segment`.
+            mark: put :data:`MARKS` around the English of every flagged segment (a
+                meaning-level flag, or degenerate output that persists) in the text, so an
+                editor reading the plain article sees where to look; the records are the same.
 
         Returns:
             The translation, its segment records and the settings used.
@@ -619,7 +632,11 @@ class Translator:
             )
             for s, u in zip(segments, units, strict=True)
         )
-        english = rebuild(text, list(segments), [u.translation for u in units])
+        translations = [
+            f"{MARKS[0]}{u.translation}{MARKS[1]}" if mark and _flagged(r) else u.translation
+            for u, r in zip(units, records, strict=True)
+        ]
+        english = rebuild(text, list(segments), translations)
         return DocumentTranslation(text, english, records, self._info(opts, hook))
 
     def _trust_flags(self, source: str, unit: _Unit) -> tuple[Flag, ...]:

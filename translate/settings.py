@@ -107,12 +107,15 @@ class OutputSettings:
         ]
         return "|".join(parts)
 
-    def key(self, fmt: str, markdown: bool = False) -> str:
+    def key(self, fmt: str, markdown: bool = False, mark: bool = False) -> str:
         """A short hash of the settings, the output format and whether the input is Markdown.
 
-        The resume manifest's key: a rerun whose key differs redoes the output. Unchanged
-        from the manifests written before this record existed (the same fields, the model by
-        its folder's base name, the same hash), so finished runs stay finished.
+        The resume manifest's key: a rerun whose key differs redoes the output. For text
+        outputs it is unchanged from the manifests written before this record existed (the
+        same fields, the model by its folder's base name, the same hash), so finished runs stay
+        finished. JSONL outputs written before records carried the meaning-level flags and
+        the confidence (``translate.trust``) are redone, so that every record has them; so are
+        outputs marked with ``--mark`` (their text differs).
         """
         settings = {
             "schema": RECORD_SCHEMA,
@@ -121,5 +124,9 @@ class OutputSettings:
             "format": fmt,
             "markdown": markdown,
         }
+        if fmt == "jsonl":
+            settings["records"] = "trust/1"
+        if mark:
+            settings["mark"] = True
         blob = json.dumps(settings, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]

@@ -6,6 +6,10 @@ may *reverse or invent* meaning, so an editor knows which sentences to read firs
 
 - ``polarity``: the English drops or adds a negation (:mod:`translate.polarity`);
 - ``name``: a name of the source is not in the English (:mod:`translate.names`);
+- ``unsupported``: a high-stakes word (killed, arrested, raped, dollars …) with nothing in the
+  Swahili behind it (:mod:`translate.unsupported`);
+- ``omission``: the Swahili reports a killing, rape, arrest, kidnapping or bombing and the
+  English does not (:mod:`translate.unsupported`);
 - ``invented-figure``: a number in the English that the source does not have
   (:mod:`translate.figures`);
 - ``low-confidence``: the model's own mean log-probability per token of the English it kept
@@ -24,6 +28,7 @@ from translate.flags import TRUST_KINDS, Flag
 from translate.hooks import SpanOutcome
 from translate.names import missing_names
 from translate.polarity import polarity_flag
+from translate.unsupported import omitted_words, unsupported_words
 
 __all__ = ["DEFAULT_TRUST", "LOW_CONFIDENCE", "TRUST_KINDS", "TrustCheck", "trust_flags"]
 
@@ -40,12 +45,15 @@ class TrustCheck:
     Attributes:
         polarity: flag a negation lost or invented.
         names: flag names of the source missing from the English.
+        unsupported: flag high-stakes English words the source does not support, and
+            killings, rapes, arrests, kidnappings and bombings the English leaves out.
         figures: flag figures in the English that the source lacks.
         low_confidence: flag a segment whose confidence is below this (None: never).
     """
 
     polarity: bool = True
     names: bool = True
+    unsupported: bool = True
     figures: bool = True
     low_confidence: float | None = LOW_CONFIDENCE
 
@@ -94,6 +102,15 @@ def trust_flags(
         if names:
             shown = ", ".join(names)
             flags.append(Flag("name", f"not in the English: {shown}"))
+    if check.unsupported:
+        words = unsupported_words(source, english)
+        if words:
+            shown = ", ".join(dict.fromkeys(words))
+            flags.append(Flag("unsupported", f"nothing in the Swahili says: {shown}"))
+        omitted = omitted_words(source, english)
+        if omitted:
+            shown = ", ".join(omitted)
+            flags.append(Flag("omission", f"the English leaves out: {shown}"))
     if check.figures:
         invented = invented_figures(source, english)
         if invented:
