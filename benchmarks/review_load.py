@@ -126,6 +126,9 @@ class Editor:
     acknowledged: list[tuple[int, int, str, str]] = field(default_factory=list)
     last_text: dict[int, str] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    other: list[float] = field(default_factory=list)
+    comments: list[tuple[int, str]] = field(default_factory=list)
+    features: bool = True
     conflicts: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -153,6 +156,38 @@ class Editor:
         data = json.loads(response.read())
         self.latencies.append(time.perf_counter() - start)
         return response.status, data
+
+    def _request(self, method: str, url: str, body: dict | None = None) -> tuple[int, dict]:
+        start = time.perf_counter()
+        payload = None if body is None else json.dumps(body)
+        self.conn.request(method, url, payload, self.headers)
+        response = self.conn.getresponse()
+        data = json.loads(response.read())
+        self.other.append(time.perf_counter() - start)
+        return response.status, data
+
+    def _extras(self, k: int, seg_id: int, phase: str) -> None:
+        """The v2 features beside the saves: a comment, a word diff and a QA check every
+        tenth step, and (editor 0) a find & replace preview over the document every 25th."""
+        if k % 10 == 0:
+            text = f"{phase} note {k} by editor {self.number}"
+            status, data = self._request(
+                "POST", f"/api/segments/{seg_id}/comments", {"text": text, "editor": "n"}
+            )
+            if status == 200:
+                self.comments.append((seg_id, text))
+            else:
+                self.errors.append(f"comment: HTTP {status}: {data}")
+            self._request("GET", f"/api/segments/{seg_id}/diff")
+            self._request("POST", f"/api/segments/{seg_id}/check", {"text": "The talks."})
+        if self.number == 0 and k % 25 == 0:
+            status, data = self._request(
+                "POST",
+                "/api/replace/preview",
+                {"find": "save 1", "replace": "save one", "whole_word": True, "document_id": 1},
+            )
+            if status != 200:
+                self.errors.append(f"preview: HTTP {status}: {data}")
 
     def run(self, stop: threading.Event, phase: str) -> None:
         try:
@@ -183,6 +218,13 @@ class Editor:
                 self.acknowledged.append((seg_id, version, "conflict", text))
             else:
                 self.errors.append(f"HTTP {status}: {data}")
+            if self.features:
+                try:
+                    self._extras(k, seg_id, phase)
+                except (OSError, http.client.HTTPException, ValueError) as err:
+                    if not stop.is_set():
+                        self.errors.append(f"{type(err).__name__}: {err}")
+                    return
 
 
 def run_load(
@@ -192,10 +234,11 @@ def run_load(
     segment_ids: list[int],
     phase: str,
     kill: subprocess.Popen | None = None,
+    features: bool = True,
 ) -> list[Editor]:
     shared = segment_ids[0]
     pool = segment_ids[1:]
-    crew = [Editor(port, e, pool[e::editors], shared) for e in range(editors)]
+    crew = [Editor(port, e, pool[e::editors], shared, features=features) for e in range(editors)]
     stop = threading.Event()
     threads = [threading.Thread(target=ed.run, args=(stop, phase)) for ed in crew]
     for t in threads:
@@ -219,9 +262,13 @@ def check(project: Path, crew: list[Editor], *, last_texts: bool = True) -> tupl
     db = sqlite3.connect(f"file:{project}?mode=ro", uri=True)
     stored = set(db.execute("SELECT segment_id, version, kind, text FROM versions"))
     targets = dict(db.execute("SELECT id, target FROM segments"))
+    notes = set(db.execute("SELECT segment_id, text FROM comments"))
     db.close()
     checked = missing = 0
     for ed in crew:
+        for note in ed.comments:
+            checked += 1
+            missing += note not in notes
         for ack in ed.acknowledged:
             checked += 1
             missing += ack not in stored
@@ -256,6 +303,11 @@ def main() -> int:
         "--kill-duration", type=float, default=10.0, help="seconds of the load the kill cuts"
     )
     parser.add_argument("--keep", type=Path, help="build the project in this folder and keep it")
+    parser.add_argument(
+        "--saves-only",
+        action="store_true",
+        help="only saves (as before review v2): no comments, diffs, checks or replace previews",
+    )
     args = parser.parse_args()
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="review-load-"))
@@ -287,7 +339,8 @@ def main() -> int:
         db = sqlite3.connect(project)
         ids = [r[0] for r in db.execute("SELECT id FROM segments ORDER BY id")]
         db.close()
-        crew = run_load(port, args.editors, args.duration, ids, "load")
+        features = not args.saves_only
+        crew = run_load(port, args.editors, args.duration, ids, "load", features=features)
         saves = [lat for ed in crew for lat in ed.latencies]
         errors = [e for ed in crew for e in ed.errors]
         conflicts = sum(ed.conflicts for ed in crew)
@@ -297,13 +350,22 @@ def main() -> int:
             f"{len(errors)} errors"
         )
         print(f"save latency: {percentiles(saves)}")
+        if features:
+            other = [lat for ed in crew for lat in ed.other]
+            notes = sum(len(ed.comments) for ed in crew)
+            print(
+                f"other requests (comments, diffs, checks, replace previews): {len(other)}, "
+                f"{notes} comments; {percentiles(other)}"
+            )
         for e in errors[:5]:
             print(f"  error: {e}")
         checked, missing = check(project, crew)
         print(f"after load: {checked} acknowledged saves checked, {missing} missing")
         failed |= bool(missing or errors)
 
-        crew2 = run_load(port, args.editors, args.kill_duration, ids, "kill", kill=server)
+        crew2 = run_load(
+            port, args.editors, args.kill_duration, ids, "kill", kill=server, features=features
+        )
         acked = sum(len(ed.acknowledged) for ed in crew2)
         print(
             f"SIGKILL after {args.kill_duration / 2:.1f} s of a second load: "

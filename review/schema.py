@@ -109,6 +109,7 @@ CREATE TABLE comments (
     at TEXT NOT NULL
 );
 CREATE INDEX comments_by_segment ON comments (segment_id, id);
+CREATE INDEX segments_progress ON segments (document_id, status, open_flags, ter_edits, ter_words);
 CREATE TABLE term_ignores (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     sw TEXT NOT NULL,

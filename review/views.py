@@ -246,13 +246,11 @@ async def save_segment(request: Request) -> Response:
             seg_id, text, version=version, status=status, editor=editor, seconds=seconds
         )
     )
-    summary = await call(project.summary, result.segment.document_id, missing="no such document")
+    summary = await call(project.progress, result.segment.document_id, missing="no such document")
     if result.conflict is not None:
-        return JSONResponse(
-            {**result.conflict.to_dict(), "summary": summary.to_dict()}, status_code=409
-        )
+        return JSONResponse({**result.conflict.to_dict(), "summary": summary}, status_code=409)
     return JSONResponse(
-        {"conflict": False, "segment": result.segment.to_dict(), "summary": summary.to_dict()}
+        {"conflict": False, "segment": result.segment.to_dict(), "summary": summary}
     )
 
 
@@ -462,7 +460,7 @@ async def replace_apply(request: Request) -> Response:
     )
     summary = None
     if doc_id is not None:
-        summary = (await call(project.summary, doc_id, missing="no such document")).to_dict()
+        summary = await call(project.progress, doc_id, missing="no such document")
     return JSONResponse(
         {
             "saved": [s.to_dict() for s in result.saved],
