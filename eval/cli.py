@@ -62,6 +62,7 @@ def _load(
                 )
 
     systems: dict[str, tuple[str, ...]] = {}
+    records: dict[str, Any] = {}
     hyp_sides = []
     for spec in hyps:
         name, path = _parse_hyp(spec)
@@ -76,6 +77,8 @@ def _load(
                 "system outputs must be aligned with the references"
             )
         systems[name] = side.texts
+        if side.records is not None:
+            records[name] = side.records
         hyp_sides.append(side)
         inputs.append(InputInfo("system", name, side.origin, side.sha256, side.fmt))
 
@@ -113,6 +116,7 @@ def _load(
         "sources": sources,
         "doc_ids": doc_ids,
         "inputs": inputs,
+        "records": records,
     }
 
 
@@ -170,6 +174,51 @@ def _print_table(report: Any) -> None:
             console.print(f"terms · {escape(system.name)}: {escape(shown)}")
         if system.fidelity is not None:
             console.print(f"fidelity · {escape(system.name)}: {escape(_fidelity(system, report))}")
+    for system in report.systems:
+        if system.flags is not None:
+            _print_flags(console, system.name, system.flags)
+
+
+def _print_flags(console: Any, name: str, flags: Any) -> None:
+    """The flags table of one system given as JSONL records (``eval.flags``)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not flags.rows:
+        console.print(f"flags · {escape(name)}: no segment flagged ({flags.n_segments} segments)")
+    else:
+        metric = escape(flags.metric_name)
+        table = Table(
+            title=f"flags · {escape(name)} · {flags.n_segments} segments · segment {metric}",
+            title_justify="left",
+        )
+        table.add_column("Flag", no_wrap=True)
+        for header in ("N", "Share", "Flagged", "Unflagged"):
+            table.add_column(header, justify="right")
+        table.add_column("Gap [95% CI]", justify="right", no_wrap=True)
+        rows = list(flags.rows) + ([flags.any] if len(flags.rows) > 1 else [])
+        for row in rows:
+            gap = "–" if row.gap is None else f"{row.gap:.1f}"
+            if row.interval is not None:
+                gap += f" [{row.interval[0]:.1f}, {row.interval[1]:.1f}]"
+            table.add_row(
+                "any flag" if row.kind == "any" else row.kind,
+                str(row.n_flagged),
+                f"{100 * row.share:.1f}%",
+                f"{row.mean_flagged:.1f}",
+                "–" if row.mean_unflagged is None else f"{row.mean_unflagged:.1f}",
+                gap,
+            )
+        console.print(table)
+        console.print(
+            "[dim]gap = unflagged − flagged: positive when flagged segments score lower; "
+            "95% bootstrap interval[/dim]"
+        )
+    if flags.confidence_pearson is not None:
+        console.print(
+            f"confidence · {escape(name)}: Pearson r {flags.confidence_pearson:.3f} with segment "
+            f"{escape(flags.metric_name)} over {flags.n_confidence} segments"
+        )
 
 
 def _fidelity(system: Any, report: Any) -> str:
@@ -322,6 +371,7 @@ def eval_command(
             glossary=glossary_obj,
             options=options,
             inputs=loaded["inputs"],
+            records=loaded["records"],
         )
     except (InputError, ValueError) as err:
         _fail(str(err))

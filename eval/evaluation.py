@@ -5,12 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eval.analysis import Analysis, analyse
 from eval.compare import PairComparison, compare_pair, default_pair
 from eval.metrics import HIGHER_IS_BETTER, MetricOptions, MetricSet, SystemStats
 from eval.stats import DEFAULT_SEED, paired_tests
+
+if TYPE_CHECKING:
+    from eval.flags import FlagReport
+    from translate.records import SegmentRecord
 
 logger = logging.getLogger(__name__)
 
@@ -140,13 +144,18 @@ class Score:
 
 @dataclass(frozen=True)
 class SystemResult:
-    """Everything measured for one system."""
+    """Everything measured for one system.
+
+    ``flags`` compares flagged with unflagged segments (:mod:`eval.flags`); ``None`` for a
+    system given without segment records (plain text).
+    """
 
     name: str
     scores: Mapping[str, Score]
     segment_scores: Mapping[str, tuple[float, ...]]
     terms: Mapping[str, Any] | None = None
     fidelity: Mapping[str, Any] | None = None
+    flags: FlagReport | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +227,7 @@ def evaluate(
     glossary: Any = None,
     options: EvalOptions | None = None,
     inputs: Sequence[InputInfo] = (),
+    records: Mapping[str, Sequence[SegmentRecord]] | None = None,
 ) -> EvalReport:
     """Score systems against references with sacrebleu, with intervals, tests and analysis.
 
@@ -231,13 +241,16 @@ def evaluate(
         glossary: a loaded glossary (or its path) to measure term accuracy; needs ``sources``.
         options: the evaluation settings.
         inputs: provenance of the inputs, copied into the report.
+        records: system name → its ``tafsiri translate --format jsonl`` segment records, one
+            per segment (translations equal to its outputs), for the flags section
+            (:mod:`eval.flags`); systems without records have none.
 
     Returns:
         The report.
 
     Raises:
-        ValueError: no systems, mismatched lengths, empty references, or an unknown baseline or
-            compared system.
+        ValueError: no systems, mismatched lengths, empty references, an unknown baseline or
+            compared system, or records that do not match their system's outputs.
     """
     import sacrebleu
 
@@ -306,6 +319,13 @@ def evaluate(
         fidelity = fidelity_by_system(
             sources, hyps_by_name, options.n_bootstrap, options.n_ar, options.seed
         )
+    flags: dict[str, FlagReport] = {}
+    if records:
+        from eval.flags import flags_by_system
+
+        flags = flags_by_system(
+            records, hyps_by_name, metric_set, refs, stats, options.n_bootstrap, options.seed
+        )
 
     results = []
     for name in names:
@@ -322,7 +342,14 @@ def evaluate(
                 p_ar=test.p_ar if test else None,
             )
         results.append(
-            SystemResult(name, scores, segment_scores[name], terms.get(name), fidelity.get(name))
+            SystemResult(
+                name,
+                scores,
+                segment_scores[name],
+                terms.get(name),
+                fidelity.get(name),
+                flags.get(name),
+            )
         )
 
     documents: list[DocumentScores] = []

@@ -26,9 +26,13 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate.corpus import read_parallel, read_tmx_pairs
 from translate.textio import InputError, read_lines, read_text
+
+if TYPE_CHECKING:
+    from translate.records import SegmentRecord
 
 __all__ = [
     "SideText",
@@ -62,6 +66,8 @@ class SideText:
         fmt: the detected format: ``text``, ``jsonl``, ``docs-tsv``, ``tsv`` or ``tmx``.
         sources: the source side, when the file holds it (JSONL, TSV, TMX), else ``None``.
         doc_ids: a document id per segment, when the file knows documents, else ``None``.
+        records: the segment records of a JSONL file, one per segment (their flags and
+            confidence feed the report's Flags section, :mod:`eval.flags`), else ``None``.
     """
 
     texts: tuple[str, ...]
@@ -70,6 +76,7 @@ class SideText:
     fmt: str
     sources: tuple[str, ...] | None = None
     doc_ids: tuple[str, ...] | None = None
+    records: tuple[SegmentRecord, ...] | None = None
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -102,7 +109,9 @@ def detect_format(path: Path) -> str:
     return "text"
 
 
-def _read_jsonl(path: Path, side: str) -> tuple[list[str], list[str] | None, list[str] | None]:
+def _read_jsonl(
+    path: Path, side: str
+) -> tuple[list[str], list[str], list[str], list[SegmentRecord]]:
     """The records of ``tafsiri translate --format jsonl``, read and checked by the engine."""
     from translate.records import iter_records
 
@@ -110,7 +119,7 @@ def _read_jsonl(path: Path, side: str) -> tuple[list[str], list[str] | None, lis
     texts = [r.segment.translation if side == "target" else r.segment.source for r in records]
     sources = [r.segment.source for r in records]
     docs = [r.document for r in records]
-    return texts, sources, docs
+    return texts, sources, docs, [r.segment for r in records]
 
 
 def _read_docs_tsv(
@@ -167,7 +176,7 @@ def read_side(
         max_chars: the longest segment (or source) accepted, in characters; 0 accepts any.
 
     Returns:
-        The texts and, where the file has them, the sources and document ids.
+        The texts and, where the file has them, the sources, document ids and records.
 
     Raises:
         InputError: unreadable or malformed files, files with no segments, or a segment
@@ -180,8 +189,9 @@ def read_side(
     fmt = detect_format(p)
     sources: list[str] | None = None
     docs: list[str] | None = None
+    records: list[SegmentRecord] | None = None
     if fmt == "jsonl":
-        texts, sources, docs = _read_jsonl(p, side)
+        texts, sources, docs, records = _read_jsonl(p, side)
     elif fmt == "docs-tsv":
         texts, sources, docs = _read_docs_tsv(p, side, source_lang, target_lang)
     elif fmt in ("tsv", "tmx"):
@@ -206,6 +216,7 @@ def read_side(
         fmt=fmt,
         sources=tuple(sources) if sources is not None else None,
         doc_ids=tuple(docs) if docs is not None else None,
+        records=tuple(records) if records is not None else None,
     )
 
 

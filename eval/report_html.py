@@ -228,6 +228,7 @@ def render_html(report: EvalReport, title: str = "Translation evaluation report"
             charts=charts,
             terms=_terms(report),
             fidelity=_fidelity(report),
+            flags=[(s.name, s.flags) for s in report.systems if s.flags is not None],
         )
     )
 

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 from eval.evaluation import EvalReport
+from eval.flags import FlagReport, FlagRow
 from translate.textio import write_text_atomic
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "report_to_dict", "report_to_json", "write_json"]
@@ -50,6 +51,34 @@ def _comparison(report: EvalReport) -> dict[str, Any] | None:
     }
 
 
+def _flag_row(row: FlagRow) -> dict[str, Any]:
+    interval = row.interval
+    return {
+        "kind": row.kind,
+        "n_flagged": row.n_flagged,
+        "share": row.share,
+        "mean_flagged": row.mean_flagged,
+        "mean_unflagged": row.mean_unflagged,
+        "gap": row.gap,
+        "gap_bootstrap_mean": row.gap_mean,
+        "gap_ci95_halfwidth": row.gap_ci,
+        "gap_ci95": list(interval) if interval is not None else None,
+        "example": {"segment": row.example[0], "detail": row.example[1]},
+    }
+
+
+def _flags(flags: FlagReport | None) -> dict[str, Any] | None:
+    if flags is None:
+        return None
+    return {
+        "metric": flags.metric_name,
+        "n_segments": flags.n_segments,
+        "kinds": [_flag_row(row) for row in flags.rows],
+        "any": _flag_row(flags.any) if flags.any is not None else None,
+        "confidence": {"n_segments": flags.n_confidence, "pearson": flags.confidence_pearson},
+    }
+
+
 def report_to_dict(report: EvalReport) -> dict[str, Any]:
     """The report as plain JSON-ready data."""
     opts = report.options
@@ -77,6 +106,7 @@ def report_to_dict(report: EvalReport) -> dict[str, Any]:
                 "scores": scores,
                 "terms": dict(result.terms) if result.terms is not None else None,
                 "fidelity": dict(result.fidelity) if result.fidelity is not None else None,
+                "flags": _flags(result.flags),
             }
         )
     segments = []
