@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from glossary.io import SEPARATOR, Entry, entry_to_term, read_entries
 from glossary.model import ANIMATE_POS, Term
-from glossary.morphology import is_m_noun, pluralize
+from glossary.morphology import english_plural_checked, is_m_noun, pluralize
 from translate.textio import InputError
 
 __all__ = ["LintIssue", "SEVERITIES", "lint_entries", "lint_file"]
@@ -28,7 +28,8 @@ class LintIssue:
 
     Attributes:
         severity: "error", "warning" or "note".
-        code: a short stable name (empty-cell, conflict, duplicate, unbalanced, nested, ...).
+        code: a short stable name (empty-cell, conflict, duplicate, unbalanced, english-plural,
+            nested, ...).
         line: the line (TSV/CSV) or entry number (TBX); 0 for the whole file.
         message: what is wrong and how to fix it.
     """
@@ -77,18 +78,47 @@ def _cell_issues(entry: Entry) -> list[LintIssue]:
                     f"{column!r} has an empty alternative between '{SEPARATOR}': {raw!r}",
                 )
             )
-    sw_pl, en_pl = entry.get("sw_plural"), entry.get("en_plural")
-    if bool(sw_pl) != bool(en_pl):
-        given, missing = ("sw_plural", "en_plural") if sw_pl else ("en_plural", "sw_plural")
+    if entry.get("en_plural") and not entry.get("sw_plural"):
         issues.append(
             LintIssue(
                 "warning",
                 "unbalanced",
                 entry.line,
-                f"{given} is given but {missing} is not; give both or neither",
+                "en_plural is given but sw_plural is not; give both or neither",
             )
         )
     return issues
+
+
+def _english_plural_issue(term: Term) -> LintIssue | None:
+    """Say which English a plural match gets when the entry lists no ``en_plural``.
+
+    Only for entries whose plural is sure to be met (a listed ``sw_plural``, or a person or
+    title): a note naming the rule's plural, a warning when the rule may be wrong for it
+    ("relations" may already be plural, "cooperation" is uncountable, -f/-fe, -o).
+    """
+    if term.en_plural or not (term.sw_plural or term.pos in ANIMATE_POS):
+        return None
+    checked = [(en, *english_plural_checked(en)) for en in term.en]
+    doubts = [f"{doubt} ({en!r} → {plural!r})" for en, plural, doubt in checked if doubt]
+    if doubts:
+        return LintIssue(
+            "warning",
+            "english-plural",
+            term.line,
+            f"{term.sw!r} has no en_plural and the English plural by rule may be wrong: "
+            f"{'; '.join(doubts)}; give en_plural",
+        )
+    if not term.sw_plural:
+        return None
+    plurals = SEPARATOR.join(plural for _, plural, _ in checked)
+    return LintIssue(
+        "note",
+        "english-plural",
+        term.line,
+        f"{term.sw!r} lists sw_plural but no en_plural: plural matches are rendered "
+        f"{plurals!r} by rule",
+    )
 
 
 def lint_entries(
@@ -195,6 +225,7 @@ def lint_entries(
                         )
                     )
     issues.extend(filter(None, map(_noun_class_issue, terms)))
+    issues.extend(filter(None, map(_english_plural_issue, terms)))
     issues.sort(key=lambda i: (i.line, SEVERITIES.index(i.severity)))
     return issues
 

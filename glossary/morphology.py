@@ -27,6 +27,7 @@ __all__ = [
     "ALL_MARKERS",
     "locative_forms",
     "english_plural",
+    "english_plural_checked",
 ]
 
 NounClass = tuple[int, int]  # (singular class, plural class)
@@ -272,38 +273,145 @@ _ES_ENDINGS = ("s", "x", "z", "ch", "sh")
 _IRREGULAR = {
     "man": "men",
     "woman": "women",
-    "chairman": "chairmen",
-    "spokesman": "spokesmen",
     "child": "children",
     "person": "people",
-    "chairwoman": "chairwomen",
+    "foot": "feet",
+    "tooth": "teeth",
+    "mouse": "mice",
+    "memorandum": "memoranda",
+    "criterion": "criteria",
+    "phenomenon": "phenomena",
+    "axis": "axes",
+    "wife": "wives",
+    "life": "lives",
+    "knife": "knives",
+    "leaf": "leaves",
+    "half": "halves",
+    "self": "selves",
+    "shelf": "shelves",
+    "thief": "thieves",
+    "wolf": "wolves",
+    "calf": "calves",
+    "hero": "heroes",
+    "veto": "vetoes",
+    "embargo": "embargoes",
+    "potato": "potatoes",
+    "tomato": "tomatoes",
+    "torpedo": "torpedoes",
+    "echo": "echoes",
+    "cargo": "cargoes",
 }
+#: Nouns whose plural is the same word.
+_INVARIANT = frozenset(
+    {"police", "staff", "personnel", "aircraft", "sheep", "fish", "series", "species", "deer"}
+)
+#: Words in -f/-fe and consonant + -o that take a plain -s (the rule doubts the others).
+_S_REGULAR = frozenset(
+    {
+        "belief", "brief", "chef", "chief", "proof", "reef", "roof", "safe",
+        "auto", "casino", "demo", "disco", "euro", "kilo", "logo", "memo", "photo", "piano",
+        "solo", "zero",
+    }
+)  # fmt: skip
+#: Words ending in -man whose plural is regular (-mans), not -men.
+_MAN_REGULAR = frozenset({"human", "german", "roman", "ottoman", "shaman", "talisman", "caiman"})
+#: Heads usually uncountable: a plural by rule would be wrong, and the rule leaves them alone.
+_UNCOUNTABLE = frozenset(
+    {
+        "advice", "aid", "assistance", "cooperation", "co-operation", "diplomacy", "equipment",
+        "evidence", "health", "information", "infrastructure", "integration", "justice",
+        "legislation", "news", "peace", "progress", "research", "security", "tourism", "trade",
+    }
+)  # fmt: skip
+#: Titles that go before a postpositive "general": directors general, attorneys general.
+_POSTPOSITIVE_GENERAL = frozenset(
+    {
+        "accountant", "attorney", "auditor", "commissioner", "consul", "director", "governor",
+        "inspector", "postmaster", "procurator", "registrar", "secretary", "solicitor", "surgeon",
+    }
+)  # fmt: skip
+#: Hyphenated tails that stay singular: secretaries-general, commanders-in-chief.
+_FIXED_TAILS = ("-general", "-in-chief", "-in-law", "-at-large", "-elect", "-designate")
+#: Words a head noun comes before: "Minister *of* Foreign Affairs", "Chargé *d'*Affaires".
+_HEAD_BEFORE = frozenset({"of", "for", "to", "on", "in", "at", "with", "from", "de", "du", "des"})
+#: Words and their lower case ending in -s that take -es (press, status, crisis is irregular).
+_S_TAKES_ES = ("ss", "us", "as")
 
 
-def _plural_word(word: str) -> str:
+def _plural_word(word: str) -> tuple[str, str | None]:
+    """The plural of one word, and why it may be wrong (None when the rule is sure)."""
     lower = word.lower()
+    for tail in _FIXED_TAILS:
+        if lower.endswith(tail) and len(lower) > len(tail):
+            head, doubt = _plural_word(word[: -len(tail)])
+            return head + word[-len(tail) :], doubt
+    if "-" in word.strip("-"):
+        left, _, right = word.rpartition("-")
+        plural, doubt = _plural_word(right)
+        return f"{left}-{plural}", doubt
     if lower in _IRREGULAR:
-        return _with_case(word, _IRREGULAR[lower])
+        return _with_case(word, _IRREGULAR[lower]), None
+    if lower in _INVARIANT:
+        return word, None
+    if lower in _UNCOUNTABLE:
+        return word, f"{word!r} is usually uncountable"
+    if word.isupper() and len(word) > 1:  # an acronym: MP → MPs, CEO → CEOs
+        return word + "s", None
+    if lower.endswith("man") and lower not in _MAN_REGULAR:
+        return word[:-3] + _with_case(word[-3:], "men"), None
+    if lower.endswith("sis"):  # crisis → crises, analysis → analyses
+        return word[:-2] + "es", None
+    if lower.endswith("s") and not lower.endswith(_S_TAKES_ES):
+        return word, f"{word!r} may already be plural"
     if lower.endswith("y") and len(word) > 1 and word[-2].lower() not in _VOWELS:
-        return word[:-1] + "ies"
+        return word[:-1] + "ies", None
     if lower.endswith(_ES_ENDINGS):
-        return word + "es"
-    return word + "s"
+        return word + "es", None
+    if lower in _S_REGULAR:
+        return word + "s", None
+    if lower.endswith(("f", "fe")) and not lower.endswith("ff"):
+        return word + "s", f"{word!r} may take -ves"
+    if lower.endswith("o") and len(word) > 1 and word[-2].lower() not in _VOWELS:
+        return word + "s", f"{word!r} may take -es"
+    return word + "s", None
 
 
-def english_plural(phrase: str) -> str:
-    """A regular English plural: the head before "of"/"for"/"to", else the last word.
+def _head_index(words: list[str]) -> int:
+    """The head noun of an English noun phrase: before the first of/for/to/…, else the last."""
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if i > 0 and (lower in _HEAD_BEFORE or lower.startswith(("d'", "d\u2019"))):
+            return i - 1
+    return len(words) - 1
 
-    "Minister of Foreign Affairs" → "Ministers of Foreign Affairs", "working visit" → "working
-    visits", "embassy" → "embassies". Irregular or conventional plurals ("Directors General")
-    belong in the glossary's en_plural column.
+
+def english_plural_checked(phrase: str) -> tuple[str, str | None]:
+    """The English plural of a noun phrase by rule, and why it may be wrong (None: confident).
+
+    The head noun is the word before the first "of"/"for"/"to"/… (or the last word);
+    a postpositive "general" leaves it to the title before it ("Directors General").
+    Exceptions: irregular plurals (men, memoranda, crises, embargoes), invariant nouns
+    (police, staff), hyphenated titles (secretaries-general, commanders-in-chief, vice-chairmen),
+    acronyms (MPs). Words the rule cannot decide — already plural ("relations"), uncountable
+    ("cooperation"), -f/-fe, consonant + o — are left alone or given -s, with a reason, so that
+    ``tafsiri glossary check`` can ask for an ``en_plural``.
     """
     words = phrase.split()
     if not words:
-        return phrase
-    for i, word in enumerate(words):
-        if i > 0 and word.lower() in {"of", "for", "to", "on", "in"}:
-            words[i - 1] = _plural_word(words[i - 1])
-            return " ".join(words)
-    words[-1] = _plural_word(words[-1])
-    return " ".join(words)
+        return phrase, None
+    i = _head_index(words)
+    if i > 0 and words[i].lower() == "general" and words[i - 1].lower() in _POSTPOSITIVE_GENERAL:
+        i -= 1
+    words[i], doubt = _plural_word(words[i])
+    return " ".join(words), doubt
+
+
+def english_plural(phrase: str) -> str:
+    """The English plural of a noun phrase by rule (see :func:`english_plural_checked`).
+
+    "Minister of Foreign Affairs" → "Ministers of Foreign Affairs", "working visit" → "working
+    visits", "embassy" → "embassies", "Secretary-General of the United Nations" →
+    "Secretaries-General of the United Nations". Plurals the rule cannot know belong in the
+    glossary's en_plural column.
+    """
+    return english_plural_checked(phrase)[0]

@@ -10,6 +10,11 @@ each source sentence (the task annotated them by hand; we match them, see
   rendering) appears in the hypothesis as whole words; each hypothesis position serves one
   occurrence only. The scorer matched lower-cased text; ``exact_strict_case`` keeps the
   glossary's casing (a lower-case rendering may still open a sentence with a capital).
+* **Preferred-rendering accuracy** (ours, not the task's): the same count accepting only the
+  rendering enforcement forces — the first English of each entry, in the number the source
+  shows (singular, plural, or either when the Swahili does not tell). Lenient alternatives
+  hide wrong English ("Balozi wa Ubelgiji" → "ambassador to Belgian" is a hit for ``exact``
+  because "Belgian" is accepted, a miss here).
   Differences from the released script: we match whole words with regular expressions instead
   of space-padded substrings (so "Belgium," counts), accept singular and plural renderings
   alike, and do not lemmatise.
@@ -33,7 +38,7 @@ from translate.locate import locate_targets
 
 __all__ = ["TermAccuracy", "term_accuracy", "SIGNATURE"]
 
-SIGNATURE = "term-acc:wmt21|match:word|case:{case}|alts:yes|lemma:no"
+SIGNATURE = "term-acc:wmt21|match:word|case:{case}|alts:{alts}|lemma:no"
 _PUNCT = set(string.punctuation) | {"“", "”", "‘", "’", "—", "–", "…"}
 
 
@@ -44,39 +49,46 @@ class TermAccuracy:
     Attributes:
         exact: exact-match accuracy, case-insensitive.
         exact_strict_case: exact-match accuracy keeping the glossary's casing.
+        exact_preferred: exact-match accuracy counting only the preferred rendering in the
+            source's number (case-insensitive).
         window_2: window overlap with w = 2.
         window_3: window overlap with w = 3.
         sentences: sentences with at least one term occurrence.
         occurrences: term occurrences in the sources.
         correct: occurrences found in the hypothesis (case-insensitive).
         correct_strict_case: occurrences found keeping case.
+        correct_preferred: occurrences whose preferred rendering was found.
         window_sentences: sentences with a term found in the reference (window denominator).
     """
 
     exact: float | None
     exact_strict_case: float | None
+    exact_preferred: float | None
     window_2: float | None
     window_3: float | None
     sentences: int
     occurrences: int
     correct: int
     correct_strict_case: int
+    correct_preferred: int
     window_sentences: int
 
     @property
     def signature(self) -> str:
-        return SIGNATURE.format(case="insensitive+strict")
+        return SIGNATURE.format(case="insensitive+strict", alts="any+preferred")
 
     def to_dict(self) -> dict[str, object]:
         return {
             "exact": self.exact,
             "exact_strict_case": self.exact_strict_case,
+            "exact_preferred": self.exact_preferred,
             "window_2": self.window_2,
             "window_3": self.window_3,
             "sentences": self.sentences,
             "occurrences": self.occurrences,
             "correct": self.correct,
             "correct_strict_case": self.correct_strict_case,
+            "correct_preferred": self.correct_preferred,
             "window_sentences": self.window_sentences,
             "signature": self.signature,
         }
@@ -84,6 +96,12 @@ class TermAccuracy:
 
 def _all_forms(m: TermMatch) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for t in m.terms for f in english_forms(t, "unknown")))
+
+
+def _preferred_forms(m: TermMatch) -> tuple[str, ...]:
+    """The renderings enforcement forces: each entry's first English in the match's number."""
+    numbers = ("singular", "plural") if m.number == "unknown" else (m.number,)
+    return tuple(dict.fromkeys(english_forms(t, n)[0] for t in m.terms for n in numbers))
 
 
 def _tokens(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
@@ -150,7 +168,7 @@ def term_accuracy(
             f"sources, hypotheses and references must be equally long, got "
             f"{len(sources)}, {len(hypotheses)}, {len(references)}"
         )
-    sentences = occurrences = correct = strict = 0
+    sentences = occurrences = correct = strict = preferred = 0
     windows: dict[int, list[float]] = {2: [], 3: []}
     for src, hyp, ref in zip(sources, hypotheses, references, strict=True):
         matches = glossary.match(src)
@@ -161,6 +179,8 @@ def term_accuracy(
         forms = [_all_forms(m) for m in matches]
         correct += sum(h is not None for h in locate_targets(hyp, forms, case="insensitive"))
         strict += sum(h is not None for h in locate_targets(hyp, forms, case="adaptive"))
+        best = [_preferred_forms(m) for m in matches]
+        preferred += sum(h is not None for h in locate_targets(hyp, best, case="insensitive"))
         for w in windows:
             score = _sentence_window(hyp, ref, forms, w)
             if score is not None:
@@ -172,11 +192,13 @@ def term_accuracy(
     return TermAccuracy(
         exact=ratio(correct, occurrences),
         exact_strict_case=ratio(strict, occurrences),
+        exact_preferred=ratio(preferred, occurrences),
         window_2=ratio(sum(windows[2]), len(windows[2])),
         window_3=ratio(sum(windows[3]), len(windows[3])),
         sentences=sentences,
         occurrences=occurrences,
         correct=correct,
         correct_strict_case=strict,
+        correct_preferred=preferred,
         window_sentences=len(windows[2]),
     )

@@ -156,6 +156,10 @@ def test_glossary_adds_term_accuracy_per_system(tmp_path):
         terms = system["terms"]
         assert terms is not None and {"exact", "occurrences", "signature"} <= set(terms)
         assert terms["occurrences"] > 0
+        # both ways: any accepted rendering, and the preferred rendering only
+        assert 0 <= terms["exact_preferred"] <= terms["exact"]
+        assert terms["correct_preferred"] <= terms["correct"]
+        assert f"exact_preferred {terms['exact_preferred']:.3f}" in result.output
     assert data["inputs"][-1]["role"] == "glossary"
 
 

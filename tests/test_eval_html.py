@@ -175,6 +175,9 @@ def test_terminology_section_lists_every_system_with_its_signature():
     ]
     assert table.count("<tr><td>") == 2
     assert f"{report.system('A').terms['exact']:.3f}" in table
+    assert '<th class="num">exact</th>' in table
+    assert '<th class="num">exact_preferred</th>' in table
+    assert f"{report.system('A').terms['exact_preferred']:.3f}" in table
     assert "Signature: " in page and "term-acc:" in page
 
 

@@ -43,10 +43,12 @@ def test_check_reports_errors_and_exits_one(tmp_path, body, message):
 
 def test_check_json(tmp_path):
     path = tmp_path / "g.tsv"
-    path.write_text("sw\ten\tsw_plural\nwaziri\tMinister\tmawaziri\n", encoding="utf-8")
+    path.write_text("sw\ten\tsw_plural\nuhusiano\trelations\tmahusiano\n", encoding="utf-8")
     result = run("check", "--json", str(path))
     assert result.exit_code == 0
-    assert [i["code"] for i in json.loads(result.output)] == ["unbalanced"]
+    (issue,) = json.loads(result.output)
+    assert (issue["severity"], issue["code"]) == ("warning", "english-plural")
+    assert "'relations' may already be plural" in issue["message"]
 
 
 def test_match_text_shows_span_number_and_ambiguity():
@@ -136,7 +138,23 @@ def test_score_prints_json(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["exact"] == 1.0 and data["occurrences"] == 1
+    assert data["exact_preferred"] == 1.0 and data["correct_preferred"] == 1
     assert data["glossary"] == default_glossary().checksum
+
+
+def test_score_reports_any_and_preferred_rendering(tmp_path):
+    """ "Balozi wa Ubelgiji" → "ambassador to Belgian": a hit for exact, a miss for preferred."""
+    for name, text in {
+        "src": "Balozi wa Ubelgiji alisema.\n",
+        "hyp": "The ambassador to Belgian said.\n",
+    }.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = [str(tmp_path / n) for n in ("src", "hyp", "hyp")]
+    result = run("score", "--src", paths[0], "--hyp", paths[1], "--ref", paths[2])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["exact"], data["exact_preferred"]) == (1.0, 0.5)
+    assert (data["correct"], data["correct_preferred"], data["occurrences"]) == (2, 1, 2)
 
 
 def test_score_misaligned_files(tmp_path):

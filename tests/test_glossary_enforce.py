@@ -139,6 +139,39 @@ def test_plural_source_forces_plural_target():
     assert r.text.startswith("Meetings")
 
 
+@pytest.mark.parametrize(
+    "src, model, forced",
+    [
+        # the sentence: no en_plural listed, the English plural by rule
+        (
+            "Mawaziri wa Mambo ya Nje walikutana Arusha.",
+            "The Minister of Foreign Affairs met Arusha.",
+            "Ministers of Foreign Affairs",
+        ),
+        (
+            "Makatibu Wakuu wa Umoja wa Mataifa walikutana.",
+            "The Secretary-General of the United Nations met.",
+            "Secretaries-General of the United Nations",
+        ),
+    ],
+)
+def test_plural_source_without_en_plural_gets_the_rule_plural(src, model, forced):
+    glossary = Glossary(
+        (
+            Term("Waziri wa Mambo ya Nje", ("Minister of Foreign Affairs",), pos="title"),
+            Term(
+                "Katibu Mkuu wa Umoja wa Mataifa",
+                ("Secretary-General of the United Nations",),
+                pos="title",
+            ),
+        )
+    )
+    fake = FakeBackend({src: [model] * 4})
+    (r,) = enforce(fake, [src], OPTS, glossary)
+    assert [(o.number, o.status) for o in r.outcomes] == [("plural", "forced")]
+    assert r.text.startswith(forced), r.text
+
+
 def test_forcing_that_does_not_survive_is_flagged_failed():
     src = "Ubelgiji ilikubali."
     fake = FakeBackend({src: ["It agreed."] * 4}, keep_prefix=False)

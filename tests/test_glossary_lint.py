@@ -28,7 +28,13 @@ def codes(tmp_path, body: str, name: str = "g.tsv") -> list[tuple[str, str, int]
             [("note", "ambiguous", 3)],
         ),
         (HEADER + "Misri\tEgypt\nMisri\tEgypt\n", [("warning", "duplicate", 3)]),
-        (HEADER + "waziri\tMinister\tmawaziri\n", [("warning", "unbalanced", 2)]),
+        # sw_plural without en_plural: the English plural by rule, a warning when it may be wrong
+        (HEADER + "waziri\tMinister\tmawaziri\n", [("note", "english-plural", 2)]),
+        (HEADER + "uhusiano\trelations\tmahusiano\n", [("warning", "english-plural", 2)]),
+        (HEADER + "ushirikiano\tcooperation\tmashirikiano\n", [("warning", "english-plural", 2)]),
+        (HEADER + "mkuu\tchief|head\twakuu\n", [("note", "english-plural", 2)]),
+        (HEADER + "mlinzi\tbodyguard|staff\t\t\t\tperson\n", []),
+        (HEADER + "mlinzi\tbodyguard|scarf\t\t\t\tperson\n", [("warning", "english-plural", 2)]),
         (HEADER + "waziri\tMinister\t\tMinisters\n", [("warning", "unbalanced", 2)]),
         (HEADER + "Waziri\tMinister\nWaziri Mkuu\tPrime Minister\n", [("note", "nested", 2)]),
         # m-/mw- nouns: a person is read from the English (note); undecided is a warning.
@@ -75,6 +81,13 @@ def test_noun_class_messages_name_the_plural(tmp_path):
     messages = [i.message for i in lint_file(path)]
     assert "'Wabunge'" in messages[0] and "person" in messages[0]
     assert "'miradi'" in messages[1] and "class 3/4" in messages[1]
+
+
+def test_english_plural_note_names_the_rule_plural(tmp_path):
+    path = tmp_path / "g.tsv"
+    path.write_text(HEADER + "Katibu Mkuu\tSecretary-General\tMakatibu Wakuu\n", encoding="utf-8")
+    (issue,) = lint_file(path)
+    assert issue.code == "english-plural" and "'Secretaries-General'" in issue.message
 
 
 def test_issue_format_and_validation():

@@ -8,7 +8,7 @@ import pytest
 
 from glossary import Glossary, Term, default_glossary
 from glossary.match import locate_targets
-from glossary.morphology import english_plural, locative_forms, pluralize
+from glossary.morphology import english_plural, english_plural_checked, locative_forms, pluralize
 
 
 @pytest.fixture(scope="module")
@@ -168,10 +168,43 @@ def test_swahili_plurals(phrase, animate, plural):
         ("Minister of Foreign Affairs", "Ministers of Foreign Affairs"),
         ("press", "presses"),
         ("chairman", "chairmen"),
+        # exceptions to the head-noun rule
+        ("Secretary-General of the United Nations", "Secretaries-General of the United Nations"),
+        ("UN Secretary General", "UN Secretaries General"),
+        ("Attorney General", "Attorneys General"),
+        ("Major General", "Major Generals"),
+        ("Chargé d'Affaires", "Chargés d'Affaires"),
+        ("vice-chairman", "vice-chairmen"),
+        ("commander-in-chief", "commanders-in-chief"),
+        ("President-elect", "Presidents-elect"),
+        ("memorandum of understanding", "memoranda of understanding"),
+        ("crisis", "crises"),
+        ("embargo", "embargoes"),
+        ("MP", "MPs"),
+        ("German", "Germans"),
+        ("police", "police"),
+        ("status", "statuses"),
+        ("chief", "chiefs"),
+        ("wife", "wives"),
     ],
 )
 def test_english_plurals(phrase, plural):
     assert english_plural(phrase) == plural
+    assert english_plural_checked(phrase) == (plural, None)
+
+
+@pytest.mark.parametrize(
+    "phrase, plural, doubt",
+    [
+        ("bilateral relations", "bilateral relations", "may already be plural"),
+        ("international cooperation", "international cooperation", "uncountable"),
+        ("scarf", "scarfs", "-ves"),
+        ("tornado", "tornados", "-es"),
+    ],
+)
+def test_english_plurals_the_rule_doubts(phrase, plural, doubt):
+    got, why = english_plural_checked(phrase)
+    assert got == plural and why is not None and doubt in why
 
 
 @pytest.mark.parametrize(

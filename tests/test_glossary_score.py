@@ -91,3 +91,52 @@ def test_to_dict_carries_a_signature():
     d = term_accuracy(["Ubelgiji"], ["Belgium"], ["Belgium"], G).to_dict()
     assert d["signature"].startswith("term-acc:wmt21")
     assert set(d) >= {"exact", "exact_strict_case", "window_2", "window_3", "occurrences"}
+
+
+LENIENT = Glossary(
+    (
+        Term("Ubelgiji", ("Belgium", "Belgian", "Belgians"), pos="proper noun"),
+        Term(
+            "Balozi", ("ambassador", "envoy"), ("Mabalozi",), ("ambassadors", "envoys"), pos="title"
+        ),
+        Term(
+            "Waziri wa Mambo ya Nje",
+            ("Minister of Foreign Affairs", "foreign minister"),
+            pos="title",
+        ),
+        Term("Wizara", ("ministry",), ("Wizara",), ("ministries",), pos="noun"),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    "src, hyp, exact, preferred",
+    [
+        # an accepted alternative is a hit for exact, a miss for the preferred rendering
+        ("Balozi wa Ubelgiji alisema.", "The ambassador to Belgian said.", 1.0, 0.5),
+        ("Balozi wa Ubelgiji alisema.", "The ambassador to Belgium said.", 1.0, 1.0),
+        ("Balozi wa Ubelgiji alisema.", "The envoy to Belgium said.", 1.0, 0.5),
+        # the preferred rendering in the source's number: plural Swahili, plural English
+        ("Mabalozi walisema.", "The ambassadors said.", 1.0, 1.0),
+        ("Mabalozi walisema.", "The ambassador said.", 1.0, 0.0),
+        ("Balozi wa Ubelgiji alisema.", "The ambassadors to Belgium said.", 1.0, 0.5),
+        # a plural by rule when the entry lists no en_plural
+        ("Mawaziri wa Mambo ya Nje walikutana.", "The Ministers of Foreign Affairs met.", 1.0, 1.0),
+        ("Mawaziri wa Mambo ya Nje walikutana.", "The foreign ministers met.", 1.0, 0.0),
+        # Swahili that does not show its number accepts either preferred form
+        ("Wizara ilisema.", "The ministry said.", 1.0, 1.0),
+        ("Wizara zilisema.", "The ministries said.", 1.0, 1.0),
+    ],
+)
+def test_preferred_rendering_only(src, hyp, exact, preferred):
+    result = term_accuracy([src], [hyp], [hyp], LENIENT)
+    assert result.exact == pytest.approx(exact)
+    assert result.exact_preferred == pytest.approx(preferred)
+    assert result.correct_preferred == round(preferred * result.occurrences)
+
+
+def test_both_ways_in_the_dict_and_the_signature():
+    d = term_accuracy(["Ubelgiji"], ["Belgian"], ["Belgium"], LENIENT).to_dict()
+    assert (d["exact"], d["exact_preferred"], d["correct_preferred"]) == (1.0, 0.0, 0)
+    assert "alts:any+preferred" in d["signature"]
+    assert term_accuracy(["Habari."], ["Hi."], ["Hi."], LENIENT).exact_preferred is None
