@@ -26,16 +26,18 @@ from translate.records import SegmentRecord, record_dict, to_jsonl
 runner = CliRunner()
 N = 20
 SCRIPT = "<script>alert(1)</script>"
-# Segment (0-based) → its flags. Segment 1's repetition was cured by the re-decode
-# (persists=False) and counts for nothing; segment 9's persists.
+# Segment (0-based) → its flags, mostly on segments that score low (as real flags should).
+# Segment 1's repetition was cured by the re-decode (persists=False) and counts for nothing;
+# segment 9's persists.
 FLAGS = {
-    0: [Flag("polarity", "negation lost: hawakufika → arrived")],
     1: [Flag("repetition", "a loop", redecoded=True, persists=False)],
-    3: [Flag("polarity", "negation invented: not"), Flag("name", f"Mtendeli {SCRIPT} missing")],
-    5: [Flag("polarity", "negation lost: si")],
-    7: [Flag("name", "Nyarugusu missing")],
+    2: [Flag("polarity", "negation lost: hawakufika → arrived")],
+    7: [Flag("name", f"Mtendeli {SCRIPT} missing")],
     9: [Flag("repetition", "a loop", redecoded=True)],
-    12: [Flag("low-confidence", "-1.52 per token")],
+    10: [Flag("polarity", "negation invented: not"), Flag("name", "Nyarugusu missing")],
+    16: [Flag("polarity", "negation lost: si")],
+    17: [Flag("low-confidence", "-1.52 per token")],
+    19: [Flag("polarity", "negation lost: hakuna")],
 }
 CONFIDENCE = [None if i in (2, 4) else -0.1 * i for i in range(N)]
 
@@ -73,11 +75,11 @@ def _expected(members: set[int]) -> tuple[float, float, float]:
 
 # Kind → the segments it flags, as FLAGS says (a cured flag does not count).
 MEMBERS = {
-    "polarity": {0, 3, 5},
-    "name": {3, 7},
-    "low-confidence": {12},
+    "polarity": {2, 10, 16, 19},
+    "name": {7, 10},
+    "low-confidence": {17},
     "repetition": {9},
-    ANY: {0, 3, 5, 7, 9, 12},
+    ANY: {2, 7, 9, 10, 16, 17, 19},
 }
 
 
@@ -113,7 +115,7 @@ def report():
 def test_jsonl_side_carries_its_records_and_plain_text_none(jsonl, files):
     side = read_side(jsonl)
     assert side.records is not None and len(side.records) == N
-    assert side.records[3].flags == tuple(FLAGS[3]) and side.records[2].confidence is None
+    assert side.records[10].flags == tuple(FLAGS[10]) and side.records[2].confidence is None
     assert read_side(files["plain"]).records is None
 
 
@@ -130,13 +132,15 @@ def test_counts_means_and_gap_per_kind_equal_sacrebleu_sentence_chrf(report):
         assert row.mean_unflagged == pytest.approx(mean_rest, abs=1e-9)
         assert row.gap == pytest.approx(gap, abs=1e-9)
         assert row.example[0] == min(members) + 1  # 1-based, the first flagged segment
-    assert flags.rows[1].example == (4, f"Mtendeli {SCRIPT} missing")
+    assert flags.rows[1].example == (8, f"Mtendeli {SCRIPT} missing")
+    # Flags on low-scoring segments: the gap is positive, as a useful flag's should be.
+    assert flags.rows[0].gap > 0 and flags.any.gap > 0
 
 
 def test_gap_interval_is_sacrebleus_estimate_ci_of_resampled_gaps(report):
     from sacrebleu.significance import estimate_ci
 
-    row = report.system("mt").flags.rows[0]  # polarity, 3 of 20 segments
+    row = report.system("mt").flags.rows[0]  # polarity, 4 of 20 segments
     chrf = np.array(_chrf())
     hit = np.array([i in MEMBERS["polarity"] for i in range(N)])
     flagged, rest = chrf[hit], chrf[~hit]
@@ -257,7 +261,7 @@ def test_cli_prints_writes_json_and_html_flags_for_jsonl_systems_only(tmp_path, 
     assert f"flags · mt · {N} segments · segment chrF2++" in out
     polarity = next(line for line in out.splitlines() if "│ polarity " in line)
     cells = [c.strip() for c in polarity.strip("│ ").split("│")]
-    assert cells[:5] == ["polarity", "3", "15.0%", f"{mean_flagged:.1f}", f"{mean_rest:.1f}"]
+    assert cells[:5] == ["polarity", "4", "20.0%", f"{mean_flagged:.1f}", f"{mean_rest:.1f}"]
     assert cells[5].startswith(f"{gap:.1f} [")
     assert "│ any flag " in out and "│ repetition " in out
     assert "flags · plain" not in out and "confidence · mt: Pearson r" in out
@@ -274,18 +278,18 @@ def test_cli_prints_writes_json_and_html_flags_for_jsonl_systems_only(tmp_path, 
         "repetition",
     ]
     polarity = flags["kinds"][0]
-    assert (polarity["n_flagged"], polarity["share"]) == (3, 0.15)
+    assert (polarity["n_flagged"], polarity["share"]) == (4, 0.2)
     assert polarity["gap"] == pytest.approx(gap, abs=1e-9)
     low, high = polarity["gap_ci95"]
     assert low == pytest.approx(polarity["gap_bootstrap_mean"] - polarity["gap_ci95_halfwidth"])
     assert high == pytest.approx(polarity["gap_bootstrap_mean"] + polarity["gap_ci95_halfwidth"])
-    assert flags["any"]["n_flagged"] == 6 and flags["confidence"]["n_segments"] == N - 2
-    assert flags["kinds"][1]["example"] == {"segment": 4, "detail": f"Mtendeli {SCRIPT} missing"}
+    assert flags["any"]["n_flagged"] == 7 and flags["confidence"]["n_segments"] == N - 2
+    assert flags["kinds"][1]["example"] == {"segment": 8, "detail": f"Mtendeli {SCRIPT} missing"}
 
     page = html_path.read_text(encoding="utf-8")
     section = page[page.index('<h2 id="flags">') : page.index('id="flags-confidence"')]
     assert section.count("<tr class=") == 5  # four kinds and "any flag", all for mt
-    assert '<td>polarity</td><td class="num">3</td><td class="num">15.0%</td>' in section
+    assert '<td>polarity</td><td class="num">4</td><td class="num">20.0%</td>' in section
     assert f'<td class="num">{mean_flagged:.1f}</td><td class="num">{mean_rest:.1f}</td>' in section
     assert f'<td class="num">{gap:.1f} <span class="ci">[' in section
     assert "<td>plain</td>" not in section
@@ -307,3 +311,30 @@ def test_no_flags_section_without_records():
         options=EvalOptions(n_bootstrap=0, n_ar=0),
     )
     assert 'id="flags"' not in render_html(report)
+
+
+def test_flags_table_renders_in_headless_chromium(tmp_path, report):
+    from tests.test_eval_html import CHROMIUM_ARGS, _chromium_or_skip
+
+    executable = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "report.html"
+    path.write_text(render_html(report), encoding="utf-8")
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            pg = browser.new_page(viewport={"width": 1200, "height": 900})
+            pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            pg.on("pageerror", lambda e: errors.append(str(e)))
+            pg.goto(path.as_uri())
+            rows = pg.locator("#flags-table tbody tr")
+            assert rows.count() == 5 and rows.first.is_visible()
+            first = rows.first.locator("td").all_inner_texts()
+            assert first[:4] == ["mt", "polarity", "4", "20.0%"]
+            assert f"Mtendeli {SCRIPT} missing" in rows.nth(1).inner_text()  # shown as text
+            assert "Pearson r" in pg.locator("#flags-confidence").inner_text()
+        finally:
+            browser.close()
+    assert errors == []
