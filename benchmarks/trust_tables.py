@@ -11,6 +11,11 @@ Writes ``translate/data/swahili-words.txt.xz``: Swahili words seen in lower case
 times, and at least as often as capitalised in mid-sentence — common words, so a capitalised
 "Uangalizi" in a title is not taken for a name.
 
+Writes ``translate/data/unsupported-lexicon.json``: for each family of high-stakes English words
+(``translate.unsupported.FAMILIES``), the Swahili words seen at least three times in sources
+whose reference has a word of the family, in at least a quarter of all their occurrences
+("kizuizini" for detention) — the forms the hand-cut stems miss.
+
 Reads MAFAND-MT train, AfriQA, the Bible training split (``data/bible/prepare.py`` first) and
 the Voice of America Swahili sentences (monolingual); never dev or test.
 """
@@ -19,11 +24,14 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import lzma
 import re
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -69,6 +77,27 @@ def swahili_words(lines: list[str]) -> list[str]:
     return sorted(w for w, n in lower.items() if n >= 3 and n >= capital[w])
 
 
+def unsupported_lexicon(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    from translate.unsupported import FAMILIES
+
+    patterns = {
+        name: re.compile(rf"(?<![\w$])(?:{f.english})(?![\w])", re.IGNORECASE)
+        for name, f in FAMILIES.items()
+    }
+    seen: collections.Counter[str] = collections.Counter()
+    joint: dict[str, collections.Counter[str]] = {name: collections.Counter() for name in FAMILIES}
+    for sw, en in pairs:
+        words = {w.casefold() for w in _TOKEN.findall(sw) if w.islower()}
+        seen.update(words)
+        for name, pattern in patterns.items():
+            if pattern.search(en):
+                joint[name].update(words)
+    return {
+        name: sorted(w for w, n in counts.items() if n >= 3 and n / seen[w] >= 0.25)
+        for name, counts in joint.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
@@ -84,6 +113,10 @@ def main() -> None:
     # A fixed preset and no timestamp: the same data gives the same bytes.
     out.write_bytes(lzma.compress("".join(w + "\n" for w in common).encode(), preset=9))
     print(f"{out.relative_to(REPO)}: {len(common)} words")
+    lexicon = unsupported_lexicon(pairs)
+    out = REPO / "translate/data/unsupported-lexicon.json"
+    out.write_text(json.dumps(lexicon, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
+    print(f"{out.relative_to(REPO)}: {sum(map(len, lexicon.values()))} words")
 
 
 if __name__ == "__main__":

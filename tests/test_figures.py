@@ -45,7 +45,7 @@ def test_figures_the_source_has_in_any_form_are_supported(sw, en):
 
 INVENTED = [
     ("Watu milioni 200 wanaishi huko.", "200 200 million people live there.", ["200"]),
-    ("Viti 70 vya ubunge.", "70 seats of the 2010 seats.", ["2010"]),
+    ("Viti 70 vya ubunge.", "70 seats of the 210 seats.", ["210"]),
     ("Dozi milioni moja ni mwanzo tu.", "14 million doses are only the start.", ["14 million"]),
     ("Watu milioni 20 wanaishi huko.", "20 billion people live there.", ["20 billion"]),
 ]

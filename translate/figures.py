@@ -40,6 +40,7 @@ _EN_FIGURE = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _VALUE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e\d+)?")
 
 
@@ -141,6 +142,10 @@ def invented_figures(
         literal, scale = match.group(1), match.group(2)
         whole = _DIGITS.match(english, match.start())
         if not scale and whole and whole.group(0) in verbatim:
+            continue
+        if not scale and _YEAR.fullmatch(literal):
+            # A year the Swahili does not write is context a translator adds ("mwaka jana" →
+            # "in 2018"); the model did not invent one on MAFAND-MT dev.
             continue
         readings = _literal_values(literal)
         if scale:

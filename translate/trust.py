@@ -28,6 +28,8 @@ from translate.flags import TRUST_KINDS, Flag
 from translate.hooks import SpanOutcome
 from translate.names import missing_names
 from translate.polarity import polarity_flag
+from translate.protect import VERBATIM_KINDS as NAME_KINDS
+from translate.protect import find_spans
 from translate.unsupported import omitted_words, unsupported_words
 
 __all__ = ["DEFAULT_TRUST", "LOW_CONFIDENCE", "TRUST_KINDS", "TrustCheck", "trust_flags"]
@@ -98,7 +100,12 @@ def trust_flags(
         if reason:
             flags.append(Flag("polarity", reason))
     if check.names:
-        names = missing_names(source, english, _covered(source, terms))
+        # Names protection finds are enforced (and report their own outcome) when it is on;
+        # with it off they are the model's, as the rest.
+        covered = _covered(source, terms) + [
+            (span.start, span.end) for span in find_spans(source) if span.kind in NAME_KINDS
+        ]
+        names = missing_names(source, english, covered)
         if names:
             shown = ", ".join(names)
             flags.append(Flag("name", f"not in the English: {shown}"))

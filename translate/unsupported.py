@@ -10,14 +10,19 @@ matched inside a source word, so "aliuawa", "waliuawa" and "kuuawa" all carry "u
 Swahili side was drawn from the real training pairs (MAFAND-MT train and the Bible: the words
 most often found in sources whose reference has the English word; ``benchmarks/trust_tables.py
 --lexicon`` prints them) and cut to stems by hand, checked so that a stem is not part of
-everyday words ("teua", appoint, shares no stem with "ua", kill). A segment whose English has a
-word of a family and whose Swahili has none of that family's stems is flagged.
+everyday words ("teua", appoint, shares no stem with "ua", kill). The words counted for each
+family are shipped too (``translate/data/unsupported-lexicon.json``), for the forms a stem
+misses ("kizuizini" for detention). A segment whose English has a word of a family and whose
+Swahili has none of that family's stems or words is flagged.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 __all__ = ["FAMILIES", "OMISSIONS", "Family", "omitted_words", "unsupported_words"]
 
@@ -155,17 +160,31 @@ _ENGLISH = {
 _WORD = re.compile(r"[^\W\d_]+|\$")
 
 
+@cache
+def learned_words() -> dict[str, frozenset[str]]:
+    """Per family, the Swahili words counted on the training pairs
+    (``translate/data/unsupported-lexicon.json``, made by ``benchmarks/trust_tables.py``)."""
+    path = resources.files("translate").joinpath("data/unsupported-lexicon.json")
+    data = json.loads(path.read_text("utf-8"))
+    return {name: frozenset(words) for name, words in data.items()}
+
+
 def unsupported_words(source: str, english: str) -> list[str]:
-    """High-stakes words of ``english`` whose family has no stem in ``source``, as written."""
+    """High-stakes words of ``english`` whose family has no stem (or learned word) in
+    ``source``, as written."""
     words = [w.casefold() for w in _WORD.findall(source)]
+    learned = learned_words()
     found: list[str] = []
     for name, pattern in _ENGLISH.items():
         match = pattern.search(english)
         if match is None:
             continue
         stems = _STEMS_OF[name]
-        if not any(stem in word for word in words for stem in stems):
-            found.append(match.group(0))
+        if any(stem in word for word in words for stem in stems):
+            continue
+        if learned.get(name, frozenset()).intersection(words):
+            continue
+        found.append(match.group(0))
     return found
 
 
