@@ -61,8 +61,9 @@ class RayOptions:
     """How a run uses the cluster.
 
     Attributes:
-        address: ``None`` starts a Ray instance on this machine, sized to it; ``"auto"`` joins
-            the cluster this machine belongs to (``ray start``), ``"host:port"`` a given one.
+        address: ``None`` starts a new Ray instance on this machine, sized to it (even when
+            another is running here); ``"auto"`` joins the cluster this machine belongs to
+            (``ray start``), ``"host:port"`` a given one.
         workers: actors in the pool, each with its own model (0 = as many as the cluster's CPUs
             allow, ``CPUs // cpus_per_worker``).
         cpus_per_worker: CPUs Ray reserves for each actor, and the back end's threads in it.
@@ -220,8 +221,10 @@ class RayEngine:
         self._description: str | None = None
         if not ray.is_initialized():
             try:
+                # "local": a new instance even when `ray start` or another run left one here
+                # (ray.init() without an address would join the latest one).
                 ray.init(
-                    address=options.address,
+                    address=options.address or "local",
                     include_dashboard=False,
                     log_to_driver=False,
                     logging_level=logging.WARNING,
@@ -251,13 +254,15 @@ class RayEngine:
 
     @staticmethod
     def _quiet_ray_data() -> None:
-        """Ray Data's own progress bars and start-up lines stay out of the command's output."""
+        """Ray Data's progress bars, start-up lines and tracebacks stay out of the command's
+        output (its logs under ``/tmp/ray/session_latest/logs`` keep them): a failed run ends
+        in one ``error:`` line that quotes Ray's reason."""
         from ray.data import DataContext
 
         ctx = DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
-        logging.getLogger("ray.data").setLevel(logging.ERROR)
+        logging.getLogger("ray.data").setLevel(logging.CRITICAL)
 
     def _check_nodes(self) -> None:
         import ray
