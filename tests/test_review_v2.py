@@ -228,3 +228,19 @@ def test_distinct_alternatives_fold_near_duplicates_and_give_percentages():
     assert [a["text"] for a in out] == ["Thank you very much.", "Many thanks.", "Thanks a lot."]
     assert sum(a["percent"] for a in out) == pytest.approx(100, abs=0.2)
     assert out[0]["percent"] > out[1]["percent"] > out[2]["percent"]
+
+
+def test_progress_agrees_with_the_document_summary(project):
+    segs = project.segments(1)
+    project.save(segs[0].id, "The Ministry of Foreign Affairs agreed.", version=1)
+    project.save(segs[1].id, segs[1].target, version=1, status="approved")
+    project.save(segs[2].id, "Talks go on.", version=1, status="approved")
+    project.save(segs[3].id, segs[3].target, version=1, status="rejected")
+    summary = project.summary(1)
+    progress = project.progress(1)
+    assert progress["segments"] == summary.segments == 4
+    assert progress["approved"] == summary.approved == 2
+    assert progress["open_flags"] == summary.open_flags
+    assert progress["hter"] == pytest.approx(summary.hter)
+    with pytest.raises(KeyError):
+        project.progress(99)
