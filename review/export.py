@@ -26,7 +26,7 @@ from review.model import Segment
 from review.pages import render_static_document
 from review.project import Project
 from translate.records import RECORD_SCHEMA, to_jsonl
-from translate.textio import InputError, atomic_write
+from translate.textio import InputError, atomic_write, spreadsheet_cell
 
 __all__ = [
     "Format",
@@ -227,12 +227,16 @@ def _one_line(text: str) -> str:
 
 def render_train(project: Project, document_ids: Sequence[int] | None = None) -> str:
     """Approved pairs as ``source<TAB>target`` lines (whitespace runs, tabs and line breaks
-    become single spaces), the TSV form ``tafsiri train --train X.tsv`` reads."""
+    become single spaces), the TSV form ``tafsiri train --train X.tsv`` reads.
+
+    Editors type the text, so a cell a spreadsheet would run as a formula gets an apostrophe
+    in front (:func:`translate.textio.spreadsheet_cell`); ``tafsiri train`` removes it again.
+    """
     lines = []
     for pair in _approved(project, document_ids):
         src, tgt = _one_line(pair.segment.source), _one_line(pair.segment.target)
         if src and tgt:
-            lines.append(f"{src}\t{tgt}\n")
+            lines.append(f"{spreadsheet_cell(src)}\t{spreadsheet_cell(tgt)}\n")
     return "".join(lines)
 
 

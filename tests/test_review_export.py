@@ -112,6 +112,20 @@ def test_train_pairs_are_what_tafsiri_train_reads(project, tmp_path):
     assert len(corpus.sources) == 2
 
 
+@pytest.mark.parametrize(
+    "edited",
+    ['=HYPERLINK("http://evil.example","click")', "+255 said", "-1 degrees", "@SUM(A1)", "'Tis so"],
+)
+def test_train_pairs_are_guarded_for_spreadsheets_and_read_back_exactly(project, tmp_path, edited):
+    seg = project.segments(1)[1]
+    project.save(seg.id, edited, version=1, status="approved")
+    out = tmp_path / "edits.tsv"
+    write_export(project, "train", out)
+    cells = [c for line in out.read_text(encoding="utf-8").splitlines() for c in line.split("\t")]
+    assert f"'{edited}" in cells and edited not in cells
+    assert edited in read_parallel([out]).targets
+
+
 def test_effort_reports_hter_and_time_with_the_ter_signature(project, tmp_path):
     out = tmp_path / "effort.json"
     write_export(project, "effort", out)

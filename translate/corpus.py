@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from translate.textio import InputError, read_lines, read_text
+from translate.textio import InputError, from_spreadsheet_cell, read_lines, read_text
 
 __all__ = ["ParallelCorpus", "read_parallel", "read_tmx_pairs", "safe_xml_parser"]
 
@@ -101,6 +101,9 @@ def read_tmx_pairs(
 
 
 def _read_tsv(path: Path) -> ParallelCorpus:
+    """``source<TAB>target`` rows; a cell's spreadsheet guard (a leading apostrophe before
+    ``= + - @ '``, see :func:`translate.textio.spreadsheet_cell`) is removed, so the TSV that
+    ``tafsiri review export -f train`` writes reads back exactly."""
     text = read_text(path)
     sources: list[str] = []
     targets: list[str] = []
@@ -112,8 +115,8 @@ def _read_tsv(path: Path) -> ParallelCorpus:
             raise InputError(
                 f"{path}: line {lineno} has {len(row)} column; expected source<TAB>target"
             )
-        sources.append(row[0].strip())
-        targets.append(row[1].strip())
+        sources.append(from_spreadsheet_cell(row[0].strip()))
+        targets.append(from_spreadsheet_cell(row[1].strip()))
     return ParallelCorpus(tuple(sources), tuple(targets), str(path))
 
 
