@@ -5,7 +5,7 @@ runs them all. They are the checks post-editing tools (MateCat, OmegaT, Weblate)
 Swahili→English news:
 
 - ``term``: a glossary term of the source whose English is not in the target, found with the
-  glossary's own target matcher (:func:`glossary.match.locate_targets`, case-adaptive);
+  engine's target matcher (:func:`translate.locate.locate_targets`, case-adaptive);
 - ``number``: a figure, date, percentage, amount or spelled number of the source whose English is
   not in the target (:mod:`translate.protect`);
 - ``empty``, ``identical``: an empty target, or one equal to a source that has letters;
@@ -24,8 +24,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
-from glossary.match import locate_targets
 from review.model import Flag, Term
+from translate.locate import locate_targets
 
 __all__ = [
     "FLAGS",
@@ -107,9 +107,6 @@ INVISIBLE: dict[str, str] = {
 LENGTH_RATIO = (0.5, 1.6)
 LENGTH_MIN_SOURCE = 40
 
-# Spans of these kinds are figures; names, URLs and handles are not this check's business.
-_NUMBER_KINDS = frozenset({"number", "percent", "money", "date", "time", "measure", "numword"})
-
 _PAIRS = (("(", ")"), ("[", "]"), ("{", "}"), ("“", "”"), ("«", "»"))
 
 # Frequent Swahili words that are not English words: seeing one in the English means the model
@@ -189,9 +186,9 @@ def missing_numbers(source: str, target: str) -> list[tuple[str, str]]:
 
     Each occurrence counts: a figure written twice in the source must be in the English twice.
     """
-    from translate.protect import find_spans, locate_all
+    from translate.protect import FIGURE_KINDS, find_spans, locate_all
 
-    spans = [s for s in find_spans(source) if s.kind in _NUMBER_KINDS]
+    spans = [s for s in find_spans(source) if s.kind in FIGURE_KINDS]
     if not spans:
         return []
     return [
