@@ -21,6 +21,10 @@ MAX_HITS = 1000
 #: Longest find pattern (a regular expression longer than a sentence is a mistake).
 MAX_PATTERN = 300
 
+# A repeated group that itself repeats ("(a+)+", "(\w*)*", "(x|y+){2,}"): Python's re can take
+# exponential time on such a pattern and cannot be interrupted, which would stall the server.
+_NESTED_REPEAT = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
+
 
 @dataclass(frozen=True)
 class ReplaceOptions:
@@ -47,6 +51,11 @@ class ReplaceOptions:
             raise ValueError("find is empty; type what to find")
         if len(self.find) > MAX_PATTERN or len(self.replace) > MAX_PATTERN:
             raise ValueError(f"find and replace hold at most {MAX_PATTERN} characters")
+        if self.regex and _NESTED_REPEAT.search(self.find):
+            raise ValueError(
+                "find repeats a group that repeats itself (such as (a+)+), which can take "
+                "forever; write it without the nesting"
+            )
         body = self.find if self.regex else re.escape(self.find)
         if self.whole_word:
             body = rf"(?<!\w)(?:{body})(?!\w)"

@@ -184,7 +184,14 @@ def test_replace_options(options, text, after):
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"find": ""}, "empty"), ({"find": "(", "regex": True}, "regular expression")],
+    [
+        ({"find": ""}, "empty"),
+        ({"find": "(", "regex": True}, "regular expression"),
+        ({"find": "(a+)+$", "regex": True}, "repeats a group"),
+        ({"find": r"(\w*)*x", "regex": True}, "repeats a group"),
+        ({"find": "(x|y+){2,}", "regex": True}, "repeats a group"),
+        ({"find": "x" * 301}, "at most 300"),
+    ],
 )
 def test_replace_options_refuse(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -244,3 +251,8 @@ def test_progress_agrees_with_the_document_summary(project):
     assert progress["hter"] == pytest.approx(summary.hter)
     with pytest.raises(KeyError):
         project.progress(99)
+
+
+@pytest.mark.parametrize("pattern", [r"(\d+)\.(\d)", r"(ab)+", r"a+b*", r"\(x+\)+"])
+def test_replace_accepts_patterns_without_nested_repetition(pattern):
+    ReplaceOptions(pattern, "y", regex=True)

@@ -420,3 +420,76 @@ def test_the_token_redirect_stays_on_this_server(project, path, location):
     response = client.get(f"http://192.0.2.7:8765{path}?token=s3cret", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == location
+
+
+# -- review v2 (issue 26): the new routes answer JSON, errors included ----------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status", "error"),
+    [
+        ("POST", "/api/segments/1/comments", {"text": "  "}, 400, "empty"),
+        ("POST", "/api/segments/99/comments", {"text": "x"}, 404, "no such segment"),
+        ("POST", "/api/segments/1/comments", {"text": "a\x01"}, 400, "control character"),
+        ("GET", "/api/segments/99/comments", None, 404, "no such segment"),
+        ("GET", "/api/segments/1/diff?a=7", None, 400, "position in the history"),
+        ("GET", "/api/segments/1/diff?a=x", None, 400, "position in the history"),
+        ("POST", "/api/documents/9/terms", {"sw": "x"}, 404, "no such document"),
+        ("POST", "/api/documents/1/terms", {}, 400, '"sw" is required'),
+        ("POST", "/api/glossary", {"sw": "", "en": "x"}, 400, "needs both"),
+        ("GET", "/api/lookup?q=", None, 400, "q is empty"),
+        ("POST", "/api/replace/preview", {"find": ""}, 400, "find is empty"),
+        ("POST", "/api/replace/preview", {"find": "(", "regex": True}, 400, "regular expression"),
+        ("POST", "/api/replace/preview", {"find": "a", "document_id": 9}, 404, "no such document"),
+        ("POST", "/api/replace", {"find": "a", "versions": {"x": 1}}, 400, '"versions"'),
+        ("POST", "/api/segments/1/alternatives", {"n": 11}, 400, "n must be 1..10"),
+    ],
+)
+def test_v2_routes_answer_json_errors(client, method, url, body, status, error):
+    token = csrf(client)
+    if method == "GET":
+        answer = client.get(url)
+    else:
+        answer = post(client, url, body, token)
+    assert answer.status_code == status, answer.text
+    assert error in answer.json()["error"]
+
+
+def test_v2_routes_work_together(client, project):
+    token = csrf(client)
+    saved = post(
+        client, "/api/segments/1", {"text": TERMS, "version": 1, "status": "approved"}, token
+    )
+    assert saved.json()["summary"] == {
+        "segments": 4,
+        "approved": 1,
+        "open_flags": 1,
+        "hter": saved.json()["summary"]["hter"],
+    }
+    assert (
+        post(
+            client, "/api/segments/1/comments", {"text": "ok", "editor": "Amina"}, token
+        ).status_code
+        == 200
+    )
+    assert client.get("/api/segments/1/comments").json()["comments"][0]["editor"] == "Amina"
+    assert client.get("/api/segments/1/diff").json()["diff"][0] == ["=", "The "]
+    assert client.get("/api/segments/1/diff?a=1&b=1").json()["diff"] == []
+    hits = post(
+        client, "/api/replace/preview", {"find": "tomorrow", "replace": "today"}, token
+    ).json()
+    assert [h["number"] for h in hits["hits"]] == [3]
+    done = post(
+        client, "/api/replace", {"find": "tomorrow", "replace": "today", "document_id": 1}, token
+    )
+    assert [s["target"] for s in done.json()["saved"]] == ["The consultations will continue today."]
+    assert done.json()["summary"]["segments"] == 4
+    found = client.get("/api/lookup?q=Belgium").json()
+    assert any(t["sw"] == "Ubelgiji" for t in found["glossary"]) and found["approved"]
+    added = post(client, "/api/glossary", {"sw": "Ubelgiji", "en": "the Belgians"}, token)
+    assert added.status_code == 200
+    assert client.get("/api/glossary").json()["entries"][0]["en"] == "the Belgians"
+    risky = client.get("/documents/1?sort=risk")
+    assert risky.status_code == 200 and 'value="risk" selected' in risky.text
+    download = client.get("/documents/1/download/glossary")
+    assert download.status_code == 200 and "Ubelgiji\tthe Belgians" in download.text
