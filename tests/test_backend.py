@@ -42,3 +42,31 @@ def test_a_model_that_never_stops_is_cut_at_the_source_relative_cap(tiny_model_d
     produced = len(backend.tokenizer(text_target=hyps[0].text)["input_ids"])
     # The random fixture model rarely emits </s>: the cap, not max_length, ends it.
     assert produced <= n_source + 10 + 1
+
+
+SPECIALS = frozenset({"</s>", "<pad>"})
+
+
+@pytest.mark.parametrize(
+    "tgt, attention, links",
+    [
+        # each target piece links to its most-attended source piece, in characters
+        (
+            ["▁Brussels", "▁yesterday"],
+            [[0.1, 0.8, 0.1, 0.0], [0.1, 0.1, 0.7, 0.1]],
+            ((0, 8, 8, 16), (9, 18, 17, 21)),
+        ),
+        # the special </s> column is never linked to, however much it is attended
+        (["▁Brussels"], [[0.1, 0.2, 0.1, 0.9]], ((0, 8, 8, 16),)),
+        # fewer attention rows than target pieces: no alignment
+        (["▁Brussels", "▁yesterday"], [[0.1, 0.8, 0.1, 0.0]], None),
+        # pieces that are not in the text as written: no alignment
+        (["▁Bruxelles"], [[0.1, 0.8, 0.1, 0.0]], None),
+    ],
+)
+def test_attention_links(tgt, attention, links):
+    from translate.backend import attention_links
+
+    source, src = "Mkutano Brussels jana", ["▁Mkutano", "▁Brussels", "▁jana", "</s>"]
+    translation = "Brussels yesterday"
+    assert attention_links(source, src, translation, tgt, attention, SPECIALS) == links

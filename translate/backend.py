@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -25,6 +26,7 @@ __all__ = [
     "Aligner",
     "Scorer",
     "piece_offsets",
+    "attention_links",
     "BACKENDS",
     "BACKEND_CHOICES",
     "load_backend",
@@ -226,6 +228,41 @@ def piece_offsets(text: str, pieces: list[str]) -> list[tuple[int, int]] | None:
         out.append((cursor, cursor + len(body)))
         cursor += len(body)
     return out
+
+
+def attention_links(
+    source: str,
+    src_pieces: Sequence[str],
+    translation: str,
+    tgt_pieces: Sequence[str],
+    attention: Sequence[Sequence[float]],
+    specials: Collection[str],
+) -> tuple[Link, ...] | None:
+    """Link each target piece to the source piece it attends to most, in characters.
+
+    Args:
+        source: the source text, and ``src_pieces`` its SentencePiece pieces.
+        translation: the target text, and ``tgt_pieces`` its pieces (no special tokens).
+        attention: ``attention[k][j]``, how much target piece k attends to source piece j
+            (a nested list, an array or a tensor).
+        specials: special tokens (``</s>``, ``<pad>``, …), never linked to.
+
+    Returns:
+        one ``(target start, target end, source start, source end)`` link per target piece;
+        None when the pieces do not map onto the texts (:func:`piece_offsets`), the attention
+        has fewer rows than there are target pieces, or no source piece can be linked to.
+    """
+    src_at = piece_offsets(source, list(src_pieces))
+    tgt_at = piece_offsets(translation, list(tgt_pieces))
+    columns = [j for j, piece in enumerate(src_pieces) if piece not in specials]
+    if src_at is None or tgt_at is None or not columns or len(attention) < len(tgt_pieces):
+        return None
+    links: list[Link] = []
+    for k, (start, end) in enumerate(tgt_at):
+        row = attention[k]
+        best = max(columns, key=lambda j: float(row[j]))
+        links.append((start, end, *src_at[best]))
+    return tuple(links)
 
 
 def default_threads() -> int:

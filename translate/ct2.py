@@ -26,9 +26,8 @@ from typing import Any
 from translate.backend import (
     DecodeOptions,
     Hypothesis,
-    Link,
     NotConvertible,
-    piece_offsets,
+    attention_links,
     resolve_threads,
     where,
 )
@@ -449,7 +448,9 @@ class CT2Backend:
         if attention is None:
             return Hypothesis(text, score)
         kept = [k for k, t in enumerate(tokens) if t not in _SPECIALS]
-        links = _links(source, src, text, [tokens[k] for k in kept], [attention[k] for k in kept])
+        links = attention_links(
+            source, src, text, [tokens[k] for k in kept], [attention[k] for k in kept], _SPECIALS
+        )
         return Hypothesis(text, score, links)
 
     def score_batch(self, sources: list[str], translations: list[str]) -> list[float | None]:
@@ -487,25 +488,6 @@ class CT2Backend:
         the decode, and each target token links to the source token it attends to most
         (``</s>`` excluded). The hypotheses are the same as without it."""
         return self.translate_batch(texts, options, prefixes, _align=True)
-
-
-def _links(
-    source: str, src: list[str], translation: str, tgt: list[str], attention: Any
-) -> tuple[Link, ...] | None:
-    """One link per target token to its most-attended source token, in characters."""
-    src_at = piece_offsets(source, src)
-    tgt_at = piece_offsets(translation, tgt)
-    if src_at is None or tgt_at is None or len(attention) < len(tgt):
-        return None
-    links: list[Link] = []
-    columns = [j for j, p in enumerate(src) if p not in _SPECIALS]
-    if not columns:
-        return None
-    for k, (start, end) in enumerate(tgt_at):
-        row = attention[k]
-        best = max(columns, key=lambda j: row[j])
-        links.append((start, end, *src_at[best]))
-    return tuple(links)
 
 
 _SPECIALS = frozenset({"</s>", "<unk>", "<pad>", "<s>"})

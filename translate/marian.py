@@ -19,7 +19,7 @@ from translate.backend import (
     DecodeOptions,
     Hypothesis,
     Link,
-    piece_offsets,
+    attention_links,
     quiet_waits,
     resolve_threads,
     where,
@@ -274,25 +274,9 @@ class MarianBackend:
         out: list[float | None] = [None] * len(sources)
         limit = self.model.config.max_position_embeddings
         todo = [i for i in range(len(sources)) if tgt[i] and len(tgt[i]) <= limit]
-        for batch in plan_batches([len(src[i]) + len(tgt[i]) for i in todo], 4096):
-            members = [todo[j] for j in batch]
-            s_len = max(len(src[i]) for i in members)
-            t_len = max(len(tgt[i]) for i in members)
-            input_ids = torch.full((len(members), s_len), self._pad, dtype=torch.long)
-            mask = torch.zeros((len(members), s_len), dtype=torch.long)
-            decoder = torch.full((len(members), t_len), self._pad, dtype=torch.long)
-            for row, i in enumerate(members):
-                input_ids[row, : len(src[i])] = torch.tensor(src[i], dtype=torch.long)
-                mask[row, : len(src[i])] = 1
-                decoder[row, : len(tgt[i])] = torch.tensor(
-                    [self._start, *tgt[i][:-1]], dtype=torch.long
-                )
+        for members, inputs in self._teacher_forced(src, tgt, todo):
             with torch.inference_mode():
-                logits = self.model(
-                    input_ids=input_ids.to(self.device),
-                    attention_mask=mask.to(self.device),
-                    decoder_input_ids=decoder.to(self.device),
-                ).logits
+                logits = self.model(**inputs).logits
             log_probs = torch.log_softmax(logits.float(), dim=-1).cpu()
             for row, i in enumerate(members):
                 wanted = torch.tensor(tgt[i], dtype=torch.long)
@@ -310,6 +294,26 @@ class MarianBackend:
         out: list[tuple[Link, ...] | None] = [None] * len(sources)
         limit = self.model.config.max_position_embeddings
         todo = [i for i in range(len(sources)) if tgt[i] and len(tgt[i]) < limit]
+        for members, inputs in self._teacher_forced(src, tgt, todo):
+            with torch.inference_mode(), self._eager_attention():
+                result = self.model(**inputs, output_attentions=True)
+            if not result.cross_attentions:
+                return out
+            attention = result.cross_attentions[-1].mean(dim=1).float().cpu()
+            for row, i in enumerate(members):
+                out[i] = self._links(sources[i], src[i], translations[i], tgt[i], attention[row])
+        return out
+
+    def _teacher_forced(
+        self, src: list[list[int]], tgt: list[list[int]], todo: list[int]
+    ) -> Iterator[tuple[list[int], dict[str, Any]]]:
+        """The pairs ``todo`` in batches, as the model's inputs for one teacher-forced pass.
+
+        Yields the batch's indices and the padded ``input_ids``, ``attention_mask`` and
+        ``decoder_input_ids`` (each target behind the decoder start token, so that output row
+        j is the step that produced target token j), on the model's device.
+        """
+        torch = self._torch
         for batch in plan_batches([len(src[i]) + len(tgt[i]) for i in todo], 4096):
             members = [todo[j] for j in batch]
             s_len = max(len(src[i]) for i in members)
@@ -320,23 +324,17 @@ class MarianBackend:
             for row, i in enumerate(members):
                 input_ids[row, : len(src[i])] = torch.tensor(src[i], dtype=torch.long)
                 mask[row, : len(src[i])] = 1
-                # Row j of the attention is the step that produced target token j.
                 decoder[row, : len(tgt[i])] = torch.tensor(
                     [self._start, *tgt[i][:-1]], dtype=torch.long
                 )
-            with torch.inference_mode(), self._eager_attention():
-                result = self.model(
-                    input_ids=input_ids.to(self.device),
-                    attention_mask=mask.to(self.device),
-                    decoder_input_ids=decoder.to(self.device),
-                    output_attentions=True,
-                )
-            if not result.cross_attentions:
-                return out
-            attention = result.cross_attentions[-1].mean(dim=1).float().cpu()
-            for row, i in enumerate(members):
-                out[i] = self._links(sources[i], src[i], translations[i], tgt[i], attention[row])
-        return out
+            yield (
+                members,
+                {
+                    "input_ids": input_ids.to(self.device),
+                    "attention_mask": mask.to(self.device),
+                    "decoder_input_ids": decoder.to(self.device),
+                },
+            )
 
     @contextlib.contextmanager
     def _eager_attention(self) -> Iterator[None]:
@@ -354,20 +352,12 @@ class MarianBackend:
     def _links(
         self, source: str, src: list[int], translation: str, tgt: list[int], attention: Any
     ) -> tuple[Link, ...] | None:
-        specials = set(self.tokenizer.all_special_ids)
-        src_pieces = self.tokenizer.convert_ids_to_tokens(src)
-        tgt_keep = [t for t in tgt if t not in specials]
-        src_at = piece_offsets(source, src_pieces)
-        tgt_at = piece_offsets(translation, self.tokenizer.convert_ids_to_tokens(tgt_keep))
-        columns = [j for j, t in enumerate(src) if t not in specials]
-        if src_at is None or tgt_at is None or not columns or len(tgt_keep) != len(tgt):
+        specials = set(self.tokenizer.all_special_tokens)
+        tgt_pieces = self.tokenizer.convert_ids_to_tokens(tgt)
+        if any(piece in specials for piece in tgt_pieces):
             return None
-        links: list[Link] = []
-        for k, (start, end) in enumerate(tgt_at):
-            row = attention[k]
-            best = max(columns, key=lambda j: float(row[j]))
-            links.append((start, end, *src_at[best]))
-        return tuple(links)
+        src_pieces = self.tokenizer.convert_ids_to_tokens(src)
+        return attention_links(source, src_pieces, translation, tgt_pieces, attention, specials)
 
     def _scores(self, out, sequences, offset: int, length_penalty: float) -> list[float]:
         seq_scores = getattr(out, "sequences_scores", None)
