@@ -543,3 +543,12 @@ def test_comments_and_diffs(site, watched, project):
     w.page.locator("#lookup-list li").filter(
         has_text="Ministry of Foreign Affairs"
     ).first.wait_for()
+
+
+def test_search_hits_are_highlighted(site, watched):
+    w = watched()
+    w.page.goto(f"{site}/documents/1?q=kesho")
+    assert w.page.locator("tr.seg").count() == 1
+    assert w.row(1).locator(".source-text mark.hit").inner_text() == "kesho"
+    w.page.goto(f"{site}/documents/1?q=tomorrow")
+    assert w.row(1).locator("textarea.hit").count() == 1

@@ -895,6 +895,34 @@
     }
   });
 
+  // Search hits of the filter (?q=): marked in the sources, and boxes holding one outlined.
+  const query = (document.getElementById("filter-q") || { value: "" }).value.trim();
+  if (query) {
+    const needle = query.toLocaleLowerCase();
+    for (const row of rows) {
+      const walker = document.createTreeWalker(
+        row.querySelector(".source-text"), NodeFilter.SHOW_TEXT
+      );
+      const nodes = [];
+      while (walker.nextNode()) nodes.push(walker.currentNode);
+      for (const node of nodes) {
+        const text = node.nodeValue;
+        const lower = text.toLocaleLowerCase();
+        if (!lower.includes(needle) || lower.length !== text.length) continue;
+        const parts = document.createDocumentFragment();
+        let pos = 0;
+        for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, pos)) {
+          parts.append(text.slice(pos, at), el("mark", "hit", text.slice(at, at + needle.length)));
+          pos = at + needle.length;
+        }
+        parts.append(text.slice(pos));
+        node.replaceWith(parts);
+      }
+      const ta = state.get(row).ta;
+      ta.classList.toggle("hit", ta.value.toLocaleLowerCase().includes(needle));
+    }
+  }
+
   // Leaving the page: save what is typed in the focused segment.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden" && current) save(current, null, false, true);
