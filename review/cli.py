@@ -217,14 +217,119 @@ def export_command(
         )
 
 
+#: Where ``adapt`` looks for MAFAND-MT by default (the data folder beside the repository).
+MAFAND = Path("..") / "shared" / "data" / "lafand-mt-en-sw"
+
+
+def _pairs(paths: list[Path], what: str) -> list[tuple[str, str]]:
+    from translate.corpus import read_parallel
+
+    corpus = read_parallel(list[str | os.PathLike[str]](paths))
+    if not len(corpus):
+        raise InputError(f"{what}: no pairs")
+    return list(zip(corpus.sources, corpus.targets, strict=True))
+
+
+def adapt_command(
+    project: ProjectArg,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="The adapted model's folder (resumable).")
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="Register the model under this name when the general score holds."
+        ),
+    ] = None,
+    base: Annotated[
+        str | None, typer.Option("--base", help="Model to adapt (default: the embedded one).")
+    ] = None,
+    replay: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--replay",
+            help="Original training data to mix in: one .tsv/.tmx or two line-aligned files "
+            "(repeat the option); default MAFAND-MT train in ../shared.",
+        ),
+    ] = None,
+    ref: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ref",
+            help="General evaluation set: one .tsv or Swahili then English files (repeat the "
+            "option); default MAFAND-MT dev in ../shared.",
+        ),
+    ] = None,
+    general_limit: Annotated[
+        int, typer.Option("--general-limit", help="Score the general set on its first N (0: all).")
+    ] = 0,
+    max_drop: Annotated[
+        float,
+        typer.Option("--max-drop", help="Largest general BLEU drop that still registers."),
+    ] = 0.5,
+    replay_ratio: Annotated[
+        float, typer.Option("--replay-ratio", help="Replay pairs per approved training pair.")
+    ] = 4.0,
+    minutes: Annotated[
+        float, typer.Option("--minutes", help="Time limit on training (0: the step budget).")
+    ] = 0.0,
+    threads: Annotated[int, typer.Option("--threads", help="CPU threads (0 = default).")] = 0,
+) -> None:
+    """Fine-tune on the approved pairs, mixed with replayed training data, and register the
+    model only if a general set does not get worse (see docs/review.md)."""
+    from review.adapt import AdaptOptions, adapt
+    from review.project import Project
+    from translate.model_catalog import register_model
+
+    try:
+        options = AdaptOptions(
+            general_limit=general_limit,
+            max_drop=max_drop,
+            replay_ratio=replay_ratio,
+            minutes=minutes,
+            threads=threads,
+        )
+    except ValueError as err:
+        _fail(str(err))
+    replay_paths = replay or [MAFAND / "train.sw", MAFAND / "train.en"]
+    ref_paths = ref or [MAFAND / "dev.sw", MAFAND / "dev.en"]
+    registry = registry_path()
+
+    def register(folder: Path) -> None:
+        if name:
+            register_model(registry, name, folder)
+
+    try:
+        replay_pairs = _pairs(replay_paths, "--replay")
+        general = _pairs(ref_paths, "--ref")
+        with Project(project) as proj:
+            result = adapt(
+                proj,
+                output,
+                replay=replay_pairs,
+                general=general,
+                base=base,
+                options=options,
+                register=register,
+                progress=lambda line: typer.echo(line, err=True),
+            )
+    except InputError as err:
+        _fail(str(err))
+    typer.echo(f"adapt: {result.summary()}", err=True)
+    typer.echo(f"reports: {output}/adapt-held-out.html, {output}/adapt-general.html", err=True)
+    if not result.registered:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``review`` command group to the root ``tafsiri`` app."""
     group = typer.Typer(
         name="review",
-        help="Post-edit machine translation in a local web app: import, serve, export.",
+        help="Post-edit machine translation in a local web app: import, serve, export, adapt.",
         no_args_is_help=True,
     )
     group.command("import")(import_command)
     group.command("serve")(serve_command)
     group.command("export")(export_command)
+    group.command("adapt")(adapt_command)
     app.add_typer(group, name="review")

@@ -192,3 +192,29 @@ def test_txt_export_names_the_segments_still_unreviewed(tmp_path):
     assert "a.txt: 2 segment(s) still unreviewed machine translation" in result.output
     assert "(new or rejected): 3, 4" in result.output
     assert "b.txt" not in result.output
+
+
+def test_adapt_with_too_few_approved_pairs_is_one_error_line(tmp_path):
+    project = _two_documents(tmp_path)
+    replay = tmp_path / "replay.tsv"
+    replay.write_text("".join(f"Habari {k}.\tNews {k}.\n" for k in range(30)), encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "review",
+            "adapt",
+            str(project),
+            "-o",
+            str(tmp_path / "m"),
+            "--replay",
+            str(replay),
+            "--ref",
+            str(replay),
+        ],
+    )
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "error: only 0 approved pairs; adapt needs at least 20 (a few dozen edits alone make "
+        "the model worse elsewhere; approve more first)"
+    ]
+    assert not (tmp_path / "m").exists()
