@@ -50,6 +50,13 @@ def swahili_words() -> frozenset[str]:
     return frozenset(lzma.decompress(data).decode("utf-8").split())
 
 
+@cache
+def _not_names() -> frozenset[str]:
+    # Well-known places: the model renders them reliably, and translators often turn them into
+    # adjectives or drop them ("wananchi wa Guinea" → "Guineans").
+    return translated_capitals() | swahili_words() | PLACES
+
+
 def _fold(text: str) -> str:
     stripped = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in stripped if not unicodedata.combining(c)).replace("’", "'")
@@ -78,9 +85,7 @@ def missing_names(source: str, english: str, covered: Iterable[tuple[int, int]] 
     """
     skip = list(covered)
     english_words = {_fold(w) for w in _TOKEN.findall(english)}
-    # Well-known places: the model renders them reliably, and translators often turn them into
-    # adjectives or drop them ("wananchi wa Guinea" → "Guineans").
-    table = translated_capitals() | swahili_words() | PLACES
+    table = _not_names()
     missing: list[str] = []
     for match in _TOKEN.finditer(source):
         word = match.group(0)
