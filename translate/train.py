@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from translate.batching import plan_batches
 from translate.corpus import ParallelCorpus
@@ -391,6 +392,329 @@ def _stop_requests() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
+def _resumed_config(saved: dict, config: TrainConfig) -> TrainConfig:
+    """The checkpoint's recipe, with this run's time budget and evaluation settings."""
+    return replace(
+        TrainConfig(**saved),
+        minutes=config.minutes,
+        max_steps=config.max_steps,
+        eval_every_minutes=config.eval_every_minutes,
+        keep_snapshots=config.keep_snapshots,
+        dev_size=config.dev_size,
+        eval_beam=config.eval_beam,
+        device=config.device,
+        threads=config.threads,
+        log_every=config.log_every,
+    )
+
+
+def _load_model(
+    cfg: TrainConfig,
+    corpus: ParallelCorpus,
+    ckpt: Path,
+    state: dict | None,
+    say: Callable[[str], None],
+) -> tuple[Any, Any, dict | None]:
+    """The tokenizer, the model and the training record it descends from.
+
+    From the checkpoint when resuming; from ``cfg.init`` when fine-tuning (the run's dropout
+    replaces the checkpoint's); else a new SentencePiece vocabulary and a new model.
+    The record is the starting model's ``training.json``, kept as "previous" so that a model
+    trained in stages carries its whole history.
+    """
+    from transformers import MarianMTModel, MarianTokenizer
+
+    if state is not None:
+        return (
+            MarianTokenizer.from_pretrained(ckpt),
+            MarianMTModel.from_pretrained(ckpt),
+            state.get("previous"),
+        )
+    if cfg.init:
+        from translate.model_catalog import resolve_model_path
+
+        init_path = resolve_model_path(cfg.init)
+        tokenizer = MarianTokenizer.from_pretrained(init_path)
+        model = MarianMTModel.from_pretrained(init_path, dropout=cfg.dropout)
+        say(
+            f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)"
+        )
+        return tokenizer, model, read_training_record(init_path)
+    say(
+        f"training SentencePiece ({'joint' if cfg.joint_vocab else 'separate'}, {cfg.vocab_size} pieces)"
+    )
+    vocab_size = build_tokenizer_files(
+        list(corpus.sources),
+        list(corpus.targets),
+        ckpt,
+        cfg.vocab_size,
+        cfg.joint_vocab,
+        cfg.split_digits,
+    )
+    tokenizer = MarianTokenizer.from_pretrained(ckpt)
+    model = MarianMTModel(build_marian_config(cfg, vocab_size))
+    say(
+        f"new MarianMT: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, "
+        f"vocab {vocab_size}, d_model {cfg.d_model}, {cfg.encoder_layers}+{cfg.decoder_layers} layers"
+    )
+    return tokenizer, model, None
+
+
+class _Run:
+    """One training run: its state (model, optimizer, position in the data, dev curve) and
+    its steps (:meth:`update`, :meth:`evaluate_and_keep`, :meth:`save_checkpoint`, …).
+
+    Everything a checkpoint holds is an attribute here, so that :meth:`save_checkpoint` and
+    :meth:`restore` are the only places that know its layout.
+    """
+
+    def __init__(
+        self,
+        cfg: TrainConfig,
+        corpus: ParallelCorpus,
+        dev: ParallelCorpus,
+        out: Path,
+        device: Any,
+        tokenizer: Any,
+        model: Any,
+        lineage: dict | None,
+        say: Callable[[str], None],
+    ) -> None:
+        import torch
+
+        self._torch = torch
+        self.cfg, self.corpus, self.dev, self.out = cfg, corpus, dev, out
+        self.tokenizer, self.model, self.lineage, self.say = tokenizer, model, lineage, say
+        self.device = device
+        _set_generation_defaults(model, cfg.eval_beam, 256)
+        model.to(self.device)
+        model.train()
+        pad = model.config.pad_token_id
+        assert pad is not None  # set by build_marian_config and every OPUS-MT checkpoint
+        self.pad: int = pad
+        say(f"encoding {len(corpus)} training pairs")
+        src_ids = _encode(tokenizer, list(corpus.sources), cfg.max_length)
+        tgt_ids = _encode(tokenizer, list(corpus.targets), cfg.max_length, target=True)
+        self.examples = [_Example(s, t) for s, t in zip(src_ids, tgt_ids, strict=True)]
+        self.dev_src = list(dev.sources[: cfg.dev_size])
+        self.dev_ref = list(dev.targets[: cfg.dev_size])
+        self.optimizer = torch.optim.AdamW(
+            model.parameters(), lr=cfg.peak_lr, betas=(0.9, 0.98), eps=1e-9, weight_decay=0.0
+        )
+        self.step, self.epoch, self.batch_pos = 0, 0, 0
+        self.curve: list[dict] = []
+        self.best_bleu, self.best_chrf = -1.0, 0.0
+        self.previous_minutes = 0.0
+        self.rng = random.Random(cfg.seed)
+        self.batches: list[list[_Example]] = []
+        self.epoch_rng_state = self.rng_after_epoch = self.rng.getstate()
+        self.started = self.last_eval = self.window_start = time.monotonic()
+        self.window_loss, self.window_tokens = 0.0, 0
+
+    # -- position in the data ------------------------------------------------------------------
+
+    def restore(self, state: dict) -> None:
+        """Continue from a checkpoint: weights, optimizer, position, curve, random states."""
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.step, self.epoch, self.batch_pos = state["step"], state["epoch"], state["batch_pos"]
+        self.curve, self.best_bleu = state["curve"], state["best_bleu"]
+        self.best_chrf = state["best_chrf"]
+        self.previous_minutes = state["minutes"]
+        self._torch.set_rng_state(state["torch_rng"])
+        # Replay the epoch's shuffle to where the interrupted run stopped.
+        self.rng.setstate(state["epoch_rng"])
+        self.say(
+            f"resumed at step {self.step} (epoch {self.epoch}, {self.previous_minutes:.1f} min trained), best dev BLEU {self.best_bleu:.2f}"
+        )
+
+    def shuffle_epoch(self) -> None:
+        """This epoch's batches, and the random states before and after drawing them."""
+        self.epoch_rng_state = self.rng.getstate()
+        self.batches = token_budget_batches(self.examples, self.cfg.batch_tokens, self.rng)
+        self.rng_after_epoch = self.rng.getstate()
+
+    def next_batch(self) -> list[_Example]:
+        if self.batch_pos >= len(self.batches):
+            self.epoch += 1
+            self.batch_pos = 0
+            self.shuffle_epoch()
+        batch = self.batches[self.batch_pos]
+        self.batch_pos += 1
+        return batch
+
+    def epoch_position(self) -> float:
+        return self.epoch + self.batch_pos / max(len(self.batches), 1)
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def start_clock(self) -> None:
+        self.started = self.last_eval = self.window_start = time.monotonic()
+
+    def elapsed(self) -> float:
+        """Minutes this run has trained (earlier runs of a resumed model not included)."""
+        return (time.monotonic() - self.started) / 60
+
+    def minutes(self) -> float:
+        """Minutes trained in all, earlier runs included."""
+        return self.previous_minutes + self.elapsed()
+
+    def out_of_budget(self) -> bool:
+        if self.cfg.max_steps and self.step >= self.cfg.max_steps:
+            return True
+        return self.cfg.minutes > 0 and self.elapsed() >= self.cfg.minutes
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def update(self, batch: list[_Example]) -> None:
+        """One optimizer step on ``batch``, its loss counted toward the next progress line."""
+        torch, cfg = self._torch, self.cfg
+        input_ids, attention, decoder_in, labels = (
+            t.to(self.device) for t in _collate(batch, self.pad)
+        )
+        for group in self.optimizer.param_groups:
+            group["lr"] = _lr_at(self.step + 1, cfg)
+        logits = self.model(
+            input_ids=input_ids, attention_mask=attention, decoder_input_ids=decoder_in
+        ).logits
+        loss = torch.nn.functional.cross_entropy(
+            logits.view(-1, logits.size(-1)),
+            labels.view(-1),
+            ignore_index=-100,
+            label_smoothing=cfg.label_smoothing,
+        )
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.clip_norm)
+        self.optimizer.step()
+        self.step += 1
+        ntok = int((labels != -100).sum())
+        self.window_loss += loss.item() * ntok
+        self.window_tokens += ntok
+
+    def report(self) -> None:
+        """One progress line: loss per target token since the last line, rate, time."""
+        rate = self.window_tokens / max(time.monotonic() - self.window_start, 1e-9)
+        self.say(
+            f"step {self.step} epoch {self.epoch + self.batch_pos / len(self.batches):.2f} loss "
+            f"{self.window_loss / max(self.window_tokens, 1):.3f} lr {_lr_at(self.step, self.cfg):.2e} "
+            f"{rate:.0f} tgt tok/s {self.minutes():.1f} min"
+        )
+        self.window_loss, self.window_tokens, self.window_start = 0.0, 0, time.monotonic()
+
+    def loop(self, stop: threading.Event) -> bool:
+        """Update until the budget is spent, reporting and evaluating on schedule.
+
+        Returns:
+            True when a stop request (Ctrl-C, SIGTERM) ended the run early.
+        """
+        cfg = self.cfg
+        while not self.out_of_budget():
+            if stop.is_set():
+                self.say("interrupted: saving a checkpoint")
+                return True
+            self.update(self.next_batch())
+            if self.step % cfg.log_every == 0:
+                self.report()
+            if (time.monotonic() - self.last_eval) / 60 >= cfg.eval_every_minutes:
+                self.evaluate_and_keep()
+                self.save_checkpoint()
+                self.last_eval = time.monotonic()
+        return False
+
+    def evaluate_and_keep(self) -> None:
+        """Score dev, extend the curve, and make the model in ``OUT/`` this one if it is best."""
+        cfg = self.cfg
+        hyps = _translate_dev(self.model, self.tokenizer, self.dev_src, cfg.eval_beam, self.device)
+        bleu, chrf = _score(hyps, self.dev_ref)
+        self.curve.append(
+            {
+                "step": self.step,
+                "epoch": round(self.epoch_position(), 3),
+                "minutes": round(self.minutes(), 1),
+                "dev_bleu": round(bleu, 2),
+                "dev_chrf": round(chrf, 2),
+            }
+        )
+        improved = bleu > self.best_bleu
+        self.say(
+            f"eval step {self.step}: dev BLEU {bleu:.2f} chrF {chrf:.2f} ({len(self.dev_src)} sentences, beam "
+            f"{cfg.eval_beam}){' — best so far, saved' if improved else ''}"
+        )
+        if improved:
+            self.best_bleu, self.best_chrf = bleu, chrf
+            tmp = Path(tempfile.mkdtemp(prefix=".best.", dir=self.out))
+            try:
+                self._write_best(tmp, bleu, chrf)
+                for item in tmp.iterdir():
+                    item.replace(self.out / item.name)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def _write_best(self, tmp: Path, bleu: float, chrf: float) -> None:
+        self._save_model(tmp)
+        record = {
+            "config": asdict(self.cfg),
+            "step": self.step,
+            "dev_bleu": bleu,
+            "dev_chrf": chrf,
+            "curve": self.curve,
+            "train_origin": self.corpus.origin,
+            "dev_origin": self.dev.origin,
+        }
+        if self.lineage is not None:
+            record["previous"] = self.lineage
+        (tmp / "training.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
+
+    def _save_model(self, tmp: Path) -> None:
+        """Weights, tokenizer and the decoding settings a shipped model uses (beam 4)."""
+        _set_generation_defaults(self.model, 4, 256)
+        self.model.save_pretrained(tmp)
+        self.tokenizer.save_pretrained(tmp)
+        _set_generation_defaults(self.model, self.cfg.eval_beam, 256)
+
+    def _save_snapshot(self) -> None:
+        # Weights only (no optimizer state): inputs for `tafsiri model average`.
+        snapshots = self.out / SNAPSHOT_DIR
+        snapshots.mkdir(exist_ok=True)
+        replace_folder(snapshots / f"step-{self.step:07d}", self._save_model)
+        for stale in sorted(snapshots.glob("step-*"))[: -self.cfg.keep_snapshots]:
+            shutil.rmtree(stale)
+
+    def save_checkpoint(self) -> None:
+        """Everything :meth:`restore` needs, in ``OUT/checkpoint/``; a snapshot if kept."""
+        torch = self._torch
+
+        def write(tmp: Path) -> None:
+            self.model.save_pretrained(tmp)
+            self.tokenizer.save_pretrained(tmp)
+            torch.save(
+                {
+                    "config": asdict(self.cfg),
+                    "model": self.model.state_dict(),
+                    "optimizer": self.optimizer.state_dict(),
+                    "step": self.step,
+                    "epoch": self.epoch,
+                    "batch_pos": self.batch_pos,
+                    "epoch_rng": self.epoch_rng_state,
+                    "curve": self.curve,
+                    "best_bleu": self.best_bleu,
+                    "best_chrf": self.best_chrf,
+                    "minutes": self.minutes(),
+                    "rng": self.rng_after_epoch,
+                    "torch_rng": torch.get_rng_state(),
+                    "previous": self.lineage,
+                },
+                tmp / "state.pt",
+            )
+
+        replace_folder(self.out / CHECKPOINT_DIR, write)
+        if self.cfg.keep_snapshots:
+            self._save_snapshot()
+
+
 def train(
     corpus: ParallelCorpus,
     dev: ParallelCorpus,
@@ -414,34 +738,17 @@ def train(
         A :class:`TrainResult` with the dev curve of this and earlier runs.
     """
     import torch
-    import torch.nn.functional as F
-    from transformers import MarianMTModel, MarianTokenizer
 
     say = progress or log.info
     out = Path(output_dir)
     ckpt = out / CHECKPOINT_DIR
     out.mkdir(parents=True, exist_ok=True)
     state: dict | None = None
-    # The training record of the model fine-tuned from (its own training.json), kept as
-    # "previous" so a model trained in stages carries its whole history.
-    lineage: dict | None = None
     if resume:
         if not (ckpt / "state.pt").exists():
             raise ValueError(f"{ckpt}: no checkpoint to resume from")
         state = torch.load(ckpt / "state.pt", map_location="cpu", weights_only=False)
-        saved = TrainConfig(**state["config"])
-        config = replace(
-            saved,
-            minutes=config.minutes,
-            max_steps=config.max_steps,
-            eval_every_minutes=config.eval_every_minutes,
-            keep_snapshots=config.keep_snapshots,
-            dev_size=config.dev_size,
-            eval_beam=config.eval_beam,
-            device=config.device,
-            threads=config.threads,
-            log_every=config.log_every,
-        )
+        config = _resumed_config(state["config"], config)
     cfg = config
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
@@ -449,239 +756,23 @@ def train(
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
 
+    tokenizer, model, lineage = _load_model(cfg, corpus, ckpt, state, say)
+    run = _Run(cfg, corpus, dev, out, device, tokenizer, model, lineage, say)
     if state is not None:
-        tokenizer = MarianTokenizer.from_pretrained(ckpt)
-        model = MarianMTModel.from_pretrained(ckpt)
-        lineage = state.get("previous")
-    elif cfg.init:
-        from translate.model_catalog import resolve_model_path
-
-        init_path = resolve_model_path(cfg.init)
-        tokenizer = MarianTokenizer.from_pretrained(init_path)
-        # The architecture comes from the checkpoint, but dropout is part of the recipe: the
-        # run's value replaces the one the checkpoint was trained with.
-        model = MarianMTModel.from_pretrained(init_path, dropout=cfg.dropout)
-        lineage = read_training_record(init_path)
-        say(
-            f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)"
-        )
-    else:
-        say(
-            f"training SentencePiece ({'joint' if cfg.joint_vocab else 'separate'}, {cfg.vocab_size} pieces)"
-        )
-        vocab_size = build_tokenizer_files(
-            list(corpus.sources),
-            list(corpus.targets),
-            ckpt,
-            cfg.vocab_size,
-            cfg.joint_vocab,
-            cfg.split_digits,
-        )
-        tokenizer = MarianTokenizer.from_pretrained(ckpt)
-        model = MarianMTModel(build_marian_config(cfg, vocab_size))
-        say(
-            f"new MarianMT: {sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters, "
-            f"vocab {vocab_size}, d_model {cfg.d_model}, {cfg.encoder_layers}+{cfg.decoder_layers} layers"
-        )
-    _set_generation_defaults(model, cfg.eval_beam, 256)
-    model.to(device)
-    model.train()
-    pad = model.config.pad_token_id
-    assert pad is not None  # set by build_marian_config and every OPUS-MT checkpoint
-
-    say(f"encoding {len(corpus)} training pairs")
-    src_ids = _encode(tokenizer, list(corpus.sources), cfg.max_length)
-    tgt_ids = _encode(tokenizer, list(corpus.targets), cfg.max_length, target=True)
-    examples = [_Example(s, t) for s, t in zip(src_ids, tgt_ids, strict=True)]
-    dev_src = list(dev.sources[: cfg.dev_size])
-    dev_ref = list(dev.targets[: cfg.dev_size])
-
-    optimizer = torch.optim.AdamW(
-        model.parameters(), lr=cfg.peak_lr, betas=(0.9, 0.98), eps=1e-9, weight_decay=0.0
-    )
-    step, epoch, batch_pos = 0, 0, 0
-    curve: list[dict] = []
-    best_bleu, best_chrf = -1.0, 0.0
-    previous_minutes = 0.0
-    rng = random.Random(cfg.seed)
-    if state is not None:
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        step, epoch, batch_pos = state["step"], state["epoch"], state["batch_pos"]
-        curve, best_bleu, best_chrf = state["curve"], state["best_bleu"], state["best_chrf"]
-        previous_minutes = state["minutes"]
-        rng.setstate(state["rng"])
-        torch.set_rng_state(state["torch_rng"])
-        say(
-            f"resumed at step {step} (epoch {epoch}, {previous_minutes:.1f} min trained), best dev BLEU {best_bleu:.2f}"
-        )
-
-    epoch_rng_state = rng.getstate()
-    batches = token_budget_batches(examples, cfg.batch_tokens, rng)
-    started = time.monotonic()
-    last_eval = started
-    window_loss, window_tokens, window_start = 0.0, 0, time.monotonic()
-
-    def elapsed_run() -> float:
-        return (time.monotonic() - started) / 60
-
-    def save_checkpoint() -> None:
-        def write(tmp: Path) -> None:
-            model.save_pretrained(tmp)
-            tokenizer.save_pretrained(tmp)
-            torch.save(
-                {
-                    "config": asdict(cfg),
-                    "model": model.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "step": step,
-                    "epoch": epoch,
-                    "batch_pos": batch_pos,
-                    "epoch_rng": epoch_rng_state,
-                    "curve": curve,
-                    "best_bleu": best_bleu,
-                    "best_chrf": best_chrf,
-                    "minutes": previous_minutes + elapsed_run(),
-                    "rng": rng_after_epoch,
-                    "torch_rng": torch.get_rng_state(),
-                    "previous": lineage,
-                },
-                tmp / "state.pt",
-            )
-
-        replace_folder(ckpt, write)
-        if cfg.keep_snapshots:
-            save_snapshot()
-
-    def save_model(tmp: Path) -> None:
-        """Weights, tokenizer and the decoding settings a shipped model uses (beam 4)."""
-        _set_generation_defaults(model, 4, 256)
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        _set_generation_defaults(model, cfg.eval_beam, 256)
-
-    def save_snapshot() -> None:
-        # Weights only (no optimizer state): inputs for `tafsiri model average`.
-        snapshots = out / SNAPSHOT_DIR
-        snapshots.mkdir(exist_ok=True)
-
-        replace_folder(snapshots / f"step-{step:07d}", save_model)
-        for stale in sorted(snapshots.glob("step-*"))[: -cfg.keep_snapshots]:
-            shutil.rmtree(stale)
-
-    def evaluate_and_keep() -> None:
-        nonlocal best_bleu, best_chrf
-        hyps = _translate_dev(model, tokenizer, dev_src, cfg.eval_beam, device)
-        bleu, chrf = _score(hyps, dev_ref)
-        total_minutes = previous_minutes + elapsed_run()
-        curve.append(
-            {
-                "step": step,
-                "epoch": round(epoch + batch_pos / max(len(batches), 1), 3),
-                "minutes": round(total_minutes, 1),
-                "dev_bleu": round(bleu, 2),
-                "dev_chrf": round(chrf, 2),
-            }
-        )
-        improved = bleu > best_bleu
-        say(
-            f"eval step {step}: dev BLEU {bleu:.2f} chrF {chrf:.2f} ({len(dev_src)} sentences, beam "
-            f"{cfg.eval_beam}){' — best so far, saved' if improved else ''}"
-        )
-        if improved:
-            best_bleu, best_chrf = bleu, chrf
-
-            def write_best(tmp: Path) -> None:
-                save_model(tmp)
-                record = {
-                    "config": asdict(cfg),
-                    "step": step,
-                    "dev_bleu": bleu,
-                    "dev_chrf": chrf,
-                    "curve": curve,
-                    "train_origin": corpus.origin,
-                    "dev_origin": dev.origin,
-                }
-                if lineage is not None:
-                    record["previous"] = lineage
-                (tmp / "training.json").write_text(json.dumps(record, indent=2), encoding="utf-8")
-
-            tmp = Path(tempfile.mkdtemp(prefix=".best.", dir=out))
-            try:
-                write_best(tmp)
-                for item in tmp.iterdir():
-                    item.replace(out / item.name)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-
-    # On resume, replay the epoch's shuffle to where the interrupted run stopped.
-    if state is not None:
-        rng.setstate(state["epoch_rng"])
-        epoch_rng_state = state["epoch_rng"]
-        batches = token_budget_batches(examples, cfg.batch_tokens, rng)
-    rng_after_epoch = rng.getstate()
-
-    def out_of_budget() -> bool:
-        if cfg.max_steps and step >= cfg.max_steps:
-            return True
-        return cfg.minutes > 0 and elapsed_run() >= cfg.minutes
-
-    interrupted = False
+        run.restore(state)
+    run.shuffle_epoch()
+    run.start_clock()
     with _stop_requests() as stop:
-        while not out_of_budget():
-            if stop.is_set():
-                interrupted = True
-                say("interrupted: saving a checkpoint")
-                break
-            if batch_pos >= len(batches):
-                epoch += 1
-                batch_pos = 0
-                epoch_rng_state = rng.getstate()
-                batches = token_budget_batches(examples, cfg.batch_tokens, rng)
-                rng_after_epoch = rng.getstate()
-            batch = batches[batch_pos]
-            batch_pos += 1
-            input_ids, attention, decoder_in, labels = (t.to(device) for t in _collate(batch, pad))
-            for group in optimizer.param_groups:
-                group["lr"] = _lr_at(step + 1, cfg)
-            logits = model(
-                input_ids=input_ids, attention_mask=attention, decoder_input_ids=decoder_in
-            ).logits
-            loss = F.cross_entropy(
-                logits.view(-1, logits.size(-1)),
-                labels.view(-1),
-                ignore_index=-100,
-                label_smoothing=cfg.label_smoothing,
-            )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.clip_norm)
-            optimizer.step()
-            step += 1
-            ntok = int((labels != -100).sum())
-            window_loss += loss.item() * ntok
-            window_tokens += ntok
-            if step % cfg.log_every == 0:
-                rate = window_tokens / max(time.monotonic() - window_start, 1e-9)
-                say(
-                    f"step {step} epoch {epoch + batch_pos / len(batches):.2f} loss "
-                    f"{window_loss / max(window_tokens, 1):.3f} lr {_lr_at(step, cfg):.2e} "
-                    f"{rate:.0f} tgt tok/s {previous_minutes + elapsed_run():.1f} min"
-                )
-                window_loss, window_tokens, window_start = 0.0, 0, time.monotonic()
-            if (time.monotonic() - last_eval) / 60 >= cfg.eval_every_minutes:
-                evaluate_and_keep()
-                save_checkpoint()
-                last_eval = time.monotonic()
+        interrupted = run.loop(stop)
     if not interrupted:
-        evaluate_and_keep()
-    save_checkpoint()
-    total = previous_minutes + elapsed_run()
-    say(f"done: {step} steps, {total:.1f} min in all; best dev BLEU {best_bleu:.2f}")
+        run.evaluate_and_keep()
+    run.save_checkpoint()
+    total = run.minutes()
+    say(f"done: {run.step} steps, {total:.1f} min in all; best dev BLEU {run.best_bleu:.2f}")
     if interrupted:
         raise KeyboardInterrupt
     return TrainResult(
-        out, step, epoch + batch_pos / max(len(batches), 1), total, best_bleu, best_chrf, curve
+        out, run.step, run.epoch_position(), total, run.best_bleu, run.best_chrf, run.curve
     )
 
 
