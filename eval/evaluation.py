@@ -256,6 +256,61 @@ def evaluate(
 
     options = options or EvalOptions()
     refs = _normalise_references(references)
+    _check_lengths(refs, systems, sources, doc_ids)
+    names = _system_order(systems, options)
+    hyps_by_name = {name: tuple(systems[name]) for name in names}
+    src = list(sources) if sources is not None else None
+    docs = [str(d) for d in doc_ids] if doc_ids is not None else None
+
+    scored = _score_systems(MetricSet(refs, options.metric_options), hyps_by_name)
+    paired: dict[str, Any] = {}
+    if options.n_bootstrap or options.n_ar:
+        paired = paired_tests(
+            scored.metric_set,
+            [(name, hyps_by_name[name], scored.stats[name]) for name in names],
+            n_bootstrap=options.n_bootstrap,
+            n_ar=options.n_ar,
+            seed=options.seed,
+        )
+    analysis = analyse(
+        scored.metric_set,
+        names,
+        scored.stats,
+        scored.segment_scores,
+        refs,
+        hyps_by_name,
+        src,
+        docs,
+        options.ranking_metric,
+        options.length_edges,
+        options.n_examples,
+    )
+    return EvalReport(
+        options=options,
+        metrics=_metric_infos(scored.metric_set, options),
+        baseline=names[0],
+        systems=_system_results(
+            scored, paired, _measures(scored, refs, sources, glossary, records, options)
+        ),
+        references=tuple(tuple(stream) for stream in refs),
+        hypotheses=hyps_by_name,
+        sources=tuple(sources) if sources is not None else None,
+        doc_ids=tuple(docs) if docs is not None else None,
+        documents=_document_scores(scored, docs) if docs is not None else (),
+        analysis=analysis,
+        inputs=tuple(inputs),
+        sacrebleu_version=sacrebleu.__version__,
+        comparison=_comparison(scored, refs, src, docs, options),
+    )
+
+
+def _check_lengths(
+    refs: list[list[str]],
+    systems: Mapping[str, Sequence[str]],
+    sources: Sequence[str] | None,
+    doc_ids: Sequence[str] | None,
+) -> None:
+    """Every reference stream, system, source list and id list has one entry per segment."""
     n = len(refs[0])
     if n == 0:
         raise ValueError("references are empty")
@@ -273,6 +328,9 @@ def evaluate(
         if extra is not None and len(extra) != n:
             raise ValueError(f"{label} has {len(extra)} segments but the references have {n}")
 
+
+def _system_order(systems: Mapping[str, Sequence[str]], options: EvalOptions) -> list[str]:
+    """The system names, baseline first; the baseline and compared systems must exist."""
     names = list(systems)
     baseline = options.baseline if options.baseline is not None else names[0]
     if baseline not in systems:
@@ -282,56 +340,92 @@ def evaluate(
     for name in options.compare or ():
         if name not in systems:
             raise ValueError(f"compare: {name!r} is not a system; systems are {', '.join(names)}")
-    hyps_by_name = {name: tuple(systems[name]) for name in names}
+    return names
 
-    metric_set = MetricSet(refs, options.metric_options)
+
+@dataclass(frozen=True)
+class _Scored:
+    """Every system's sufficient statistics, corpus scores and segment scores, per metric."""
+
+    metric_set: MetricSet
+    names: list[str]
+    hyps: Mapping[str, tuple[str, ...]]
+    stats: dict[str, dict[str, SystemStats]]
+    corpus: dict[str, dict[str, Any]]
+    segment_scores: dict[str, dict[str, tuple[float, ...]]]
+
+
+def _score_systems(metric_set: MetricSet, hyps_by_name: Mapping[str, tuple[str, ...]]) -> _Scored:
     keys = metric_set.keys
     stats: dict[str, dict[str, SystemStats]] = {}
     corpus: dict[str, dict[str, Any]] = {}
     segment_scores: dict[str, dict[str, tuple[float, ...]]] = {}
-    for name in names:
+    for name, hyps in hyps_by_name.items():
         logger.info("scoring %s", name)
-        stats[name] = {key: metric_set.extract(key, hyps_by_name[name]) for key in keys}
+        stats[name] = {key: metric_set.extract(key, hyps) for key in keys}
         corpus[name] = {key: metric_set.corpus(key, stats[name][key]) for key in keys}
         segment_scores[name] = {
             key: tuple(metric_set.segments(key, stats[name][key])) for key in keys
         }
+    return _Scored(metric_set, list(hyps_by_name), hyps_by_name, stats, corpus, segment_scores)
 
-    paired: dict[str, Any] = {}
-    if options.n_bootstrap or options.n_ar:
-        paired = paired_tests(
-            metric_set,
-            [(name, hyps_by_name[name], stats[name]) for name in names],
-            n_bootstrap=options.n_bootstrap,
-            n_ar=options.n_ar,
-            seed=options.seed,
-        )
 
+@dataclass(frozen=True)
+class _Measures:
+    """What is measured beside the metrics, per system (absent when not asked for)."""
+
+    terms: Mapping[str, Any] = field(default_factory=dict)
+    fidelity: Mapping[str, Any] = field(default_factory=dict)
+    flags: Mapping[str, FlagReport] = field(default_factory=dict)
+
+
+def _measures(
+    scored: _Scored,
+    refs: list[list[str]],
+    sources: Sequence[str] | None,
+    glossary: Any,
+    records: Mapping[str, Sequence[SegmentRecord]] | None,
+    options: EvalOptions,
+) -> _Measures:
+    """Term accuracy (with a glossary), number and name fidelity (with sources) and the flags
+    section (with segment records)."""
     terms: dict[str, Any] = {}
     if glossary is not None:
         from eval.terms import term_accuracy_by_system
 
-        terms = term_accuracy_by_system(glossary, sources, refs[0], hyps_by_name)
+        terms = term_accuracy_by_system(glossary, sources, refs[0], scored.hyps)
     fidelity: dict[str, Any] = {}
     if sources is not None:
         from eval.fidelity import fidelity_by_system
 
         fidelity = fidelity_by_system(
-            sources, hyps_by_name, options.n_bootstrap, options.n_ar, options.seed
+            sources, scored.hyps, options.n_bootstrap, options.n_ar, options.seed
         )
     flags: dict[str, FlagReport] = {}
     if records:
         from eval.flags import flags_by_system
 
         flags = flags_by_system(
-            records, hyps_by_name, metric_set, refs, stats, options.n_bootstrap, options.seed
+            records,
+            scored.hyps,
+            scored.metric_set,
+            refs,
+            scored.stats,
+            options.n_bootstrap,
+            options.seed,
         )
+    return _Measures(terms, fidelity, flags)
 
+
+def _system_results(
+    scored: _Scored, paired: Mapping[str, Any], measures: _Measures
+) -> tuple[SystemResult, ...]:
+    """One result per system: every metric's score with its paired tests, and the measures."""
     results = []
-    for name in names:
+    for name in scored.names:
         scores = {}
-        for key in keys:
-            sb = corpus[name][key]
+        for key in scored.metric_set.keys:
+            sb = scored.corpus[name][key]
             test = paired.get(name, {}).get(key)
             scores[key] = Score(
                 score=float(sb.score),
@@ -345,68 +439,71 @@ def evaluate(
             SystemResult(
                 name,
                 scores,
-                segment_scores[name],
-                terms.get(name),
-                fidelity.get(name),
-                flags.get(name),
+                scored.segment_scores[name],
+                measures.terms.get(name),
+                measures.fidelity.get(name),
+                measures.flags.get(name),
             )
         )
+    return tuple(results)
 
-    documents: list[DocumentScores] = []
-    if doc_ids is not None:
-        members: dict[str, list[int]] = {}
-        for i, doc in enumerate(doc_ids):
-            members.setdefault(str(doc), []).append(i)
-        for doc, idx in members.items():
-            documents.append(
-                DocumentScores(
-                    doc=doc,
-                    segments=tuple(idx),
-                    scores={
-                        name: {
-                            key: float(metric_set.corpus(key, stats[name][key], idx).score)
-                            for key in keys
-                        }
-                        for name in names
-                    },
-                )
-            )
 
-    analysis = analyse(
-        metric_set,
-        names,
-        stats,
-        segment_scores,
-        refs,
-        hyps_by_name,
-        list(sources) if sources is not None else None,
-        [str(d) for d in doc_ids] if doc_ids is not None else None,
-        options.ranking_metric,
-        options.length_edges,
-        options.n_examples,
+def _document_scores(scored: _Scored, doc_ids: Sequence[str]) -> tuple[DocumentScores, ...]:
+    """Corpus scores over each document's segments (documents in order of first segment)."""
+    metric_set = scored.metric_set
+    members: dict[str, list[int]] = {}
+    for i, doc in enumerate(doc_ids):
+        members.setdefault(doc, []).append(i)
+    return tuple(
+        DocumentScores(
+            doc=doc,
+            segments=tuple(idx),
+            scores={
+                name: {
+                    key: float(metric_set.corpus(key, scored.stats[name][key], idx).score)
+                    for key in metric_set.keys
+                }
+                for name in scored.names
+            },
+        )
+        for doc, idx in members.items()
     )
 
+
+def _comparison(
+    scored: _Scored,
+    refs: list[list[str]],
+    sources: list[str] | None,
+    doc_ids: list[str] | None,
+    options: EvalOptions,
+) -> PairComparison | None:
+    """The A-vs-B view: the pair asked for, or the default pair; None when there is none."""
     metric = options.ranking_metric
     higher = HIGHER_IS_BETTER[metric]
     pair = options.compare or default_pair(
-        names, {name: float(corpus[name][metric].score) for name in names}, higher
+        scored.names,
+        {name: float(scored.corpus[name][metric].score) for name in scored.names},
+        higher,
     )
-    comparison = None
-    if pair is not None:
-        comparison = compare_pair(
-            pair,
-            hyps_by_name,
-            {name: segment_scores[name][metric] for name in pair},
-            refs,
-            list(sources) if sources is not None else None,
-            [str(d) for d in doc_ids] if doc_ids is not None else None,
-            metric,
-            higher,
-            options.n_examples,
-        )
+    if pair is None:
+        return None
+    return compare_pair(
+        pair,
+        scored.hyps,
+        {name: scored.segment_scores[name][metric] for name in pair},
+        refs,
+        sources,
+        doc_ids,
+        metric,
+        higher,
+        options.n_examples,
+    )
 
+
+def _metric_infos(metric_set: MetricSet, options: EvalOptions) -> tuple[MetricInfo, ...]:
+    """Each metric's name and signatures, the paired tests' settings included."""
     infos = []
-    for key in keys:
+    for key in metric_set.keys:
         sig = metric_set.metrics[key].get_signature()
         # The same additions sacrebleu's PairedTest makes, so the tests can be reproduced.
         sig.update("seed", str(options.seed))
@@ -424,22 +521,7 @@ def evaluate(
                 higher_is_better=HIGHER_IS_BETTER[key],
             )
         )
-
-    return EvalReport(
-        options=options,
-        metrics=tuple(infos),
-        baseline=baseline,
-        systems=tuple(results),
-        references=tuple(tuple(stream) for stream in refs),
-        hypotheses=hyps_by_name,
-        sources=tuple(sources) if sources is not None else None,
-        doc_ids=tuple(str(d) for d in doc_ids) if doc_ids is not None else None,
-        documents=tuple(documents),
-        analysis=analysis,
-        inputs=tuple(inputs),
-        sacrebleu_version=sacrebleu.__version__,
-        comparison=comparison,
-    )
+    return tuple(infos)
 
 
 def _detail(score: Any) -> str:
