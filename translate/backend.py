@@ -284,9 +284,10 @@ def quiet_waits() -> None:
     torch and CTranslate2 both run on GNU OpenMP, whose idle threads spin for a while by
     default. On a machine where another process holds a core, a spinning thread burns the time
     slice its descheduled partner needs, and a 2-thread decode becomes several times slower
-    than a 1-thread one (measured in ``benchmarks/contention.py``). The variable is read when
-    the OpenMP library loads, so this must run before torch or CTranslate2 is imported; it
-    changes nothing for a user who set ``OMP_WAIT_POLICY`` themselves.
+    than a 1-thread one (measured by the contention section of ``benchmarks/speed.py``). The
+    variable is read when the OpenMP library loads, so this must run before torch or
+    CTranslate2 is imported; it changes nothing for a user who set ``OMP_WAIT_POLICY``
+    themselves.
     """
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 

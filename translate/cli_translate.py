@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -24,6 +24,13 @@ from translate.cli_support import fail as _fail
 from translate.flags import TRUST_KINDS
 from translate.hooks import STATUSES, DecoderHook
 from translate.textio import InputError, decode_bytes, write_text_atomic
+
+if TYPE_CHECKING:
+    from translate.engines import Engine, Request
+    from translate.jobs import Job
+    from translate.pipeline import DocumentTranslation
+    from translate.ray_engine import RayOptions
+    from translate.settings import OutputSettings
 
 __all__ = ["load_hook", "register"]
 
@@ -334,7 +341,7 @@ def _ray_options(
     cpus_per_worker: int | None,
     max_restarts: int | None,
     threads: int,
-) -> Any:
+) -> RayOptions | None:
     """The Ray settings of ``--engine ray`` (``None`` for the local engine). A Ray flag without
     ``--engine ray``, and ``--engine ray`` without Ray installed, are one-line errors."""
     from translate.engines import ENGINES
@@ -369,8 +376,12 @@ def _ray_options(
 
 
 def _engine(
-    ray_options: Any, fingerprint: str | None, folder: Path, threads: int, **kwargs: Any
-) -> Any:
+    ray_options: RayOptions | None,
+    fingerprint: str | None,
+    folder: Path,
+    threads: int,
+    **kwargs: Any,
+) -> Engine:
     """What translates: a :class:`translate.engines.LocalEngine` in this process, or a
     :class:`translate.ray_engine.RayEngine` whose workers build the same ``Translator``."""
     kwargs["cache_dir"] = cache_dir()
@@ -403,8 +414,8 @@ class _Run:
 
     def __init__(
         self,
-        jobs: list[Any],
-        settings: Any,
+        jobs: list[Job],
+        settings: OutputSettings,
         output: Path | None,
         quiet: bool,
         encoding: str | None,
@@ -422,7 +433,7 @@ class _Run:
         self.protect_on = False
         self.mark = False
 
-    def _text(self, job: Any) -> tuple[str, str]:
+    def _text(self, job: Job) -> tuple[str, str]:
         """The document's text and the checksum of its bytes."""
         if job.source is None:
             data = sys.stdin.buffer.read()
@@ -436,7 +447,7 @@ class _Run:
         typer.echo(f"error: {err} (skipped)", err=True)
         self.failed += 1
 
-    def _untranslated(self, job: Any, error: str) -> None:
+    def _untranslated(self, job: Job, error: str) -> None:
         """A document the engine could not translate: one ``error:`` line, and the rest go on
         (unless ``--fail-fast`` or it is the only one)."""
         name = job.source if job.source is not None else "<stdin>"
@@ -446,8 +457,8 @@ class _Run:
         self.errors += 1
 
     def _requests(
-        self, pending: list[tuple[Any, str, int]], show: Callable[[str], Any]
-    ) -> Iterator[Any]:
+        self, pending: list[tuple[Job, str, int]], show: Callable[[str], object]
+    ) -> Iterator[Request]:
         """The pending documents as engine requests, each read when the engine asks for it."""
         from translate.engines import Request
 
@@ -462,7 +473,7 @@ class _Run:
             options = {"markdown": job.markdown, "mark": self.mark and job.fmt != "jsonl"}
             yield Request(text, options, segments, (job, checksum))
 
-    def _pending(self) -> tuple[list[tuple[Any, str, int]], int]:
+    def _pending(self) -> tuple[list[tuple[Job, str, int]], int]:
         from translate.pipeline import Translator
 
         pending, skipped = [], 0
@@ -486,7 +497,7 @@ class _Run:
                 pending.append((job, checksum, segments))
         return pending, skipped
 
-    def go(self, make_engine: Any) -> None:
+    def go(self, make_engine: Callable[[], Engine]) -> None:
         from translate.engines import EngineError
 
         pending, skipped = self._pending()
@@ -517,7 +528,9 @@ class _Run:
             were = "was" if self.failed + self.errors == 1 else "were"
             _fail(f"{' and '.join(problems)} and {were} skipped (see above)")
 
-    def _translate(self, engine: Any, pending: list[tuple[Any, str, int]], tally: Counter) -> int:
+    def _translate(
+        self, engine: Engine, pending: list[tuple[Job, str, int]], tally: Counter
+    ) -> int:
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -581,7 +594,7 @@ class _Run:
             _fail(str(err))
         return done
 
-    def _write(self, job: Any, checksum: str, result: Any) -> None:
+    def _write(self, job: Job, checksum: str, result: DocumentTranslation) -> None:
         body = result.to_jsonl(job.document) if job.fmt == "jsonl" else result.text
         if job.target is None or self.manifest is None:
             sys.stdout.write(body)
