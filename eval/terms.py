@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from translate.textio import InputError
+
+if TYPE_CHECKING:
+    from glossary.model import Glossary
+    from glossary.score import TermAccuracy
+
+    Loader = Callable[[str | os.PathLike[str]], Glossary]
+    Measure = Callable[[list[str], list[str], list[str], Glossary], TermAccuracy]
 
 logger = logging.getLogger(__name__)
 
 __all__ = ["load_glossary", "term_accuracy_by_system"]
 
 
-def _glossary_api() -> tuple[Any, Any]:
+def _glossary_api() -> tuple[Loader, Measure]:
     try:
         from glossary import load_glossary as load
         from glossary.score import term_accuracy
@@ -33,14 +40,14 @@ def _glossary_api() -> tuple[Any, Any]:
     return load, term_accuracy
 
 
-def load_glossary(path: str | os.PathLike[str]) -> Any:
+def load_glossary(path: str | os.PathLike[str]) -> Glossary:
     """Load a glossary with the glossary package's own loader."""
     load, _ = _glossary_api()
     return load(path)
 
 
 def term_accuracy_by_system(
-    glossary: Any,
+    glossary: Glossary | str | os.PathLike[str],
     sources: Sequence[str] | None,
     references: Sequence[str],
     hypotheses: Mapping[str, Sequence[str]],
