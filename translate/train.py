@@ -25,12 +25,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from translate.batching import plan_batches
 from translate.corpus import ParallelCorpus
 from translate.devices import check_device_name
 from translate.textio import InputError, replace_folder
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import MarianMTModel, MarianTokenizer
 
 __all__ = [
     "TrainConfig",
@@ -363,7 +367,7 @@ def _lr_at(step: int, cfg: TrainConfig) -> float:
     return cfg.peak_lr * min(step / cfg.warmup_steps, math.sqrt(cfg.warmup_steps / step))
 
 
-def _resolve_device(name: str):
+def _resolve_device(name: str) -> torch.device:
     import torch
 
     from translate.devices import resolve_device
@@ -414,7 +418,7 @@ def _load_model(
     ckpt: Path,
     state: dict | None,
     say: Callable[[str], None],
-) -> tuple[Any, Any, dict | None]:
+) -> tuple[MarianTokenizer, MarianMTModel, dict | None]:
     """The tokenizer, the model and the training record it descends from.
 
     From the checkpoint when resuming; from ``cfg.init`` when fine-tuning (the run's dropout
@@ -474,9 +478,9 @@ class _Run:
         corpus: ParallelCorpus,
         dev: ParallelCorpus,
         out: Path,
-        device: Any,
-        tokenizer: Any,
-        model: Any,
+        device: torch.device,
+        tokenizer: MarianTokenizer,
+        model: MarianMTModel,
         lineage: dict | None,
         say: Callable[[str], None],
     ) -> None:
@@ -487,7 +491,8 @@ class _Run:
         self.tokenizer, self.model, self.lineage, self.say = tokenizer, model, lineage, say
         self.device = device
         _set_generation_defaults(model, cfg.eval_beam, 256)
-        model.to(self.device)
+        # transformers types .to through a decorator that mypy reads as taking the model.
+        model.to(self.device)  # type: ignore[arg-type]
         model.train()
         pad = model.config.pad_token_id
         assert pad is not None  # set by build_marian_config and every OPUS-MT checkpoint
