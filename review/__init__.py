@@ -13,6 +13,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from review.adapt import AdaptOptions, adapt
     from review.export import FORMATS, write_export
     from review.importing import import_paths
     from review.model import STATUSES, Flag, Segment
@@ -31,6 +32,8 @@ __all__ = [
     "STATUSES",
     "Segment",
     "Flag",
+    "adapt",
+    "AdaptOptions",
 ]
 
 _HOMES = {
@@ -44,6 +47,8 @@ _HOMES = {
     "STATUSES": "review.model",
     "Segment": "review.model",
     "Flag": "review.model",
+    "adapt": "review.adapt",
+    "AdaptOptions": "review.adapt",
 }
 
 
