@@ -106,6 +106,14 @@ def test_a_faithful_translation_raises_no_meaning_flag(sw, english):
     assert trust_flags(sw, english) == ()
 
 
+def test_voice_of_america_is_a_glossary_term_not_global_voices():
+    # "Sauti ya Amerika" → "Global Voices" was a name no flag could catch (both words
+    # translate); the shipped glossary now enforces it.
+    from glossary import default_glossary
+
+    assert any(t.sw == "Sauti ya Amerika" for t in default_glossary().terms)
+
+
 def test_unsupported_and_omitted_words_are_reported_as_written():
     assert unsupported_words("Alimteua waziri.", "He killed the minister.") == ["killed"]
     assert omitted_words("Jeshi limeuwa wanachama 15.", "The army had 15 members.") == ["limeuwa"]
