@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 
 from review.model import Flag, Term
+from translate.flags import TRUST_KINDS
 from translate.locate import locate_targets
 
 __all__ = [
@@ -50,21 +51,29 @@ FLAGS: dict[str, str] = {
     "brackets": "unbalanced quotes or brackets",
     "untranslated": "untranslated Swahili",
     "bidi": "hidden bidi or zero-width characters",
-    # The meaning-level flags of the pipeline (translate.trust), read from each record; they
-    # describe the MT, so they hold while the English is the MT unchanged.
+}
+# The meaning-level flags of the pipeline (translate.trust), read from each record; they
+# describe the MT, so they hold while the English is the MT unchanged. A kind the engine adds
+# later shows under its own name until it gets a label here.
+_TRUST_LABELS = {
     "polarity": "meaning may be reversed",
     "name": "name missing",
+    "unsupported": "high-stakes word not in the source",
+    "omission": "high-stakes content left out",
     "invented-figure": "figure not in the source",
     "low-confidence": "model unsure",
 }
 #: The flags the pipeline's meaning-level checks write into records
 #: (:data:`translate.flags.TRUST_KINDS`), shown like the QA flags.
-TRUST_FLAGS = ("polarity", "name", "invented-figure", "low-confidence")
+TRUST_FLAGS: tuple[str, ...] = TRUST_KINDS
+FLAGS.update({kind: _TRUST_LABELS.get(kind, kind.replace("-", " ")) for kind in TRUST_FLAGS})
 
 #: How much an open flag weighs in the "riskiest first" order: flags that can reverse or
 #: invent meaning first, then lost content, then form.
 SEVERITY: dict[str, int] = {
     "polarity": 5,
+    "unsupported": 5,
+    "omission": 4,
     "invented-figure": 4,
     "empty": 4,
     "number": 3,

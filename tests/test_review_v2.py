@@ -256,3 +256,12 @@ def test_progress_agrees_with_the_document_summary(project):
 @pytest.mark.parametrize("pattern", [r"(\d+)\.(\d)", r"(ab)+", r"a+b*", r"\(x+\)+"])
 def test_replace_accepts_patterns_without_nested_repetition(pattern):
     ReplaceOptions(pattern, "y", regex=True)
+
+
+def test_every_meaning_level_kind_of_the_engine_is_a_review_flag_with_a_weight():
+    from review.qa import FLAGS, SEVERITY
+    from translate.flags import TRUST_KINDS
+
+    for kind in TRUST_KINDS:
+        assert kind in FLAGS and kind in SEVERITY
+        assert trust_flags([{"kind": kind, "detail": "x"}])[0].code == kind
