@@ -95,6 +95,8 @@ def trust_flags(
     if not english.strip():
         return ()
     flags: list[Flag] = []
+    # Both the name and the figure checks need the source's protected spans: find them once.
+    spans = find_spans(source) if check.names or check.figures else []
     if check.polarity:
         reason = polarity_flag(source, english)
         if reason:
@@ -103,7 +105,7 @@ def trust_flags(
         # Names protection finds are enforced (and report their own outcome) when it is on;
         # with it off they are the model's, as the rest.
         covered = _covered(source, terms) + [
-            (span.start, span.end) for span in find_spans(source) if span.kind in NAME_KINDS
+            (span.start, span.end) for span in spans if span.kind in NAME_KINDS
         ]
         names = missing_names(source, english, covered)
         if names:
@@ -119,7 +121,7 @@ def trust_flags(
             shown = ", ".join(omitted)
             flags.append(Flag("omission", f"the English leaves out: {shown}"))
     if check.figures:
-        invented = invented_figures(source, english)
+        invented = invented_figures(source, english, spans)
         if invented:
             shown = ", ".join(invented)
             flags.append(Flag("invented-figure", f"not in the Swahili: {shown}"))
