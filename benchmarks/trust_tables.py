@@ -9,7 +9,12 @@ capitalised word is a name the English must carry as written (``translate.names`
 
 Writes ``translate/data/swahili-words.txt.xz``: Swahili words seen in lower case at least three
 times, and at least as often as capitalised in mid-sentence — common words, so a capitalised
-"Uangalizi" in a title is not taken for a name.
+"Uangalizi" in a title is not taken for a name; those capitalised more often are kept with a
+``^`` mark, as stems only ("rais" for "Uraisi").
+
+Writes ``translate/data/english-capitals.txt.xz``: words the English of the pairs and the English
+news sentences capitalise in mid-sentence at least twice — the spellings English gives names,
+so "Yemeni" is carried by "Yemen" and a model's "Nyarugus" carries nothing.
 
 Writes ``translate/data/unsupported-lexicon.json``: for each family of high-stakes English words
 (``translate.unsupported.FAMILIES``), the Swahili words seen at least three times in sources
@@ -17,7 +22,8 @@ whose reference has a word of the family, in at least a quarter of all their occ
 ("kizuizini" for detention) — the forms the hand-cut stems miss.
 
 Reads MAFAND-MT train, AfriQA, the Bible training split (``data/bible/prepare.py`` first) and
-the Voice of America Swahili sentences (monolingual); never dev or test.
+the Voice of America Swahili sentences and the English news sentences (monolingual); never dev
+or test.
 """
 
 from __future__ import annotations
@@ -74,7 +80,19 @@ def swahili_words(lines: list[str]) -> list[str]:
                 lower[word] += 1
             elif i > 0:
                 capital[word.casefold()] += 1
-    return sorted(w for w, n in lower.items() if n >= 3 and n >= capital[w])
+    # "^rais": seen in lower case, but capitalised more often ("Rais Buhari") — a stem for
+    # the prefixed forms of a title ("Uraisi"), never taken for a common word on its own.
+    return sorted(w if n >= capital[w] else "^" + w for w, n in lower.items() if n >= 3)
+
+
+def english_capitals(lines: list[str]) -> list[str]:
+    seen: collections.Counter[str] = collections.Counter()
+    for line in lines:
+        for i, match in enumerate(_TOKEN.finditer(line)):
+            word = match.group(0)
+            if i > 0 and word[0].isupper() and not word.isupper():
+                seen[word.casefold()] += 1
+    return sorted(w for w, n in seen.items() if n >= 2)
 
 
 def unsupported_lexicon(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -113,6 +131,11 @@ def main() -> None:
     # A fixed preset and no timestamp: the same data gives the same bytes.
     out.write_bytes(lzma.compress("".join(w + "\n" for w in common).encode(), preset=9))
     print(f"{out.relative_to(REPO)}: {len(common)} words")
+    news_en = args.shared / "data/news-en/lafand-other-pairs.en"
+    capitals = english_capitals([en for _, en in pairs] + news_en.read_text("utf-8").splitlines())
+    out = REPO / "translate/data/english-capitals.txt.xz"
+    out.write_bytes(lzma.compress("".join(w + "\n" for w in capitals).encode(), preset=9))
+    print(f"{out.relative_to(REPO)}: {len(capitals)} words")
     lexicon = unsupported_lexicon(pairs)
     out = REPO / "translate/data/unsupported-lexicon.json"
     out.write_text(json.dumps(lexicon, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
