@@ -119,3 +119,48 @@ def test_the_flag_names_the_swahili_negation():
 
 def test_empty_text_has_no_polarity():
     assert polarity_flag("", "") is None
+
+
+ASSERTING = [
+    # The negative infinitive and the copula are as often a negative word as a "not".
+    (
+        "Serikali imeweka vikwazo kama vile vyama kutokuwa na mikutano ya siasa.",
+        "The government imposed restrictions such as limitations on political rallies.",
+    ),
+    (
+        "Wenzake huona kuwa sio sawa.",
+        "A colleague thought it was inappropriate.",
+    ),
+    # "hawana budi": they have no choice but, i.e. they must.
+    (
+        "Wataalamu wa afya hawana budi kuwasiliana na mashirika.",
+        "Medical professionals should contact organisations.",
+    ),
+    # "kabla X hajazaliwa": before X was born; "atagombea au hatagombea": whether or not.
+    (
+        "Wimbo huu uliimbwa kwa miaka mingi kabla Malema hajazaliwa.",
+        "This song was sung for many years before Malema was born.",
+    ),
+    (
+        "Watu wataamua kama atagombea au hatagombea muhula wa tatu.",
+        "The people will decide whether or not he will have a third term.",
+    ),
+    ("Hakuna mashaka kwamba alishinda.", "There is no doubt that he won."),
+]
+
+
+@pytest.mark.parametrize(("sw", "english"), ASSERTING)
+def test_negative_forms_that_translators_render_without_not_raise_no_flag(sw, english):
+    assert polarity_flag(sw, english) is None
+
+
+def test_a_weak_swahili_negation_still_licenses_an_english_not():
+    # "kutokuwa" is no longer enough to flag a lost negation, but it is a sign of one.
+    assert (
+        polarity_flag("Alilalamika kutokuwa na kazi.", "He complained of not having work.") is None
+    )
+
+
+def test_not_before_a_verb_in_un_is_a_negation():
+    assert polarity_flag("Sielewi kwa nini.", "I do not understand why.") is None
+    assert polarity_flag("Sielewi kwa nini.", "I understand why.") is not None

@@ -3,8 +3,8 @@
 Swahili marks negation inside the verb — a negative subject prefix (``si-``, ``ha-``, ``hatu-``,
 ``ham-``, ``hawa-`` and the noun-class forms ``hai-``, ``hazi-``, ``hali-`` …) with a past
 (``-ku-``), future (``-ta-``) or not-yet (``-ja-``) marker or a final ``-i`` (``hawezi``), the
-conditional ``-singe-`` — and in a few words (``si``, ``sio``, ``hakuna``, ``bila``, ``wala``,
-``kamwe``). English marks it with *not*, *n't*, *no*, *never*, *without* and a few more.
+conditional ``-singe-`` — and in a few words (``hakuna``, ``hapana``, ``kamwe``). English marks
+it with *not*, *n't*, *no*, *never*, *without* and a few more.
 
 A segment is flagged when one side negates and the other shows no sign of it at all:
 
@@ -12,7 +12,9 @@ A segment is flagged when one side negates and the other shows no sign of it at 
   weak one (*un-*, *-less*, *fail*, *lack*, *refuse*, …: human translators often carry a
   negative verb that way, "haijulikani" → "unknown");
 - **invented**: the English has a clear negation and the Swahili has no cue, not even a weak
-  one (the relative and subjunctive ``-si-`` forms, "isiyo", "asije").
+  one (the relative and subjunctive ``-si-`` forms, "isiyo", "asije"; the negative infinitive
+  ``kuto-`` and the copula ``si``/``sio``, which translators render with a word as often as
+  with *not* — "kutokuwa salama" → "insecurity", "sio sawa" → "inappropriate").
 
 Counting only presence, and asking the other side for *any* cue, keeps false alarms on human
 translations low (see ``docs/trust.md`` for the figures); the price is that a sentence with two
@@ -40,8 +42,6 @@ _STRONG_SW = re.compile(
     rf"|{_SUBJECT}[a-z]{{2,}}i"  # hawezi, hajui, haiwezekani: present negative
     rf"|(?:a|u|i|wa|ya|ki|vi|zi|li|ku|pa|m|tu|ni|mu)?singe[a-z]{{2,}}"  # asingeweza
     rf"|{_SUBJECT}(?:yu)?(?:po|ko|mo)"  # hayupo, siko, haipo: "is not (there)"
-    # kutokuwa, kutofanya; not kutoka "from", kutosha "enough", kutolewa "be issued", kutofautisha
-    r"|kuto(?!ka|ke|sha|lew|fau|rok|a$|wa$)[a-z]{3,}"
     r"|hu(?:na|wezi|jui|kuwa|taweza)"  # the few 2sg negatives news quotes use
     r")"
 )
@@ -49,22 +49,34 @@ _STRONG_SW = re.compile(
 # that English often renders with a negation: refuse, deny, fail, stop, prevent, "bado" (not yet).
 _WEAK_SW = re.compile(
     r"(?:a|u|i|wa|ya|ki|vi|zi|li|ku|pa|m|tu|ni|mu)si[a-z]{2,}"
+    # The negative infinitive (kutokuwa, kutofanya) names a state or a failure, and translators
+    # render it with a word ("insecurity", "withhold", "decriminalisation") as often as with
+    # "not"; not kutoka "from", kutosha "enough", kutolewa "be issued", kutofautisha
+    # "distinguish", kutokomeza "eradicate".
+    r"|kuto(?!ka|ke|sha|lew|fau|rok|kom|a$|wa$)[a-z]{3,}"
     # present negatives of loanwords keep their final -u: "simfahamu", "hawadharau"
     rf"|{_SUBJECT}[a-z]{{3,}}u"
     r"|[a-z]*(?:kata[al]|kana|shindw|zui|kosa|kosek|acha|pig[aw]a?[ -]?marufuku)[a-z]*|bado"
 )
-STRONG_SWAHILI_WORDS = frozenset({"si", "sio", "siyo", "hapana", "hakuna", "hamna", "kamwe"})
+STRONG_SWAHILI_WORDS = frozenset({"hapana", "hakuna", "hamna", "kamwe"})
 # "bila" (without) and "wala" (nor) are prepositions that translators often turn around
-# ("bila mafanikio" → "in vain"); they still count as a sign of negation for "invented".
-WEAK_SWAHILI_WORDS = frozenset({"bila", "wala"})
+# ("bila mafanikio" → "in vain"); the copula "si"/"sio" ("sio sawa" → inappropriate, "sio
+# maarufu" → infamous) and "haijalishi" (no matter, regardless) are as often a negative word
+# as a "not". They still count as a sign of negation for "invented".
+WEAK_SWAHILI_WORDS = frozenset({"bila", "wala", "si", "sio", "siyo", "haijalishi"})
 # "bila shaka", "sina shaka": "without doubt", "I have no doubt", i.e. "certainly" — on both
 # sides a negation that asserts.
 _CERTAINLY = re.compile(
-    r"\b(?:bila|hapana|hakuna|sina|hatuna|hana|hawana)(?: ya)? shaka\b", re.IGNORECASE
+    r"\b(?:bila|hapana|hakuna|sina|hatuna|hana|hawana)(?: ya)? (?:ma)?shaka\b"
+    # "hawana budi": "they have no choice but", i.e. they must.
+    r"|\b(?:hakuna|sina|huna|hana|hatuna|hamna|hawana)\s+budi\b",
+    re.IGNORECASE,
 )
 _CERTAINLY_EN = re.compile(
     r"\b(?:(?:there is |there's |i have |we have |has |have )?no doubt|without (?:a )?doubt"
-    r"|undoubtedly|doubtless|no matter)\b",
+    r"|undoubtedly|doubtless|no matter"
+    # Litotes: two negations that assert ("not without controversy", "not least").
+    r"|not without|not least)\b",
     re.IGNORECASE,
 )
 # Words of the negative shape that are not negations (nouns, adjectives, numbers, names).
@@ -76,6 +88,7 @@ NOT_NEGATIONS = frozenset(
         "siddiqui", "sifuri", "sikukuu", "simulizi", "sissi", "sitini", "hazali", "hakimi",
         "sikuzote", "hasani", "hussaini", "hawai", "hanoi", "harari", "hashitagi", "hashtagi",
         "halmshauri", "hapo", "hako", "hamo", "haya", "hayo", "hawa", "hao", "hapa", "huko",
+        "hatamu", "hayawani", "simanzi", "simenti", "sinema", "sigara", "hatimiliki", "hawaii",
     }
 )  # fmt: skip
 # Clear English negation.
@@ -146,17 +159,21 @@ def _mid_sentence(text: str, start: int) -> bool:
 def _swahili_cues(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     strong: list[str] = []
     weak: list[str] = []
-    previous = ""
+    recent: list[str] = []  # the words before this one, up to three
     for match in _SW_WORD.finditer(text):
         word = match.group(0)
         folded = word.casefold()
-        after_kabla, previous = previous == "kabla", folded
+        # "kabla (Malema) hajazaliwa" is "before (Malema) was born", and "atagombea au
+        # hatagombea" is "whether or not he will run": the negative form, no negation.
+        asserting = "kabla" in recent or recent[-1:] == ["au"]
+        recent = (recent + [folded])[-3:]
         if folded in NOT_NEGATIONS or (word[0].isupper() and _mid_sentence(text, match.start())):
             continue  # a name in mid-sentence ("Hassani", "Haiti") is never a verb
-        if folded in STRONG_SWAHILI_WORDS or _STRONG_SW.fullmatch(folded):
-            # "kabla hajachaguliwa" is "before he was elected": the negative form, no negation.
-            (weak if after_kabla else strong).append(word)
-        elif folded in WEAK_SWAHILI_WORDS or _WEAK_SW.fullmatch(folded):
+        if folded in WEAK_SWAHILI_WORDS:
+            weak.append(word)
+        elif folded in STRONG_SWAHILI_WORDS or _STRONG_SW.fullmatch(folded):
+            (weak if asserting else strong).append(word)
+        elif _WEAK_SW.fullmatch(folded):
             weak.append(word)
     return tuple(strong), tuple(weak)
 
