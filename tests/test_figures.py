@@ -35,6 +35,12 @@ SUPPORTED = [
     ("Alifika saa 5 asubuhi.", "He arrived at 11 am."),
     ("Kazi ilianza 1.234,5", "Work began 1,234.5"),
     ("Hakuna tarakimu hapa.", "No figures here."),
+    # Swahili time spelled out: saa saba mchana is 13:00 (1 pm), saa moja asubuhi 7 am.
+    ("Mkutano utafanyika leo saa saba mchana.", "The conference is today at 13:00."),
+    ("Alihamishiwa Abuja saa moja asubuhi.", "He was moved to Abuja around 7:00 a.m."),
+    ("Idadi ya watu milioni 200.", "Its 200-million population."),
+    # A licence's version is boilerplate, not a figure.
+    ("Picha na Ubalozi wa Marekani.", "Photo by the US Embassy (CC BY-SA 2.0)"),
 ]
 
 
@@ -48,6 +54,8 @@ INVENTED = [
     ("Viti 70 vya ubunge.", "70 seats of the 210 seats.", ["210"]),
     ("Dozi milioni moja ni mwanzo tu.", "14 million doses are only the start.", ["14 million"]),
     ("Watu milioni 20 wanaishi huko.", "20 billion people live there.", ["20 billion"]),
+    ("Mkutano utafanyika leo saa saba mchana.", "The conference is today at 15:00.", ["15"]),
+    ("Idadi ya watu milioni 200.", "Its 300-million population.", ["300-million"]),
 ]
 
 

@@ -98,6 +98,10 @@ FAITHFUL = [
     ("Polisi walimkamata mwandishi wa habari.", "Police arrested the journalist."),
     ("Mwakilishi huyo amekashifu tukio hilo.", "The representative condemned the incident."),
     ("Alilipwa dola milioni 2.", "He was paid $2 million."),
+    # A kindred family supports: "vizuizini" (in detention) rendered "in prison".
+    ("Mansoor bado yuko vizuizini.", "Mansoor is still in prison."),
+    # Idioms: a heart attack is no attack.
+    ("Dhlakama alifariki kutokana na mshtuko wa moyo.", "Dhlakama died following a heart attack."),
 ]
 
 
@@ -207,3 +211,8 @@ def test_mark_is_refused_for_jsonl(tmp_path):
     result = CliRunner().invoke(app, ["translate", str(src), "--format", "jsonl", "--mark"])
     assert result.exit_code != 0
     assert "--mark" in result.output
+
+
+def test_kindred_families_support_each_other_but_a_death_is_no_killing():
+    assert unsupported_words("Mansoor yuko mahabusu.", "Mansoor is in jail.") == []
+    assert unsupported_words("Alifariki jana.", "He was killed yesterday.") == ["killed"]

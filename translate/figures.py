@@ -4,11 +4,13 @@ Protection (:mod:`translate.protect`) makes sure every figure of the source reac
 this is the other direction. An English number, amount, percentage or date part is *supported*
 when its value is one of the source's figures: a protected span's value (``dola milioni
 523.7`` is 523,700,000; ``saa 5 asubuhi`` is 11 o'clock; ``tarehe 29 Januari`` gives 29 and 1)
-or a number written in digits anywhere in the source. Anything else the model made up — an
+or a number written in digits anywhere in the source, or an hour of "saa" the model was left to
+render ("saa saba mchana" is 13:00 or 1 pm; in Western copy 7). Anything else the model made up — an
 echo of a real figure with a digit lost ("$23.7 million" beside "$523.7 million"), a scale
 changed ("14 million" for 14) — is reported.
 
-Number words in the English ("eight months") are not checked: the model's usual mistakes with
+A licence's version ("CC BY-SA 2.0") is boilerplate, not a figure. Number words in the English
+("eight months") are not checked: the model's usual mistakes with
 figures are on digits, and English number words often render Swahili words that protection
 does not treat as figures ("wote wawili" → "both").
 """
@@ -20,6 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from translate.protect import FIGURE_KINDS, ProtectedSpan, find_spans
+from translate.protect_tables import ORDINAL_STEMS
 
 __all__ = ["english_figures", "invented_figures", "source_values"]
 
@@ -36,11 +39,18 @@ _SCALES = {
 # Minutes after a colon are part of a time, which protection checks ("13:00").
 _EN_FIGURE = re.compile(
     r"(?<![\w.,:])(\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
-    r"(?:\s*(thousand|million|billion|trillion|bn|mn|m)\b)?",
+    r"(?:[\s-]*(thousand|million|billion|trillion|bn|mn|m)\b)?",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
+# A clock hour protection leaves to the model ("saa saba mchana", "saa 4"): its English may be
+# the Swahili reading (saa 7 is 13:00, 1 pm) or, in Western copy, the hour as written.
+_HOURS = {**ORDINAL_STEMS, "moja": 1, "mbili": 2, "kumi na moja": 11, "kumi na mbili": 12}
+_SAA_HOUR = re.compile(
+    r"\bsaa\s+(\d{1,2}|kumi na (?:moja|mbili)|" + "|".join(_HOURS) + r")\b", re.IGNORECASE
+)
+_LICENCE = re.compile(r"\bCC[ -]BY(?:-[A-Z]{2})*\s+\d(?:\.\d)?", re.IGNORECASE)
 _VALUE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e\d+)?")
 
 
@@ -102,6 +112,11 @@ def source_values(source: str, spans: Iterable[ProtectedSpan] | None = None) -> 
         if span.kind in FIGURE_KINDS:
             values.update(_span_values(span))
             covered.append((span.start, span.end))
+    for match in _SAA_HOUR.finditer(source):
+        word = match.group(1).casefold()
+        hour = int(word) if word.isdigit() else _HOURS[word]
+        for reading in (hour, (hour + 6) % 12 or 12):
+            values.update({Decimal(reading % 12 or 12), Decimal(reading % 12 + 12)})
     for match in _DIGITS.finditer(source):
         if any(start <= match.start() < end for start, end in covered):
             continue
@@ -138,6 +153,8 @@ def invented_figures(
     # Numbers the source has verbatim: dotted dates, codes, version numbers ("20.04.2019", "2.0").
     verbatim = {d for d in _DIGITS.findall(source) if re.search(r"\d[.,]\d", d)}
     invented: list[str] = []
+    # A licence's version is boilerplate, not a figure: "(CC BY-SA 2.0)".
+    english = _LICENCE.sub(lambda m: " " * len(m.group(0)), english)
     for match in _EN_FIGURE.finditer(english):
         literal, scale = match.group(1), match.group(2)
         whole = _DIGITS.match(english, match.start())
