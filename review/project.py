@@ -184,6 +184,17 @@ def _check_ranges(doc: ImportedDocument) -> None:
 
 
 # A segment row with its number of comments.
+@dataclass(frozen=True)
+class SegmentText:
+    """A segment's English and where it stands: what :meth:`Project.texts` reads."""
+
+    id: int
+    position: int
+    version: int
+    status: str
+    target: str
+
+
 _SELECT = (
     "SELECT s.*, (SELECT count(*) FROM comments c WHERE c.segment_id = s.id) AS comment_count "
     "FROM segments s"
@@ -545,6 +556,33 @@ class Project:
             _SELECT + " WHERE s.document_id = ? ORDER BY position", (document_id,)
         ).fetchall()
         return [_segment(r) for r in rows]
+
+    def texts(self, document_id: int, containing: str | None = None) -> list[SegmentText]:
+        """A document's segments in order, their English and version only: what a search over
+        a whole document reads, without decoding every segment's terms and flags (a find &
+        replace preview over 2,000 segments took 100 ms of CPU that way, and the other
+        editors' saves waited for it).
+
+        Args:
+            document_id: the document.
+            containing: only segments whose English may contain this ASCII text, in any case
+                (SQLite's LIKE does the scan; a caller must still match each one).
+        """
+        if not 0 <= document_id <= MAX_ID:
+            return []
+        query = "SELECT id, position, version, status, target FROM segments WHERE document_id = ?"
+        args: tuple[object, ...] = (document_id,)
+        if containing is not None and containing.isascii():
+            like = re.sub(r"([\\%_])", r"\\\1", containing)
+            # LIKE folds ASCII case only; Python's case-insensitive match also takes "ſ" (long
+            # s) for s and "K" (the Kelvin sign) for k, so segments holding those are kept.
+            query += (
+                " AND (target LIKE '%' || ? || '%' ESCAPE '\\' "
+                "OR instr(target, 'ſ') OR instr(target, 'K'))"
+            )
+            args += (like,)
+        rows = self.conn.execute(query + " ORDER BY position", args).fetchall()
+        return [SegmentText(*row) for row in rows]
 
     def segment(self, segment_id: int) -> Segment:
         """One segment.

@@ -135,7 +135,8 @@ def find_hits(
     )
     hits: list[Hit] = []
     for doc in docs:
-        for seg in project.segments(doc.id):
+        # A literal find narrows the scan in SQL; a regular expression reads every segment.
+        for seg in project.texts(doc.id, None if options.regex else options.find):
             spans = options.spans(seg.target)
             if not spans:
                 continue

@@ -211,6 +211,18 @@ def test_replace_is_versioned_saves_and_stale_previews_conflict(project):
     assert [v.kind for v in history] == ["mt", "save"] and history[-1].editor == "Amina"
 
 
+def test_a_literal_find_is_narrowed_in_sql_and_still_finds_every_hit(project):
+    first, second, third = project.segments(1)[:3]
+    project.save(first.id, "A 50%_off deal.", version=first.version)
+    project.save(second.id, "The ſave button.", version=second.version)  # long s: an "s"
+    project.save(third.id, "A 50% off deal.", version=third.version)
+    # % and _ are the text's own, not LIKE's wildcards.
+    assert [h.segment_id for h in find_hits(project, ReplaceOptions("50%_"), 1)] == [first.id]
+    # Case-insensitive as Python matches: "SAVE" finds "ſave".
+    assert [h.segment_id for h in find_hits(project, ReplaceOptions("SAVE"), 1)] == [second.id]
+    assert [t.id for t in project.texts(1, "50%")] == [first.id, second.id, third.id]
+
+
 def test_word_diff():
     assert word_diff("a b c", "a b c") == []
     ops = word_diff("The ministry said so.", "The Ministry of Foreign Affairs said so.")
