@@ -552,3 +552,12 @@ def test_search_hits_are_highlighted(site, watched):
     assert w.row(1).locator(".source-text mark.hit").inner_text() == "kesho"
     w.page.goto(f"{site}/documents/1?q=tomorrow")
     assert w.row(1).locator("textarea.hit").count() == 1
+    # The hit itself is marked inside the text box, and follows the editor's typing.
+    assert w.row(1).locator(".hl-backdrop mark.hit").inner_text().lower() == "tomorrow"
+    box = w.row(1).locator("textarea.target")
+    mark = w.row(1).locator(".hl-backdrop mark.hit").bounding_box()
+    frame = box.bounding_box()
+    assert frame["y"] <= mark["y"] and mark["y"] + mark["height"] <= frame["y"] + frame["height"]
+    box.fill("They will meet the day after.")
+    assert w.row(1).locator(".hl-backdrop mark.hit").count() == 0
+    assert w.row(1).locator("textarea.hit").count() == 0

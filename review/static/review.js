@@ -918,9 +918,39 @@
         parts.append(text.slice(pos));
         node.replaceWith(parts);
       }
-      const ta = state.get(row).ta;
-      ta.classList.toggle("hit", ta.value.toLocaleLowerCase().includes(needle));
+      highlight(state.get(row).ta, needle);
     }
+  }
+
+  // A textarea cannot mark part of its text, so the hits are drawn on a copy of the text laid
+  // out behind it (same font, padding and wrapping; its own letters transparent) and the box
+  // is made see-through. The copy follows every edit and scroll.
+  function highlight(ta, needle) {
+    const wrap = el("div", "hl-wrap");
+    const back = el("div", "hl-backdrop");
+    back.setAttribute("aria-hidden", "true");
+    ta.replaceWith(wrap);
+    wrap.append(back, ta);
+    ta.classList.add("hl");
+    const draw = () => {
+      const text = ta.value;
+      const lower = text.toLocaleLowerCase();
+      const parts = document.createDocumentFragment();
+      let pos = 0;
+      if (lower.length === text.length) {
+        for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, pos)) {
+          parts.append(text.slice(pos, at), el("mark", "hit", text.slice(at, at + needle.length)));
+          pos = at + needle.length;
+        }
+      }
+      parts.append(text.slice(pos) + "\n"); // a last empty line keeps its height
+      back.replaceChildren(parts);
+      ta.classList.toggle("hit", back.querySelector("mark") !== null);
+      back.scrollTop = ta.scrollTop;
+    };
+    ta.addEventListener("input", draw);
+    ta.addEventListener("scroll", () => { back.scrollTop = ta.scrollTop; });
+    draw();
   }
 
   // Leaving the page: save what is typed in the focused segment.
