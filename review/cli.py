@@ -190,6 +190,14 @@ def export_command(
     document: Annotated[
         str | None, typer.Option("--document", "-d", help="One document (name or id).")
     ] = None,
+    mark_unreviewed: Annotated[
+        bool,
+        typer.Option(
+            "--mark-unreviewed",
+            help="txt/md: put ⟦…⟧ around the English of segments still unreviewed MT "
+            "(new or rejected).",
+        ),
+    ] = False,
 ) -> None:
     """Export post-edited articles, approved pairs, records, effort or a static page."""
     from review.export import unreviewed, write_export
@@ -197,7 +205,7 @@ def export_command(
 
     try:
         with Project(project) as proj:
-            written = write_export(proj, fmt, output, document)
+            written = write_export(proj, fmt, output, document, mark_unreviewed=mark_unreviewed)
             doc_ids = None if document is None else [proj.find_document(document).id]
             raw = unreviewed(proj, doc_ids) if fmt in ("txt", "md") else {}
     except InputError as err:
@@ -212,7 +220,8 @@ def export_command(
         shown = ", ".join(map(str, numbers[:30])) + (" …" if len(numbers) > 30 else "")
         typer.echo(
             f"warning: {name}: {len(numbers)} segment(s) still unreviewed machine translation "
-            f"(new or rejected): {shown}",
+            f"(new or rejected): {shown}"
+            + ("" if mark_unreviewed else "; --mark-unreviewed brackets them ⟦…⟧ in the file"),
             err=True,
         )
 

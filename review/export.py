@@ -14,10 +14,11 @@ never an error.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ __all__ = [
     "render_glossary_tsv",
     "render_glossary_tbx",
     "project_glossary",
+    "UNREVIEWED",
     "unreviewed",
     "write_export",
 ]
@@ -90,10 +92,30 @@ def _approved(project: Project, document_ids: Sequence[int] | None) -> list[_Pai
     return pairs
 
 
-def render_article(project: Project, document_id: int) -> str:
-    """The post-edited article: the source's layout with every segment's current English."""
+#: Statuses of English no editor vouched for: machine translation never saved, or rejected.
+UNREVIEWED = ("new", "rejected")
+
+
+def render_article(project: Project, document_id: int, mark_unreviewed: bool = False) -> str:
+    """The post-edited article: the source's layout with every segment's current English.
+
+    Args:
+        project: the project.
+        document_id: the document.
+        mark_unreviewed: put :data:`translate.pipeline.MARKS` (``⟦…⟧``, as ``tafsiri translate
+            --mark`` does for flagged segments) around the English no editor vouched for:
+            segments still ``new`` or ``rejected``.
+    """
+    from translate.pipeline import MARKS
+
     rows, tail = project.layout(document_id)
-    return "".join(prefix + seg.target for prefix, seg in rows) + tail
+
+    def english(seg: Segment) -> str:
+        if mark_unreviewed and seg.status in UNREVIEWED and seg.target.strip():
+            return f"{MARKS[0]}{seg.target}{MARKS[1]}"
+        return seg.target
+
+    return "".join(prefix + english(seg) for prefix, seg in rows) + tail
 
 
 def render_tmx(project: Project, document_ids: Sequence[int] | None = None) -> bytes:
@@ -458,7 +480,12 @@ def unique_names(names: Sequence[str], suffix: str) -> list[Path]:
 
 
 def write_export(
-    project: Project, fmt: str, out: str | Path, document: str | None = None
+    project: Project,
+    fmt: str,
+    out: str | Path,
+    document: str | None = None,
+    *,
+    mark_unreviewed: bool = False,
 ) -> list[Path]:
     """Write one export; returns the files written.
 
@@ -470,14 +497,21 @@ def write_export(
             :func:`unique_names`, so no document is written over another).
         document: a document name or id (default: all; ``html`` needs one unless the project
             has only one).
+        mark_unreviewed: ``txt``/``md`` only: ``⟦…⟧`` around the English of segments still
+            ``new`` or ``rejected`` (see :func:`render_article`).
 
     Raises:
-        InputError: an unknown format or document, ``html`` without a document, or an export
-            of approved pairs when none is approved yet.
+        InputError: an unknown format or document, ``html`` without a document, an export
+            of approved pairs when none is approved yet, or ``mark_unreviewed`` with a format
+            other than ``txt``/``md``.
     """
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     form = FORMATS[fmt]
+    if mark_unreviewed:
+        if fmt not in ("txt", "md"):
+            raise InputError(f"--mark-unreviewed is for txt and md articles, not {fmt}")
+        form = replace(form, render=_one(functools.partial(render_article, mark_unreviewed=True)))
     out = Path(out)
     docs = project.documents()
     if document is not None:
@@ -526,7 +560,7 @@ def unreviewed(project: Project, document_ids: Sequence[int] | None = None) -> d
         numbers = [
             s.position + 1
             for s in project.segments(doc_id)
-            if s.status in ("new", "rejected") and s.source.strip()
+            if s.status in UNREVIEWED and s.source.strip()
         ]
         if numbers:
             out[project.document(doc_id).name] = numbers

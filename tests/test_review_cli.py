@@ -194,6 +194,32 @@ def test_txt_export_names_the_segments_still_unreviewed(tmp_path):
     assert "b.txt" not in result.output
 
 
+def test_mark_unreviewed_brackets_the_english_nobody_vouched_for(tmp_path):
+    project = _two_documents(tmp_path)
+    with Project(project) as proj:
+        segs = proj.segments(1)
+        proj.save(segs[0].id, segs[0].target, version=1, status="approved")
+        proj.save(segs[1].id, segs[1].target, version=1, status="rejected")
+        approved, rejected, new = segs[0].target, segs[1].target, segs[2].target
+    out = tmp_path / "a.txt"
+    args = ["review", "export", str(project), "-f", "txt", "-d", "a.txt", "-o", str(out)]
+    result = runner.invoke(app, [*args, "--mark-unreviewed"])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert f"⟦{rejected}⟧" in text and f"⟦{new}⟧" in text
+    assert f"⟦{approved}" not in text and approved in text
+
+
+def test_mark_unreviewed_is_refused_for_pair_formats(tmp_path):
+    project = _two_documents(tmp_path)
+    out = tmp_path / "a.tmx"
+    args = ["review", "export", str(project), "-f", "tmx", "-o", str(out), "--mark-unreviewed"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "--mark-unreviewed is for txt and md articles, not tmx" in result.output
+    assert not out.exists()
+
+
 def test_adapt_with_too_few_approved_pairs_is_one_error_line(tmp_path):
     project = _two_documents(tmp_path)
     replay = tmp_path / "replay.tsv"
