@@ -41,6 +41,7 @@ SUPPORTED = [
     ("Idadi ya watu milioni 200.", "Its 200-million population."),
     # A licence's version is boilerplate, not a figure.
     ("Picha na Ubalozi wa Marekani.", "Photo by the US Embassy (CC BY-SA 2.0)"),
+    ("Maandamano ya #15M mjini.", "The #15M protests in the city."),
 ]
 
 

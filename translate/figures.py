@@ -36,9 +36,10 @@ _SCALES = {
     "trillion": Decimal(10) ** 12,
 }
 # A number in digits (1,234.5 or 1.234,5 are both seen in news), with an optional scale word.
-# Minutes after a colon are part of a time, which protection checks ("13:00").
+# Minutes after a colon are part of a time, which protection checks ("13:00"); digits in a
+# hashtag or handle ("#15M") are a name.
 _EN_FIGURE = re.compile(
-    r"(?<![\w.,:])(\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?<![\w.,:#@])(\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
     r"(?:[\s-]*(thousand|million|billion|trillion|bn|mn|m)\b)?",
     re.IGNORECASE,
 )
