@@ -41,6 +41,8 @@ CARRIED = [
     ("Maelekezo kutoka kwa Kaguta Museveni.", "A directive from @KagutaMuseveni."),
     # A first name dropped before a surname the English keeps.
     ("Baada ya kujiuzulu kwa Rais Thabo Mbeki.", "After President Mbeki resigned."),
+    # A people of a vowel-initial name.
+    ("Watu wengi wa Waoromo waliuawa.", "Many Oromo people were killed."),
     # Hashtags are tags, not prose.
     ("Kabla ya safari ya #PapaFrancis kesho.", "Ahead of the Pope's journey tomorrow."),
 ]

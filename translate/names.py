@@ -37,6 +37,7 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 _CLASS_PREFIXED = re.compile(r"(?:wa|ki)[^aeiou'-][a-z'-]{3,}")
 # A noun-class prefix on a borrowed name: "Msingapore" (a Singaporean), "Uwahhabi" (Wahhabism).
 _PREFIX = re.compile(r"(?:mw|m|wa|u)(?=[^aeiou'-][a-z'-]{3,})")
+_VOWEL_PREFIX = re.compile(r"(?:wa|mw|ki|u)(?=[aeiou][a-z'-]{3,})")
 # What a Swahili word may carry in front of a common stem: a negation, a subject or noun-class
 # prefix, a tense, a relative and an object marker ("Yasiyokamili" = ya-si-yo-kamili,
 # "Mwanakamati" = mwana-kamati, "Kuhabarishwa" = ku-habarishwa).
@@ -210,6 +211,10 @@ def missing_names(source: str, english: str, covered: Iterable[tuple[int, int]] 
         prefix = _PREFIX.match(folded)
         bare = folded[prefix.end() :] if prefix else folded
         if prefix and _carried(bare, english_words):
+            continue
+        # A people or language of a vowel-initial name: "Waoromo" → Oromo, "Kiarabu" → Arabic.
+        vowel = _VOWEL_PREFIX.match(folded)
+        if vowel and _carried(folded[vowel.end() :], english_words):
             continue
         if any(same_name(folded, w, spelled) or same_name(bare, w, spelled) for w in english_words):
             continue
