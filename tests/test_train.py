@@ -261,6 +261,27 @@ def test_fine_tuning_starts_from_a_named_model(tiny_model_dir, tmp_path, monkeyp
     assert (out / "model.safetensors").exists()
 
 
+def test_a_model_stored_in_float16_fine_tunes_and_translates_in_float32(tiny_model_dir, tmp_path):
+    from transformers import MarianMTModel
+
+    from translate.marian import MarianBackend
+
+    half = tmp_path / "half"
+    shutil.copytree(tiny_model_dir, half)
+    MarianMTModel.from_pretrained(tiny_model_dir).half().save_pretrained(half)
+    out = tmp_path / "tuned"
+    result = runner.invoke(
+        app, _args(out, "--init", str(half), "--max-steps", "3", "--dev-size", "5")
+    )
+    assert result.exit_code == 0, result.output
+    tuned = MarianMTModel.from_pretrained(out)
+    assert {p.dtype for p in tuned.parameters()} == {tuned.dtype} and str(
+        tuned.dtype
+    ) == "torch.float32"
+    backend = MarianBackend(str(half))
+    assert {str(p.dtype) for p in backend.model.parameters()} == {"torch.float32"}
+
+
 def test_a_fine_tuned_model_keeps_the_record_of_the_model_it_started_from(tiny_model_dir, tmp_path):
     start = tmp_path / "stage1"
     shutil.copytree(tiny_model_dir, start)

@@ -107,7 +107,9 @@ class MarianBackend:
             raise InputError(
                 f"model {model}: cannot be loaded as a MarianMT checkpoint ({first})"
             ) from None
-        self.model: Any = loaded.to(torch.device(self.device)).eval()
+        # Weights stored in float16 (to keep a model folder small) compute in float32 here: the
+        # CPU has no fast float16 path, and the numbers must match the CTranslate2 copy's.
+        self.model: Any = loaded.float().to(torch.device(self.device)).eval()
         self._torch = torch
         limits = [self.model.config.max_position_embeddings]
         if self.tokenizer.model_max_length and self.tokenizer.model_max_length < 10**9:

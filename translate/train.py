@@ -439,7 +439,8 @@ def _load_model(
 
         init_path = resolve_model_path(cfg.init)
         tokenizer = MarianTokenizer.from_pretrained(init_path)
-        model = MarianMTModel.from_pretrained(init_path, dropout=cfg.dropout)
+        # .float(): a folder may store float16 weights to stay small; training needs float32.
+        model = MarianMTModel.from_pretrained(init_path, dropout=cfg.dropout).float()
         say(
             f"fine-tuning {cfg.init} ({sum(p.numel() for p in model.parameters()) / 1e6:.1f}M parameters)"
         )
