@@ -42,6 +42,8 @@ SUPPORTED = [
     # A licence's version is boilerplate, not a figure.
     ("Picha na Ubalozi wa Marekani.", "Photo by the US Embassy (CC BY-SA 2.0)"),
     ("Maandamano ya #15M mjini.", "The #15M protests in the city."),
+    # A range shares its scale.
+    ("Inategemea bilioni 8 hadi 12 kila mwaka.", "It depends on 8 billion to 12 billion a year."),
 ]
 
 

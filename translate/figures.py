@@ -47,6 +47,14 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 # A clock hour protection leaves to the model ("saa saba mchana", "saa 4"): its English may be
 # the Swahili reading (saa 7 is 13:00, 1 pm) or, in Western copy, the hour as written.
+_SW_SCALES = {
+    "trilioni": Decimal(10) ** 12,
+    "bilioni": Decimal(10) ** 9,
+    "milioni": Decimal(10) ** 6,
+    "laki": Decimal(10) ** 5,
+    "elfu": Decimal(10) ** 3,
+}
+_RANGE_END = re.compile(r"\s*(?:hadi|mpaka|au|-|–)\s*(\d[\d.,]*\d|\d)\b", re.IGNORECASE)
 _HOURS = {**ORDINAL_STEMS, "moja": 1, "mbili": 2, "kumi na moja": 11, "kumi na mbili": 12}
 _SAA_HOUR = re.compile(
     r"\bsaa\s+(\d{1,2}|kumi na (?:moja|mbili)|" + "|".join(_HOURS) + r")\b", re.IGNORECASE
@@ -113,6 +121,14 @@ def source_values(source: str, spans: Iterable[ProtectedSpan] | None = None) -> 
         if span.kind in FIGURE_KINDS:
             values.update(_span_values(span))
             covered.append((span.start, span.end))
+    # A range shares its scale: "bilioni 8 hadi 12" is 8 to 12 billion.
+    for span in found:
+        scale = next((v for w, v in _SW_SCALES.items() if w in span.source.casefold()), None)
+        if span.kind not in FIGURE_KINDS or scale is None:
+            continue
+        after = _RANGE_END.match(source, span.end)
+        if after:
+            values.update((v * scale).normalize() for v in _literal_values(after.group(1)))
     for match in _SAA_HOUR.finditer(source):
         word = match.group(1).casefold()
         hour = int(word) if word.isdigit() else _HOURS[word]
