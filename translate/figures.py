@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from translate.protect import FIGURE_KINDS, ProtectedSpan, find_spans
-from translate.protect_tables import ORDINAL_STEMS
+from translate.protect_tables import ORDINAL_STEMS, SCALES
 
 __all__ = ["english_figures", "invented_figures", "source_values"]
 
@@ -47,13 +47,8 @@ _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 # A clock hour protection leaves to the model ("saa saba mchana", "saa 4"): its English may be
 # the Swahili reading (saa 7 is 13:00, 1 pm) or, in Western copy, the hour as written.
-_SW_SCALES = {
-    "trilioni": Decimal(10) ** 12,
-    "bilioni": Decimal(10) ** 9,
-    "milioni": Decimal(10) ** 6,
-    "laki": Decimal(10) ** 5,
-    "elfu": Decimal(10) ** 3,
-}
+# Swahili scale words and their powers of ten, as protection reads them.
+_SW_SCALES = {word: Decimal(10) ** power for word, (power, _) in SCALES.items()}
 _RANGE_END = re.compile(r"\s*(?:hadi|mpaka|au|-|–)\s*(\d[\d.,]*\d|\d)\b", re.IGNORECASE)
 _HOURS = {**ORDINAL_STEMS, "moja": 1, "mbili": 2, "kumi na moja": 11, "kumi na mbili": 12}
 _SAA_HOUR = re.compile(
