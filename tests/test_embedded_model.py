@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import SEED_ARTICLE
+from translate.backend import DecodeOptions, load_backend
 from translate.cli import app
 from translate.model_catalog import EMBEDDED_DIR, default_model, list_models, model_details
 
@@ -52,3 +54,22 @@ def test_the_seed_article_comes_out_in_english_with_no_model_option(monkeypatch,
     # Real English, not copied Swahili: common English function words appear.
     words = english.lower().split()
     assert sum(w in {"the", "of", "and", "to", "in"} for w in words) >= 20
+
+
+@pytest.mark.parametrize("beam", [1, 4])
+@pytest.mark.parametrize("name", ["transformers", "ct2"])
+def test_a_decode_scores_its_english_as_teacher_forcing_does(name, beam, tmp_path):
+    """The pipeline takes a segment's confidence from its decode: a hypothesis's score must be
+    the mean log-probability per token, ``</s>`` included, that a scoring pass computes."""
+    backend = load_backend(name, EMBEDDED, threads=1, cache_dir=tmp_path)
+    sources = [
+        "Kazakhstan na Ubelgiji hufanya mashauriano ya kisiasa.",
+        "Rais alisema serikali itaendelea kushirikiana na wananchi wote.",
+        "Hatutakubali kamwe uamuzi huo.",
+        "Wizara ya Mambo ya Nje ilitoa taarifa jana.",
+    ]
+    hyps = [h[0] for h in backend.translate_batch(sources, DecodeOptions(beam=beam))]
+    forced = backend.score_batch(sources, [h.text for h in hyps])
+    for hyp, teacher_forced in zip(hyps, forced, strict=True):
+        assert teacher_forced is not None
+        assert hyp.score == pytest.approx(teacher_forced, abs=0.01), hyp.text

@@ -369,6 +369,7 @@ class MarianBackend:
         steps = self.model.compute_transition_scores(sequences, out.scores, normalize_logits=True)
         generated = sequences[:, offset:]
         valid = generated != self._pad
-        totals = (steps * valid).sum(dim=1)
+        # Padding after </s> has a -inf step score: masked out, not multiplied (-inf * 0 = nan).
+        totals = self._torch.where(valid, steps, 0.0).sum(dim=1)
         lengths = valid.sum(dim=1).clamp(min=1).float()
         return (totals / lengths**length_penalty).tolist()
