@@ -4,6 +4,7 @@
     python benchmarks/trust.py --calibrate      # MAFAND-MT dev: the low-confidence threshold
     python benchmarks/trust.py --limit 300      # a quicker run on the first 300 lines
     python benchmarks/trust.py --aligned        # also: dev's false alarms without shifted lines
+    python benchmarks/trust.py --cost           # only the cost, by parts (seed article, test)
 
 For each flag kind, on the shipped model's output (defaults: glossary, protection), the number
 of lines flagged and their mean sentence chrF (sacreBLEU) against the unflagged lines', with a
@@ -12,6 +13,11 @@ share of lines whose *human* English is flagged by the polarity, name, unsupport
 invented-figure checks — on dev, and on 10,000 train lines that no rule was written from
 (``--aligned``: and on dev without the lines whose English belongs to a neighbour). Then the cost: the same test run with ``Translator(trust=None)``, which neither scores
 nor checks.
+
+``--cost`` times the two parts the flags add inside one translation — the checks, and the
+scoring pass for English changed after the decode (the rest takes the decode's own score) —
+against the whole run, on the seed article and on test; on a shared machine whole runs vary too
+much for a difference of two runs to mean anything.
 
 ``--calibrate`` translates dev and prints the tenth percentile of the per-line confidence (the
 model's mean log-probability per token of the English kept): ``translate.trust.LOW_CONFIDENCE``.
@@ -201,6 +207,56 @@ def report(limit: int | None, aligned: bool = False) -> None:
     )
 
 
+def cost_by_parts(translator: Translator, text: str) -> tuple[float, float, float, int, int]:
+    """(whole run, scoring pass, checks) in seconds, pieces rescored, segments translated."""
+    parts = {"score": 0.0, "checks": 0.0, "rescored": 0}
+    score_batch = translator.backend.score_batch
+    checks = translator._trust_flags
+
+    def timed_score(sources, translations):
+        began = time.perf_counter()
+        try:
+            return score_batch(sources, translations)
+        finally:
+            parts["score"] += time.perf_counter() - began
+            parts["rescored"] += len(sources)
+
+    def timed_checks(source, unit):
+        began = time.perf_counter()
+        try:
+            return checks(source, unit)
+        finally:
+            parts["checks"] += time.perf_counter() - began
+
+    translator.backend.score_batch = timed_score  # type: ignore[method-assign]
+    translator._trust_flags = timed_checks  # type: ignore[method-assign]
+    try:
+        began = time.perf_counter()
+        doc = translator.translate_document(text)
+        whole = time.perf_counter() - began
+    finally:
+        del translator.backend.score_batch, translator._trust_flags
+    return whole, parts["score"], parts["checks"], int(parts["rescored"]), len(doc.segments)
+
+
+def cost(limit: int | None, rounds: int = 3) -> None:
+    translator = Translator()
+    translator.translate_document("Habari.")  # load and warm up
+    seed = (REPO / "seeds").glob("*.txt")
+    inputs = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(seed)][:1]
+    inputs.append(("MAFAND-MT test", "\n".join(_read("test.sw", limit))))
+    print(f"cost by parts ({translator.backend.description}), {rounds} runs each, fastest shown")
+    for label, text in inputs:
+        runs = [cost_by_parts(translator, text) for _ in range(rounds)]
+        whole, score, checks, rescored, segments = min(runs)
+        added = score + checks
+        print(
+            f"{label}: {segments} segments, whole run {whole:.2f} s; scoring pass {score:.2f} s "
+            f"({rescored} pieces rescored), checks {checks:.2f} s: "
+            f"{added / (whole - added):+.1%} over the run without them"
+        )
+
+
 def calibrate(limit: int | None) -> None:
     src, ref = _read("dev.sw", limit), _read("dev.en", limit)
     english, info, _ = translate_lines(Translator(), src)
@@ -225,6 +281,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibrate", action="store_true", help="measure the threshold on dev")
     parser.add_argument("--limit", type=int, default=None, help="use the first N lines only")
+    parser.add_argument("--cost", action="store_true", help="only the cost, by parts")
     parser.add_argument(
         "--aligned",
         action="store_true",
@@ -233,6 +290,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.calibrate:
         calibrate(args.limit)
+    elif args.cost:
+        cost(args.limit)
     else:
         report(args.limit, aligned=args.aligned)
 

@@ -12,8 +12,9 @@ import pytest
 from conftest import StubBackend
 from typer.testing import CliRunner
 
-from translate.backend import Hypothesis
+from translate.backend import DecodeOptions, Hypothesis
 from translate.cli import app
+from translate.hooks import HookResult
 from translate.pipeline import MARKS, Translator
 from translate.records import parse_record
 from translate.trust import TrustCheck, trust_flags
@@ -140,16 +141,55 @@ def test_checks_can_be_turned_off_one_by_one():
 
 
 class _Echo(StubBackend):
-    """Writes a fixed English for every input, and scores it."""
+    """Writes a fixed English for every input with a decode score; a scoring pass (teacher
+    forcing) gives ``rescored`` and is logged."""
 
-    def __init__(self, english: str, score: float) -> None:
-        self.english, self.score = english, score
+    def __init__(self, english: str, score: float, rescored: float = -9.0) -> None:
+        self.english, self.score, self.rescored = english, score, rescored
+        self.scored: list[str] = []
 
     def translate_batch(self, texts, options, prefixes=None):
-        return [[Hypothesis(self.english, -0.1)] * options.nbest for _ in texts]
+        return [[Hypothesis(self.english, self.score)] * options.nbest for _ in texts]
 
     def score_batch(self, sources, translations):
-        return [self.score for _ in sources]
+        self.scored.extend(translations)
+        return [self.rescored for _ in sources]
+
+
+class _Rewrite:
+    """A decoder hook that changes the model's English (as a forced term does)."""
+
+    checksum = "rewrite"
+
+    def decode(self, backend, texts, options):
+        hyps = backend.translate_batch(list(texts), options)
+        return [HookResult(h[0].text.replace("minister", "Minister"), ()) for h in hyps]
+
+
+def test_english_kept_as_decoded_takes_the_decode_score_without_a_scoring_pass():
+    backend = _Echo("He met the minister.", -0.4)
+    (record,) = (
+        Translator(backend, glossary=None).translate_document("Alikutana na waziri.").segments
+    )
+    assert record.confidence == -0.4
+    assert backend.scored == []
+
+
+def test_english_changed_after_the_decode_is_scored_as_kept():
+    backend = _Echo("He met the minister.", -0.4, rescored=-0.7)
+    tr = Translator(backend, glossary=_Rewrite())
+    (record,) = tr.translate_document("Alikutana na waziri.").segments
+    assert backend.scored == ["He met the Minister."]
+    assert record.confidence == -0.7
+
+
+@pytest.mark.parametrize("options", [{"length_penalty": 0.6}, {"repetition_penalty": 1.2}])
+def test_a_search_that_did_not_rank_by_mean_log_probability_is_scored_again(options):
+    backend = _Echo("He met the minister.", -0.4, rescored=-0.7)
+    tr = Translator(backend, glossary=None, options=DecodeOptions(**options))
+    (record,) = tr.translate_document("Alikutana na waziri.").segments
+    assert backend.scored == ["He met the minister."]
+    assert record.confidence == -0.7
 
 
 def test_records_carry_the_flags_and_the_confidence():

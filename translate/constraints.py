@@ -292,6 +292,7 @@ class _State:
     given_up: set[int] = field(default_factory=set)
     capped: set[int] = field(default_factory=set)
     links: tuple[Link, ...] | None = None  # the back end's alignment of ``text``
+    score: float | None = None  # the decode's score of ``text``; None once the text is changed
     aligned: set[int] = field(default_factory=set)  # forced where the model's attempt was
     doubled: set[int] = field(default_factory=set)  # not forced: it would write a word twice
 
@@ -354,6 +355,7 @@ def enforce(
         outs = backend.translate_batch([s.source for s in plain], options)
         for s, hyps in zip(plain, outs, strict=True):
             s.first = s.text = hyps[0].text if hyps else ""
+            s.score = hyps[0].score if hyps else None
     pending = []
     if termed:
         wide = replace(options, nbest=options.beam)
@@ -361,6 +363,7 @@ def enforce(
         lists = decode([s.source for s in termed], wide)
         for s, hyps in zip(termed, lists, strict=True):
             s.first = s.text = hyps[0].text if hyps else ""
+            s.score = hyps[0].score if hyps else None
             s.links = hyps[0].links if hyps else None
             s.first_hits = _hits(s.first, s.matches)
             if not _missing_required(s.first_hits, s.matches):
@@ -368,25 +371,26 @@ def enforce(
             choice = _choose(hyps[1:], s.matches)
             if choice is None:
                 pending.append(s)
+                s.score = None  # whatever is kept will be forced
             else:
-                s.text, s.stage = choice, "nbest"
+                s.text, s.score, s.stage = choice.text, choice.score, "nbest"
     if pending and max_rounds:
         beam = min(forced_beam or options.beam, options.beam)
         _force(backend, pending, replace(options, beam=beam, nbest=1), max_rounds, aligner)
     return [_outcomes(s, max_rounds) for s in states]
 
 
-def _choose(hyps: Sequence[Hypothesis], matches: Sequence[Requirement]) -> str | None:
+def _choose(hyps: Sequence[Hypothesis], matches: Sequence[Requirement]) -> Hypothesis | None:
     """The best-ranked hypothesis with every required term, preferring more ambiguous ones found."""
-    best: tuple[int, int, str] | None = None
-    for rank, hyp in enumerate(hyps):
+    best: tuple[int, Hypothesis] | None = None
+    for hyp in hyps:
         hits = _hits(hyp.text, matches)
         if _missing_required(hits, matches):
             continue
         found = sum(h is not None for h in hits)
         if best is None or found > best[0]:
-            best = (found, -rank, hyp.text)
-    return best[2] if best else None
+            best = (found, hyp)
+    return best[1] if best else None
 
 
 def _force(
@@ -719,7 +723,7 @@ def _term_text(s: _State, k: int, head: str) -> str:
 
 def _outcomes(s: _State, max_rounds: int) -> HookResult:
     if not s.matches:
-        return HookResult(s.text, ())
+        return HookResult(s.text, (), s.score)
     hits = _hits(s.text, s.matches)
     out = []
     for k, (m, hit) in enumerate(zip(s.matches, hits, strict=True)):
@@ -764,7 +768,7 @@ def _outcomes(s: _State, max_rounds: int) -> HookResult:
                 kind=m.kind,
             )
         )
-    return HookResult(s.text, tuple(out))
+    return HookResult(s.text, tuple(out), s.score)
 
 
 def _failure(s: _State, k: int, max_rounds: int) -> str:

@@ -122,10 +122,16 @@ class SpanOutcome:
 
 @dataclass(frozen=True)
 class HookResult:
-    """A translation and the outcome of every span its source required."""
+    """A translation, the outcome of every span its source required, and its model score.
+
+    ``score`` is the decode's own score of ``text`` (:attr:`Hypothesis.score`) where the text
+    is a hypothesis as the model wrote it; None where the hook changed or assembled it (a
+    forced term), so that the pipeline scores the kept English itself.
+    """
 
     text: str
     outcomes: tuple[SpanOutcome, ...] = ()
+    score: float | None = None
 
 
 @runtime_checkable

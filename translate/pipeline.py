@@ -172,11 +172,13 @@ class DocumentTranslation:
 
 @dataclass(frozen=True)
 class _Piece:
-    """What the model (or the hook) gave for one piece: text, span outcomes, flags."""
+    """What the model (or the hook) gave for one piece: text, span outcomes, flags, and the
+    decode's score of the text where it is a hypothesis as the model wrote it."""
 
     text: str
     terms: tuple[SpanOutcome, ...] = ()
     flags: tuple[Flag, ...] = ()
+    score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,11 @@ def _drop_doubled(
     text = drop_doubled_words(source, piece.text, keep)
     if text == piece.text:
         return piece, problems, False
-    return dataclasses.replace(piece, text=text), find_problems(source, text, check), True
+    return (
+        dataclasses.replace(piece, text=text, score=None),
+        find_problems(source, text, check),
+        True,
+    )
 
 
 def _occurrences(text: str, part: str) -> list[int]:
@@ -389,12 +395,15 @@ class Translator:
 
     def _run(
         self, texts: list[str], options: DecodeOptions, hook: DecoderHook | None
-    ) -> list[tuple[str, tuple[SpanOutcome, ...]]]:
+    ) -> list[_Piece]:
         """Send one batch to the back end, or through the decoder hook."""
         if hook is None:
             hyps = self.backend.translate_batch(texts, options)
-            return [(h[0].text, ()) for h in hyps]
-        return [(r.text, tuple(r.outcomes)) for r in hook.decode(self.backend, texts, options)]
+            return [_Piece(h[0].text, score=h[0].score) if h else _Piece("") for h in hyps]
+        return [
+            _Piece(r.text, tuple(r.outcomes), score=r.score)
+            for r in hook.decode(self.backend, texts, options)
+        ]
 
     def _pieces(
         self, texts: Sequence[str]
@@ -439,8 +448,8 @@ class Translator:
         for batch in plan_batches(work_len, options.batch_tokens):
             outputs = self._run([work[k][1] for k in batch], options, hook)
             finished = 0
-            for k, (text, terms) in zip(batch, outputs, strict=True):
-                results[k] = _Piece(text, terms)
+            for k, piece in zip(batch, outputs, strict=True):
+                results[k] = piece
                 i = work[k][0]
                 remaining[i] -= 1
                 finished += remaining[i] == 0
@@ -449,7 +458,7 @@ class Translator:
         pieces = [r for r in results if r is not None]
         if self.degenerate is not None:
             pieces = self._check_degenerate(work, work_len, pieces, options, hook)
-        scores = self._confidence(work, pieces)
+        scores = self._confidence(work, pieces, options)
         by_text: list[list[_Piece]] = [[] for _ in texts]
         scores_by: list[list[float | None]] = [[] for _ in texts]
         for (i, _), piece, score in zip(work, pieces, scores, strict=True):
@@ -467,11 +476,28 @@ class Translator:
             units.append(_Unit(translation, len(parts), terms, flags, _mean(scores_by[i])))
         return units
 
-    def _confidence(self, work: list[tuple[int, str]], pieces: list[_Piece]) -> list[float | None]:
-        """The model's mean log-probability per token of each piece's English as kept."""
-        if self.trust is None or not isinstance(self.backend, Scorer) or not pieces:
+    def _confidence(
+        self, work: list[tuple[int, str]], pieces: list[_Piece], options: DecodeOptions
+    ) -> list[float | None]:
+        """The model's mean log-probability per token of each piece's English as kept.
+
+        A piece kept as the model wrote it takes the decode's own score, which is that mean
+        when the search ranked by it (length penalty 1, no repetition penalty: both back ends
+        then score a hypothesis as teacher forcing would). Only English changed after the
+        decode (a forced term, a re-decode's repair) costs a scoring pass.
+        """
+        if self.trust is None or not pieces:
             return [None] * len(pieces)
-        return self.backend.score_batch([src for _, src in work], [p.text for p in pieces])
+        plain = options.length_penalty == 1.0 and options.repetition_penalty == 1.0
+        scores = [p.score if plain else None for p in pieces]
+        todo = [k for k, score in enumerate(scores) if score is None and pieces[k].text]
+        if todo and isinstance(self.backend, Scorer):
+            scored = self.backend.score_batch(
+                [work[k][1] for k in todo], [pieces[k].text for k in todo]
+            )
+            for k, score in zip(todo, scored, strict=True):
+                scores[k] = score
+        return scores
 
     def _check_degenerate(
         self,
@@ -505,11 +531,12 @@ class Translator:
         for batch in plan_batches([work_len[k] for k in bad], options.batch_tokens):
             ks = [bad[b] for b in batch]
             again = self._run([work[k][1] for k in ks], retry, hook)
-            for k, (text, terms) in zip(ks, again, strict=True):
+            for k, redone in zip(ks, again, strict=True):
                 source = work[k][1]
-                second = find_problems(source, text, check)
+                second = find_problems(source, redone.text, check)
                 if len(second) <= len(first[k]):
-                    kept, final = _Piece(text, terms), second
+                    # Decoded under a repetition penalty: its score is not the model's own.
+                    kept, final = dataclasses.replace(redone, score=None), second
                 else:
                     kept, final = pieces[k], first[k]
                 kept, final, dropped = _drop_doubled(source, kept, final, check)
