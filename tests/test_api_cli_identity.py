@@ -80,3 +80,20 @@ def test_opting_out_is_explicit_and_matches_the_cli_flags(tmp_path, monkeypatch)
     result = CliRunner().invoke(app, ["translate", str(SEED_ARTICLE), "--no-glossary", "-q"])
     assert result.exit_code == 0, result.output
     assert api == result.stdout
+
+
+def test_no_trust_is_the_api_without_a_trust_check(tmp_path, monkeypatch):
+    from translate import Translator
+
+    monkeypatch.delenv("TAFSIRI_MODEL", raising=False)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["translate", str(SEED_ARTICLE), "-o", str(out), "--format", "jsonl", "--no-trust"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = Translator(trust=None).translate_document(SEED_ARTICLE.read_text(encoding="utf-8"))
+    cli_records = (out / SEED_ARTICLE.with_suffix(".jsonl").name).read_text(encoding="utf-8")
+    assert doc.to_jsonl(SEED_ARTICLE.name) == cli_records
+    assert all(s.confidence is None and not s.trust_flags for s in doc.segments)
+    assert "trust:off" in doc.info.signature()
+    assert "low-confidence" not in result.output and "invented-figure" not in result.output

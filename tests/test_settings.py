@@ -57,6 +57,7 @@ def test_the_key_names_the_model_folder_not_its_path():
         ("max_segment_tokens", 100),
         ("glossary", None),
         ("degenerate", None),
+        ("trust", False),
     ],
 )
 def test_every_setting_changes_both_the_signature_and_the_key(field, value):

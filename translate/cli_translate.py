@@ -260,6 +260,15 @@ def translate_command(
             "records and summary without decoding them again with repetition control.",
         ),
     ] = False,
+    no_trust: Annotated[
+        bool,
+        typer.Option(
+            "--no-trust",
+            help="Do not run the meaning-level checks (polarity, names, unsupported words, "
+            "invented figures, confidence): they read Swahili sources, so turn them off for a "
+            "model from another language (the English→Swahili back-translation model).",
+        ),
+    ] = False,
     mark: Annotated[
         bool,
         typer.Option(
@@ -290,6 +299,7 @@ def translate_command(
     from translate.jobs import check_writable, plan_jobs
     from translate.model_catalog import fingerprint, resolve_model
     from translate.settings import OutputSettings
+    from translate.trust import DEFAULT_TRUST
 
     try:
         check_device_name(device)
@@ -311,6 +321,7 @@ def translate_command(
             max_segment_tokens=max_segment_tokens,
             glossary=glossary.checksum if glossary is not None else None,
             degenerate=check.signature(),
+            trust=not no_trust,
         )
     except (InputError, ValueError) as err:
         _fail(str(err))
@@ -330,6 +341,7 @@ def translate_command(
             options=options,
             max_segment_tokens=max_segment_tokens,
             degenerate=check,
+            trust=None if no_trust else DEFAULT_TRUST,
         )
     )
 

@@ -101,6 +101,7 @@ class TranslationInfo:
             when it was off.
         compute_type: the quantization the back end runs (``"int8_float32"``, ``"float16"``,
             ``"float32"``).
+        trust: whether the meaning-level checks ran (``Translator(trust=None)``: not).
     """
 
     model: str
@@ -113,6 +114,7 @@ class TranslationInfo:
     description: str = ""
     degenerate: DegenerateCheck | None = None
     compute_type: str = "default"
+    trust: bool = True
 
     @property
     def settings(self) -> OutputSettings:
@@ -126,6 +128,7 @@ class TranslationInfo:
             max_segment_tokens=self.max_segment_tokens,
             glossary=self.glossary,
             degenerate=self.degenerate.signature() if self.degenerate else None,
+            trust=self.trust,
         )
 
     def decode_settings(self) -> dict[str, Any]:
@@ -376,6 +379,7 @@ class Translator:
             description=backend.description,
             degenerate=self.degenerate,
             compute_type=backend.compute_type,
+            trust=self.trust is not None,
         )
 
     def _resolve(

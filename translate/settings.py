@@ -70,6 +70,8 @@ class OutputSettings:
         glossary: the decoder hook's checksum, or None without a hook.
         degenerate: the degenerate-output check's signature (``"1.3/3+doubled"``, ``"flag"``),
             or None when it is off.
+        trust: whether the meaning-level checks ran (``translate.trust``: flags and
+            confidence in the records); off for a source that is not Swahili.
     """
 
     model: str
@@ -80,6 +82,7 @@ class OutputSettings:
     max_segment_tokens: int
     glossary: str | None
     degenerate: str | None = None
+    trust: bool = True
 
     def signature(self) -> str:
         """A sacreBLEU-style signature: every field, in one line.
@@ -105,6 +108,8 @@ class OutputSettings:
             f"degen:{self.degenerate or 'off'}",
             f"gloss:{self.glossary[:12] if self.glossary else 'none'}",
         ]
+        if not self.trust:
+            parts.append("trust:off")
         return "|".join(parts)
 
     def key(self, fmt: str, markdown: bool = False, mark: bool = False) -> str:
@@ -124,6 +129,8 @@ class OutputSettings:
             "format": fmt,
             "markdown": markdown,
         }
+        if self.trust:
+            del settings["trust"]  # as before the switch existed: finished runs stay finished
         if fmt == "jsonl":
             settings["records"] = "trust/1"
         if mark:
