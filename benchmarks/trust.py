@@ -52,7 +52,7 @@ def _read(name: str, limit: int | None) -> list[str]:
 
 
 def translate_lines(translator: Translator, lines: list[str]) -> tuple[list[str], list, float]:
-    """English per line, (flag kinds, confidence) per line, and the seconds it took."""
+    """English per line, ({flag kind: details}, confidence) per line, and the seconds it took."""
     text = "\n".join(lines)
     began = time.perf_counter()
     doc = translator.translate_document(text)
@@ -61,11 +61,12 @@ def translate_lines(translator: Translator, lines: list[str]) -> tuple[list[str]
     starts = [0]
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
-    per_line: list[tuple[set[str], list[float]]] = [(set(), []) for _ in lines]
+    per_line: list[tuple[dict[str, list[str]], list[float]]] = [({}, []) for _ in lines]
     for record in doc.segments:
         k = max(i for i, s in enumerate(starts) if s <= record.start)
         kinds, scores = per_line[k]
-        kinds.update(f.kind for f in record.trust_flags)
+        for flag in record.trust_flags:
+            kinds.setdefault(flag.kind, []).append(flag.detail)
         if record.confidence is not None:
             scores.append(record.confidence)
     info = [(kinds, statistics.fmean(s) if s else None) for kinds, s in per_line]
@@ -81,6 +82,34 @@ def _bootstrap_gap(flagged: list[float], rest: list[float], rounds: int = 1000) 
         gaps.append(statistics.fmean(b) - statistics.fmean(a))
     gaps.sort()
     return gaps[int(0.025 * rounds)], gaps[int(0.975 * rounds) - 1]
+
+
+_DETAIL_ITEMS = re.compile(r"^[^:]*:\s*")
+
+
+def reference_agrees(kind: str, details: list[str], source: str, reference: str) -> bool | None:
+    """Whether the human English bears a flag out (None: this kind cannot be judged so).
+
+    chrF moves little when one word is wrong, so the flags are also held against the
+    reference itself: a ``name`` the English lacks is in the reference; an ``unsupported``
+    word or an ``invented-figure`` is not; a lost negation is there, an invented one is not.
+    """
+    ref = reference.casefold()
+    items = [i.strip() for d in details for i in _DETAIL_ITEMS.sub("", d, count=1).split(",")]
+    if kind == "name":
+        return all(re.search(rf"(?<!\w){re.escape(i.casefold())}", ref) for i in items if i)
+    if kind == "invented-figure":
+        return not any(
+            re.search(rf"(?<![\w.,]){re.escape(i)}(?!\w|[.,]\d)", ref) for i in items if i
+        )
+    if kind == "unsupported":
+        # By its stem: "arrest" in the reference backs "arrested".
+        stems = [i.casefold()[: max(4, len(i) - 3)] for i in items if i]
+        return not any(re.search(rf"\b{re.escape(stem)}", ref) for stem in stems)
+    if kind == "polarity":
+        negates = bool(polarity(source, reference).english)
+        return all(negates == d.startswith("negation lost") for d in details)
+    return None
 
 
 #: The kinds whose false alarms on human English the target (3%) counts; omission is shown too.
@@ -161,7 +190,8 @@ def report(limit: int | None, aligned: bool = False) -> None:
     chrf = [sacrebleu.sentence_chrf(h, [r]).score for h, r in zip(english, ref, strict=True)]
     print(f"MAFAND-MT test, {len(src)} lines, shipped defaults ({translator.backend.description})")
     print(
-        f"{'flag':<16} {'lines':>6} {'share':>7} {'chrF flagged':>13} {'unflagged':>10}  gap [95% CI]"
+        f"{'flag':<16} {'lines':>6} {'share':>7} {'chrF flagged':>13} {'unflagged':>10}  "
+        f"gap [95% CI]   the reference agrees"
     )
     for kind in TRUST_KINDS:
         hit = [c for c, (kinds, _) in zip(chrf, info, strict=True) if kind in kinds]
@@ -171,9 +201,16 @@ def report(limit: int | None, aligned: bool = False) -> None:
             continue
         low, high = _bootstrap_gap(hit, rest)
         gap = statistics.fmean(rest) - statistics.fmean(hit)
+        verdicts = [
+            reference_agrees(kind, kinds[kind], s, r)
+            for s, r, (kinds, _) in zip(src, ref, info, strict=True)
+            if kind in kinds
+        ]
+        judged = [v for v in verdicts if v is not None]
+        agrees = f"{sum(judged)}/{len(judged)}" if judged else "-"
         print(
             f"{kind:<16} {len(hit):>6} {len(hit) / len(src):>7.1%} {statistics.fmean(hit):>13.1f} "
-            f"{statistics.fmean(rest):>10.1f}  {gap:.1f} [{low:.1f}, {high:.1f}]"
+            f"{statistics.fmean(rest):>10.1f}  {gap:.1f} [{low:.1f}, {high:.1f}]   {agrees}"
         )
     anyflag = [c for c, (kinds, _) in zip(chrf, info, strict=True) if kinds]
     print(f"{'any':<16} {len(anyflag):>6} {len(anyflag) / len(src):>7.1%}")
