@@ -54,7 +54,9 @@ def data_sets(test: bool) -> list[tuple[str, list[str], list[str]]]:
     """(name, Swahili, English) of every set scored."""
     sets = [("news dev", _lines(NEWS / "dev.sw"), _lines(NEWS / "dev.en"))]
     if not (BIBLE / "heldout.sw").exists():
-        raise SystemExit("error: data/bible/heldout.sw is missing: run python data/bible/prepare.py")
+        raise SystemExit(
+            "error: data/bible/heldout.sw is missing: run python data/bible/prepare.py"
+        )
     sets.append(("Bible held-out", _lines(BIBLE / "heldout.sw"), _lines(BIBLE / "heldout.en")))
     tico = read_tmx_pairs(SHARED / "tico19" / "all.en-sw.tmx", "sw", "en")
     sets.append(

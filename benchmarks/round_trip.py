@@ -5,8 +5,9 @@
 Issue 25's optional sixth signal. MAFAND-MT dev is translated as shipped (sw→en, every flag
 on); the English is translated back with the English→Swahili model ``data/models/en-sw-v2``
 (beam 4, no glossary, no protection, no trust checks), and each line's round trip is scored
-against its Swahili source with sentence chrF. The worst tenth would be flagged
-``round-trip``. Printed: how much worse (sentence chrF of the English against the human
+against its Swahili source with sentence chrF, segment by segment, as
+``Translator(round_trip=...)`` does (segments of fewer than five words are not judged); a line
+counts its worst segment. The worst tenth would be flagged ``round-trip``. Printed: how much worse (sentence chrF of the English against the human
 reference) those lines are than the rest, the same among the lines no other flag marks (what
 the signal would add), its overlap with ``low-confidence``, and what the round trip costs
 against the forward translation.
@@ -15,6 +16,7 @@ against the forward translation.
 from __future__ import annotations
 
 import argparse
+import bisect
 import statistics
 import sys
 import time
@@ -26,9 +28,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from trust import _bootstrap_gap, _read, translate_lines  # noqa: E402
+from trust import _bootstrap_gap, _read  # noqa: E402
 
 from translate.pipeline import Translator  # noqa: E402
+from translate.roundtrip import MIN_WORDS, round_trip_scores  # noqa: E402
 
 BACKWARD = REPO / "data" / "models" / "en-sw-v2"
 
@@ -51,28 +54,48 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None, help="the first N dev lines only")
     args = parser.parse_args()
     src, ref = _read("dev.sw", args.limit), _read("dev.en", args.limit)
-    forward = Translator()
-    english, info, forward_seconds = translate_lines(forward, src)
-    backward = Translator(BACKWARD, glossary=None, trust=None)
+    text = "\n".join(src)
     began = time.perf_counter()
-    back = backward.translate_document("\n".join(english)).text.split("\n")
+    doc = Translator().translate_document(text)
+    forward_seconds = time.perf_counter() - began
+    english = doc.text.split("\n")
+    # The way back exactly as Translator(round_trip=...) builds and runs it, segment by segment.
+    backward = Translator(BACKWARD, glossary=None, trust=None)
+    segments = doc.segments
+    began = time.perf_counter()
+    scores = round_trip_scores(
+        backward.translate_texts,
+        [s.source for s in segments],
+        [s.translation if s.pieces else "" for s in segments],
+    )
     back_seconds = time.perf_counter() - began
-    round_trip = [sacrebleu.sentence_chrf(b, [s]).score for b, s in zip(back, src, strict=True)]
-    threshold = sorted(round_trip)[len(round_trip) // 10]
-    flagged = [r < threshold for r in round_trip]
-    chrf = [sacrebleu.sentence_chrf(h, [r]).score for h, r in zip(english, ref, strict=True)]
+    starts = [0]
+    for line in src[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    line_of = [bisect.bisect_right(starts, s.start) - 1 for s in segments]
+    worst: list[float | None] = [None] * len(src)  # a line's worst segment
+    kinds: list[set[str]] = [set() for _ in src]
+    for k, scored, record in zip(line_of, scores, segments, strict=True):
+        kinds[k].update(f.kind for f in record.trust_flags)
+        if scored is not None:
+            worst[k] = scored[0] if worst[k] is None else min(worst[k], scored[0])
+    judged = [i for i in range(len(src)) if worst[i] is not None]
+    threshold = sorted(worst[i] for i in judged)[len(judged) // 10]
+    chrf = [sacrebleu.sentence_chrf(english[i], [ref[i]]).score for i in judged]
+    flagged = [worst[i] < threshold for i in judged]
     print(
-        f"MAFAND-MT dev, {len(src)} lines; round-trip chrF threshold (worst tenth) {threshold:.1f}"
+        f"MAFAND-MT dev, {len(src)} lines, {len(judged)} with a segment of ≥ {MIN_WORDS} words; "
+        f"round-trip chrF threshold (worst tenth) {threshold:.1f} (translate.roundtrip.ROUND_TRIP_CHRF)"
     )
     print(_gap("round-trip", chrf, flagged))
-    low = [("low-confidence" in kinds) for kinds, _ in info]
+    low = ["low-confidence" in kinds[i] for i in judged]
     print(_gap("low-confidence", chrf, low))
-    unflagged = [i for i, (kinds, _) in enumerate(info) if not kinds]
+    alone = [j for j, i in enumerate(judged) if not kinds[i]]
     print(
         _gap(
             "round-trip among lines no other flag marks",
-            [chrf[i] for i in unflagged],
-            [flagged[i] for i in unflagged],
+            [chrf[j] for j in alone],
+            [flagged[j] for j in alone],
         )
     )
     both = sum(f and lo for f, lo in zip(flagged, low, strict=True))

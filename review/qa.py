@@ -62,6 +62,7 @@ _TRUST_LABELS = {
     "omission": "high-stakes content left out",
     "invented-figure": "figure not in the source",
     "low-confidence": "model unsure",
+    "round-trip": "lost in the round trip",
 }
 #: The flags the pipeline's meaning-level checks write into records
 #: (:data:`translate.flags.TRUST_KINDS`), shown like the QA flags.
@@ -83,6 +84,7 @@ SEVERITY: dict[str, int] = {
     "term": 2,
     "bidi": 2,
     "length": 2,
+    "round-trip": 2,
     "low-confidence": 1,
     "brackets": 1,
 }

@@ -269,6 +269,16 @@ def translate_command(
             "model from another language (the English→Swahili back-translation model).",
         ),
     ] = False,
+    round_trip: Annotated[
+        str | None,
+        typer.Option(
+            "--round-trip",
+            metavar="MODEL",
+            help="Translate the English back with this English→Swahili model and flag "
+            "segments whose round trip keeps too little of the Swahili (about 50% more time); "
+            "see docs/trust.md.",
+        ),
+    ] = None,
     mark: Annotated[
         bool,
         typer.Option(
@@ -289,6 +299,8 @@ def translate_command(
     if glossary_file and no_glossary:
         _fail("--glossary and --no-glossary cannot be used together")
     ray_options = _ray_options(engine, address, workers, cpus_per_worker, max_restarts, threads)
+    if round_trip is not None and no_trust:
+        _fail("--round-trip is one of the meaning-level checks: it cannot run with --no-trust")
     if mark and fmt == "jsonl":
         _fail("--mark marks txt and md output; JSONL records carry their flags themselves")
     # Belt and braces for transformers/huggingface_hub: this process never goes online.
@@ -298,7 +310,7 @@ def translate_command(
     from translate.devices import check_device_name
     from translate.jobs import check_writable, plan_jobs
     from translate.model_catalog import fingerprint, resolve_model
-    from translate.settings import OutputSettings
+    from translate.settings import OutputSettings, model_name
     from translate.trust import DEFAULT_TRUST
 
     try:
@@ -312,6 +324,7 @@ def translate_command(
         check = replace(DEFAULT_CHECK, redecode=False) if no_redecode else DEFAULT_CHECK
         glossary = load_hook(glossary_file, no_glossary, not no_protect)
         folder = resolve_model(model or os.environ.get("TAFSIRI_MODEL") or None, registry_path())
+        back = resolve_model(round_trip, registry_path()) if round_trip is not None else None
         settings = OutputSettings(
             model=str(folder),
             fingerprint=fingerprint(folder),
@@ -322,6 +335,7 @@ def translate_command(
             glossary=glossary.checksum if glossary is not None else None,
             degenerate=check.signature(),
             trust=not no_trust,
+            round_trip=f"{model_name(back)}:{fingerprint(back)}" if back is not None else None,
         )
     except (InputError, ValueError) as err:
         _fail(str(err))
@@ -342,6 +356,7 @@ def translate_command(
             max_segment_tokens=max_segment_tokens,
             degenerate=check,
             trust=None if no_trust else DEFAULT_TRUST,
+            round_trip=str(back) if back is not None else None,
         )
     )
 

@@ -2,8 +2,8 @@
 
 Two checks write them: the degenerate-output check (:mod:`translate.degenerate`: loops, junk,
 far too long or short; the pipeline decodes such a piece again) and the meaning-level checks
-(:mod:`translate.trust`: polarity, names, invented figures, low confidence), which only tell
-the editor where to look.
+(:mod:`translate.trust`: polarity, names, invented figures, low confidence; and
+:mod:`translate.roundtrip`), which only tell the editor where to look.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ TRUST_KINDS = (
     "omission",
     "invented-figure",
     "low-confidence",
+    "round-trip",
 )
 #: Every flag kind.
 KINDS = DEGENERATE_KINDS + TRUST_KINDS

@@ -36,6 +36,7 @@ from translate.hooks import DecoderHook, SpanOutcome
 from translate.longsplit import join_pieces, split_long
 from translate.markup import Markup, markdown_segments, parse, phrases_to_translate, restore
 from translate.records import RECORD_SCHEMA, SegmentRecord, record_dict, to_jsonl
+from translate.roundtrip import round_trip_flags
 from translate.segment import Segment, rebuild, segment_document
 from translate.settings import OutputSettings, model_name, tafsiri_version
 from translate.textio import read_text
@@ -102,6 +103,8 @@ class TranslationInfo:
         compute_type: the quantization the back end runs (``"int8_float32"``, ``"float16"``,
             ``"float32"``).
         trust: whether the meaning-level checks ran (``Translator(trust=None)``: not).
+        round_trip: the round-trip check's English→Swahili model (``name:fingerprint``), or
+            None when it did not run.
     """
 
     model: str
@@ -115,6 +118,7 @@ class TranslationInfo:
     degenerate: DegenerateCheck | None = None
     compute_type: str = "default"
     trust: bool = True
+    round_trip: str | None = None
 
     @property
     def settings(self) -> OutputSettings:
@@ -129,6 +133,7 @@ class TranslationInfo:
             glossary=self.glossary,
             degenerate=self.degenerate.signature() if self.degenerate else None,
             trust=self.trust,
+            round_trip=self.round_trip,
         )
 
     def decode_settings(self) -> dict[str, Any]:
@@ -297,8 +302,13 @@ class Translator:
             ``None`` turns the check off.
         trust: the meaning-level checks (:class:`translate.trust.TrustCheck`: polarity,
             names, invented figures, low confidence), written as flags into the records;
-            they never change the English. The model also scores the English it kept (one
-            teacher-forced pass) for each record's ``confidence``. ``None`` turns both off.
+            they never change the English. Each record's ``confidence`` is the model's score
+            of the English it kept (the decode's own, or a teacher-forced pass where the
+            English was changed after it). ``None`` turns both off.
+        round_trip: an English→Swahili model (folder, name or back end) to translate the
+            English back with; segments whose round trip keeps too little of the source are
+            flagged ``round-trip`` (:mod:`translate.roundtrip`; about 50% more time). Needs
+            ``trust``.
 
     Raises:
         InputError: the model is missing or unreadable.
@@ -324,6 +334,7 @@ class Translator:
         cache_dir: Path | None = None,
         degenerate: DegenerateCheck | None = DEFAULT_CHECK,
         trust: TrustCheck | None = DEFAULT_TRUST,
+        round_trip: str | Path | Backend | None = None,
     ) -> None:
         if max_segment_tokens < 8:
             raise ValueError(f"max_segment_tokens must be at least 8, got {max_segment_tokens}")
@@ -364,6 +375,22 @@ class Translator:
                 f"translate_batch), got {type(model).__name__}"
             )
         self.max_tokens = min(self.backend.max_input_tokens, max_segment_tokens)
+        self.round_trip: Translator | None = None
+        if round_trip is not None:
+            if trust is None:
+                raise ValueError("round_trip is a meaning-level check: it needs trust")
+            # The way back is a plain translation: no glossary or checks of its own.
+            self.round_trip = Translator(
+                round_trip,
+                backend=backend,
+                device=device,
+                threads=threads,
+                compute_type=compute_type,
+                glossary=None,
+                registry=registry,
+                cache_dir=cache_dir,
+                trust=None,
+            )
         self.info = self._info(self.options, glossary)
 
     def _info(self, options: DecodeOptions, hook: DecoderHook | None) -> TranslationInfo:
@@ -380,6 +407,11 @@ class Translator:
             degenerate=self.degenerate,
             compute_type=backend.compute_type,
             trust=self.trust is not None,
+            round_trip=(
+                f"{model_name(self.round_trip.backend.model_id)}:{self.round_trip.backend.fingerprint}"
+                if self.round_trip is not None
+                else None
+            ),
         )
 
     def _resolve(
@@ -648,6 +680,7 @@ class Translator:
         units = self._translate_units(model_texts, opts, hook, progress)
         if marks is not None:
             units = self._restore_markup(marks, units, opts, hook)
+        trips = self._round_trips(segments, units)
         records = tuple(
             SegmentRecord(
                 s.paragraph,
@@ -658,10 +691,10 @@ class Translator:
                 u.translation,
                 u.pieces,
                 u.terms,
-                u.flags + self._trust_flags(s.text, u),
+                u.flags + self._trust_flags(s.text, u) + ((trip,) if trip else ()),
                 u.confidence,
             )
-            for s, u in zip(segments, units, strict=True)
+            for s, u, trip in zip(segments, units, trips, strict=True)
         )
         translations = [
             f"{MARKS[0]}{u.translation}{MARKS[1]}" if mark and _flagged(r) else u.translation
@@ -669,6 +702,16 @@ class Translator:
         ]
         english = rebuild(text, list(segments), translations)
         return DocumentTranslation(text, english, records, self._info(opts, hook))
+
+    def _round_trips(self, segments: Sequence[Segment], units: list[_Unit]) -> list[Flag | None]:
+        """The ``round-trip`` flag of each segment (all None without an English→Swahili model)."""
+        if self.round_trip is None or self.trust is None:
+            return [None] * len(units)
+        back = self.round_trip
+        english = [u.translation if u.pieces else "" for u in units]
+        return round_trip_flags(
+            back.translate_texts, [s.text for s in segments], english, self.trust.round_trip
+        )
 
     def _trust_flags(self, source: str, unit: _Unit) -> tuple[Flag, ...]:
         if self.trust is None or not unit.pieces:

@@ -72,6 +72,8 @@ class OutputSettings:
             or None when it is off.
         trust: whether the meaning-level checks ran (``translate.trust``: flags and
             confidence in the records); off for a source that is not Swahili.
+        round_trip: the English→Swahili model of the round-trip check, as
+            ``name:fingerprint`` (:mod:`translate.roundtrip`), or None when it did not run.
     """
 
     model: str
@@ -83,6 +85,7 @@ class OutputSettings:
     glossary: str | None
     degenerate: str | None = None
     trust: bool = True
+    round_trip: str | None = None
 
     def signature(self) -> str:
         """A sacreBLEU-style signature: every field, in one line.
@@ -110,6 +113,8 @@ class OutputSettings:
         ]
         if not self.trust:
             parts.append("trust:off")
+        if self.round_trip:
+            parts.append(f"rt:{self.round_trip}")
         return "|".join(parts)
 
     def key(self, fmt: str, markdown: bool = False, mark: bool = False) -> str:
@@ -129,8 +134,11 @@ class OutputSettings:
             "format": fmt,
             "markdown": markdown,
         }
+        # As before these switches existed, when left alone: finished runs stay finished.
         if self.trust:
-            del settings["trust"]  # as before the switch existed: finished runs stay finished
+            del settings["trust"]
+        if self.round_trip is None:
+            del settings["round_trip"]
         if fmt == "jsonl":
             settings["records"] = "trust/1"
         if mark:

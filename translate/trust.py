@@ -13,7 +13,9 @@ may *reverse or invent* meaning, so an editor knows which sentences to read firs
 - ``invented-figure``: a number in the English that the source does not have
   (:mod:`translate.figures`);
 - ``low-confidence``: the model's own mean log-probability per token of the English it kept
-  is in the worst tenth of MAFAND-MT dev (:data:`LOW_CONFIDENCE`).
+  is in the worst tenth of MAFAND-MT dev (:data:`LOW_CONFIDENCE`);
+- ``round-trip``: with an English→Swahili model, the English translated back keeps too little
+  of the source (:mod:`translate.roundtrip`; the pipeline runs it, a batch at a time).
 
 ``docs/trust.md`` says how each was measured and what it misses.
 """
@@ -30,6 +32,7 @@ from translate.names import missing_names
 from translate.polarity import polarity_flag
 from translate.protect import VERBATIM_KINDS as NAME_KINDS
 from translate.protect import find_spans
+from translate.roundtrip import ROUND_TRIP_CHRF
 from translate.unsupported import omitted_words, unsupported_words
 
 __all__ = ["DEFAULT_TRUST", "LOW_CONFIDENCE", "TRUST_KINDS", "TrustCheck", "trust_flags"]
@@ -51,6 +54,8 @@ class TrustCheck:
             killings, rapes, arrests, kidnappings and bombings the English leaves out.
         figures: flag figures in the English that the source lacks.
         low_confidence: flag a segment whose confidence is below this (None: never).
+        round_trip: flag a segment whose round trip keeps less sentence chrF of the source
+            than this, when the translator has an English→Swahili model to run it.
     """
 
     polarity: bool = True
@@ -58,6 +63,7 @@ class TrustCheck:
     unsupported: bool = True
     figures: bool = True
     low_confidence: float | None = LOW_CONFIDENCE
+    round_trip: float = ROUND_TRIP_CHRF
 
 
 #: The checks ``tafsiri translate`` runs.
