@@ -59,6 +59,8 @@ INVENTED = [
     ("Watu milioni 20 wanaishi huko.", "20 billion people live there.", ["20 billion"]),
     ("Mkutano utafanyika leo saa saba mchana.", "The conference is today at 15:00.", ["15"]),
     ("Idadi ya watu milioni 200.", "Its 300-million population.", ["300-million"]),
+    # The seed article with model v3: a real figure garbled, shown whole, not as the real one.
+    ("mauzo ya nje—$220.7 milioni", "exports ($220.7.7 million, $220.7 million", ["220.7.7"]),
 ]
 
 

@@ -181,5 +181,9 @@ def invented_figures(
             # "20 billion" must be a source value as a whole: 20 million does not support it.
             readings = {(v * _SCALES[scale.lower()]).normalize() for v in readings}
         if not readings & supported:
-            invented.append(match.group(0).strip())
+            if whole and whole.end() > match.end(1):
+                # A malformed number ("$220.7.7 million"): show all of it, not a real figure.
+                invented.append(whole.group(0))
+            else:
+                invented.append(match.group(0).strip())
     return invented
