@@ -21,6 +21,9 @@ def test_the_embedded_model_is_the_default_and_fits_the_size_budget():
     details = model_details(EMBEDDED)
     assert details.size_bytes <= 40 * 1024 * 1024
     assert details.card and "CC BY-NC 4.0" in details.card
+    # Trained on the Bibles too: an adaptation under CC BY-SA 4.0 that credits both versions.
+    for credit in ("CC BY-SA 4.0", "Unlocked Literal Bible", "Neno"):
+        assert credit in details.card
     config = json.loads((EMBEDDED / "config.json").read_text())
     # OPUS-MT layout, which CTranslate2's converter needs: <pad> last, and it starts decoding.
     assert config["pad_token_id"] == config["decoder_start_token_id"] == config["vocab_size"] - 1
