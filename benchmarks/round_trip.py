@@ -16,7 +16,6 @@ against the forward translation.
 from __future__ import annotations
 
 import argparse
-import bisect
 import statistics
 import sys
 import time
@@ -28,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from trust import _bootstrap_gap, _read  # noqa: E402
+from trust import _bootstrap_gap, _read, line_of  # noqa: E402
 
 from translate.pipeline import Translator  # noqa: E402
 from translate.roundtrip import MIN_WORDS, round_trip_scores  # noqa: E402
@@ -69,13 +68,9 @@ def main() -> None:
         [s.translation if s.pieces else "" for s in segments],
     )
     back_seconds = time.perf_counter() - began
-    starts = [0]
-    for line in src[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    line_of = [bisect.bisect_right(starts, s.start) - 1 for s in segments]
     worst: list[float | None] = [None] * len(src)  # a line's worst segment
     kinds: list[set[str]] = [set() for _ in src]
-    for k, scored, record in zip(line_of, scores, segments, strict=True):
+    for k, scored, record in zip(line_of(src, segments), scores, segments, strict=True):
         kinds[k].update(f.kind for f in record.trust_flags)
         if scored is not None:
             worst[k] = scored[0] if worst[k] is None else min(worst[k], scored[0])

@@ -26,6 +26,7 @@ model's mean log-probability per token of the English kept): ``translate.trust.L
 from __future__ import annotations
 
 import argparse
+import bisect
 import random
 import re
 import statistics
@@ -51,6 +52,14 @@ def _read(name: str, limit: int | None) -> list[str]:
     return lines[:limit] if limit else lines
 
 
+def line_of(lines: list[str], segments) -> list[int]:
+    """The line (of ``lines``, joined with newlines) each segment record starts in."""
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return [bisect.bisect_right(starts, record.start) - 1 for record in segments]
+
+
 def translate_lines(translator: Translator, lines: list[str]) -> tuple[list[str], list, float]:
     """English per line, ({flag kind: details}, confidence) per line, and the seconds it took."""
     text = "\n".join(lines)
@@ -58,12 +67,8 @@ def translate_lines(translator: Translator, lines: list[str]) -> tuple[list[str]
     doc = translator.translate_document(text)
     seconds = time.perf_counter() - began
     english = doc.text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
     per_line: list[tuple[dict[str, list[str]], list[float]]] = [({}, []) for _ in lines]
-    for record in doc.segments:
-        k = max(i for i, s in enumerate(starts) if s <= record.start)
+    for record, k in zip(doc.segments, line_of(lines, doc.segments), strict=True):
         kinds, scores = per_line[k]
         for flag in record.trust_flags:
             kinds.setdefault(flag.kind, []).append(flag.detail)
@@ -247,26 +252,21 @@ def report(limit: int | None, aligned: bool = False) -> None:
 def cost_by_parts(translator: Translator, text: str) -> tuple[float, float, float, int, int]:
     """(whole run, scoring pass, checks) in seconds, pieces rescored, segments translated."""
     parts = {"score": 0.0, "checks": 0.0, "rescored": 0}
-    score_batch = translator.backend.score_batch
-    checks = translator._trust_flags
 
-    def timed_score(sources, translations):
-        began = time.perf_counter()
-        try:
-            return score_batch(sources, translations)
-        finally:
-            parts["score"] += time.perf_counter() - began
-            parts["rescored"] += len(sources)
+    def timed(fn, part: str):
+        def run(*args):
+            began = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                parts[part] += time.perf_counter() - began
+                if part == "score":
+                    parts["rescored"] += len(args[0])
 
-    def timed_checks(source, unit):
-        began = time.perf_counter()
-        try:
-            return checks(source, unit)
-        finally:
-            parts["checks"] += time.perf_counter() - began
+        return run
 
-    translator.backend.score_batch = timed_score  # type: ignore[method-assign]
-    translator._trust_flags = timed_checks  # type: ignore[method-assign]
+    translator.backend.score_batch = timed(translator.backend.score_batch, "score")  # type: ignore[method-assign]
+    translator._trust_flags = timed(translator._trust_flags, "checks")  # type: ignore[method-assign]
     try:
         began = time.perf_counter()
         doc = translator.translate_document(text)

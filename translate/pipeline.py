@@ -705,12 +705,15 @@ class Translator:
 
     def _round_trips(self, segments: Sequence[Segment], units: list[_Unit]) -> list[Flag | None]:
         """The ``round-trip`` flag of each segment (all None without an English→Swahili model)."""
-        if self.round_trip is None or self.trust is None:
+        if self.round_trip is None:
             return [None] * len(units)
-        back = self.round_trip
+        assert self.trust is not None  # the constructor refuses a round trip without trust
         english = [u.translation if u.pieces else "" for u in units]
         return round_trip_flags(
-            back.translate_texts, [s.text for s in segments], english, self.trust.round_trip
+            self.round_trip.translate_texts,
+            [s.text for s in segments],
+            english,
+            self.trust.round_trip,
         )
 
     def _trust_flags(self, source: str, unit: _Unit) -> tuple[Flag, ...]:
