@@ -544,6 +544,8 @@ class _Run:
         finally:
             if engine is not None:
                 engine.close()
+            if self.manifest is not None:
+                self._close_manifest()
         if not self.quiet:
             description = engine.description if engine else None
             line = _summary(done, skipped, tally, self.glossary_on, description, self.protect_on)
@@ -620,6 +622,16 @@ class _Run:
         except (InputError, ValueError) as err:
             _fail(str(err))
         return done
+
+    def _close_manifest(self) -> None:
+        assert self.manifest is not None
+        try:
+            self.manifest.close()
+        except OSError as err:
+            # The journal still holds every entry; the next run folds it in.
+            typer.echo(
+                f"warning: {self.manifest.path}: not updated ({err.strerror or err})", err=True
+            )
 
     def _write(self, job: Job, checksum: str, result: DocumentTranslation) -> None:
         body = result.to_jsonl(job.document) if job.fmt == "jsonl" else result.text
