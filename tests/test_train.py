@@ -362,3 +362,22 @@ def test_split_digits_with_init_is_one_clear_error(tiny_model_dir, tmp_path):
     )
     assert result.exit_code == 1
     assert "split_digits" in result.output and "from scratch" in result.output
+
+
+def test_a_reversed_run_records_that_it_writes_swahili(tiny_model_dir, tmp_path):
+    # Fine-tuned from a sw→en model, an en→sw model must not inherit its label.
+    forward = json.loads((tiny_model_dir / "tokenizer_config.json").read_text())
+    assert (forward["source_lang"], forward["target_lang"]) == ("sw", "en")
+    out = tmp_path / "en-sw"
+    result = runner.invoke(
+        app,
+        _args(
+            out, "--reverse", "--init", str(tiny_model_dir), "--max-steps", "3", "--dev-size", "5"
+        ),
+    )
+    assert result.exit_code == 0, result.output
+    for folder in (out, out / "checkpoint"):
+        config = json.loads((folder / "tokenizer_config.json").read_text())
+        assert (config["source_lang"], config["target_lang"]) == ("en", "sw")
+    record = json.loads((out / "training.json").read_text())["config"]
+    assert (record["source_lang"], record["target_lang"]) == ("en", "sw")

@@ -160,6 +160,8 @@ def train_command(
             device=device,
             threads=threads,
             init=init,
+            source_lang="en" if reverse else "sw",
+            target_lang="sw" if reverse else "en",
         )
         if (train is None) == (corpora is None):
             raise InputError("give the training data with either --train or --corpora")

@@ -87,6 +87,10 @@ class TrainConfig:
     threads: int = 0
     log_every: int = 50
     init: str | None = None
+    #: The languages the model reads and writes, recorded in its tokenizer_config.json
+    #: (``tafsiri train --reverse`` trains en→sw).
+    source_lang: str = "sw"
+    target_lang: str = "en"
 
     def __post_init__(self) -> None:
         positive = (
@@ -398,8 +402,10 @@ def _stop_requests() -> Iterator[threading.Event]:
 
 def _resumed_config(saved: dict, config: TrainConfig) -> TrainConfig:
     """The checkpoint's recipe, with this run's time budget and evaluation settings."""
+    # Checkpoints from before the direction was recorded take this run's.
+    direction = {"source_lang": config.source_lang, "target_lang": config.target_lang}
     return replace(
-        TrainConfig(**saved),
+        TrainConfig(**{**direction, **saved}),
         minutes=config.minutes,
         max_steps=config.max_steps,
         eval_every_minutes=config.eval_every_minutes,
@@ -413,6 +419,22 @@ def _resumed_config(saved: dict, config: TrainConfig) -> TrainConfig:
 
 
 def _load_model(
+    cfg: TrainConfig,
+    corpus: ParallelCorpus,
+    ckpt: Path,
+    state: dict | None,
+    say: Callable[[str], None],
+) -> tuple[MarianTokenizer, MarianMTModel, dict | None]:
+    """:func:`_start_model`, its tokenizer labelled with the run's direction (an en→sw model
+    fine-tuned from the sw→en one would otherwise say sw→en)."""
+    tokenizer, model, lineage = _start_model(cfg, corpus, ckpt, state, say)
+    for name in ("source_lang", "target_lang"):
+        setattr(tokenizer, name, getattr(cfg, name))
+        tokenizer.init_kwargs[name] = getattr(cfg, name)  # what save_pretrained writes
+    return tokenizer, model, lineage
+
+
+def _start_model(
     cfg: TrainConfig,
     corpus: ParallelCorpus,
     ckpt: Path,
