@@ -8,7 +8,8 @@
 
 For each flag kind, on the shipped model's output (defaults: glossary, protection), the number
 of lines flagged and their mean sentence chrF (sacreBLEU) against the unflagged lines', with a
-95% bootstrap interval of the gap (1,000 resamples of the lines). Then the false alarms: the
+95% bootstrap interval of the gap (1,000 resamples of the lines), and the gap to the lines no
+flag of any kind marks (those an editor would pass over). Then the false alarms: the
 share of lines whose *human* English is flagged by the polarity, name, unsupported and
 invented-figure checks — on dev, and on 10,000 train lines that no rule was written from
 (``--aligned``: and on dev without the lines whose English belongs to a neighbour). Then the cost: the same test run with ``Translator(trust=None)``, which neither scores
@@ -196,8 +197,10 @@ def report(limit: int | None, aligned: bool = False) -> None:
     print(f"MAFAND-MT test, {len(src)} lines, shipped defaults ({translator.backend.description})")
     print(
         f"{'flag':<16} {'lines':>6} {'share':>7} {'chrF flagged':>13} {'unflagged':>10}  "
-        f"gap [95% CI]   the reference agrees"
+        f"gap [95% CI]   gap to lines with no flag [95% CI]   the reference agrees"
     )
+    # The lines an editor would pass over: no flag of any kind.
+    clean = [c for c, (kinds, _) in zip(chrf, info, strict=True) if not kinds]
     for kind in TRUST_KINDS:
         hit = [c for c, (kinds, _) in zip(chrf, info, strict=True) if kind in kinds]
         rest = [c for c, (kinds, _) in zip(chrf, info, strict=True) if kind not in kinds]
@@ -206,6 +209,8 @@ def report(limit: int | None, aligned: bool = False) -> None:
             continue
         low, high = _bootstrap_gap(hit, rest)
         gap = statistics.fmean(rest) - statistics.fmean(hit)
+        clean_low, clean_high = _bootstrap_gap(hit, clean)
+        clean_gap = statistics.fmean(clean) - statistics.fmean(hit)
         verdicts = [
             reference_agrees(kind, kinds[kind], s, r)
             for s, r, (kinds, _) in zip(src, ref, info, strict=True)
@@ -215,10 +220,14 @@ def report(limit: int | None, aligned: bool = False) -> None:
         agrees = f"{sum(judged)}/{len(judged)}" if judged else "-"
         print(
             f"{kind:<16} {len(hit):>6} {len(hit) / len(src):>7.1%} {statistics.fmean(hit):>13.1f} "
-            f"{statistics.fmean(rest):>10.1f}  {gap:.1f} [{low:.1f}, {high:.1f}]   {agrees}"
+            f"{statistics.fmean(rest):>10.1f}  {gap:.1f} [{low:.1f}, {high:.1f}]   "
+            f"{clean_gap:.1f} [{clean_low:.1f}, {clean_high:.1f}]   {agrees}"
         )
     anyflag = [c for c, (kinds, _) in zip(chrf, info, strict=True) if kinds]
     print(f"{'any':<16} {len(anyflag):>6} {len(anyflag) / len(src):>7.1%}")
+    print(
+        f"{'none':<16} {len(clean):>6} {len(clean) / len(src):>7.1%} {statistics.fmean(clean):>13.1f}"
+    )
 
     dev_src, dev_ref = _read("dev.sw", limit), _read("dev.en", limit)
     print(false_alarms("the human English of dev", dev_src, dev_ref))

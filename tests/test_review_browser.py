@@ -504,6 +504,7 @@ def test_trust_flags_show_and_sort_riskiest_first(tmp_path, watched):
     records = [json.loads(line) for line in run.read_text(encoding="utf-8").splitlines()]
     records[3]["flags"] = [{"kind": "polarity", "detail": "negation lost"}]
     records[3]["confidence"] = -2.0
+    records[2]["flags"] = [{"kind": "round-trip", "detail": "round trip keeps chrF 31.0"}]
     run.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     path = tmp_path / "t.sqlite"
     import_paths(path, [run])
@@ -515,8 +516,15 @@ def test_trust_flags_show_and_sort_riskiest_first(tmp_path, watched):
         flag = first.locator("li.flag.trust[data-code=polarity]")
         assert "meaning may be reversed" in flag.inner_text()
         assert "conf -2.00" in first.locator("td.state").inner_text()
+        # Reversed meaning (5), then untranslated Swahili (3), the lost round trip (2), no flag.
+        assert w.page.locator("tr.seg td.num").all_inner_texts() == ["4", "2", "3", "1"]
         w.page.goto(f"{url}/documents/1?flag=polarity")
         assert w.page.locator("tr.seg").count() == 1
+        w.page.goto(f"{url}/documents/1?flag=round-trip")
+        only = w.page.locator("tr.seg")
+        assert only.count() == 1 and only.locator("td.num").inner_text() == "3"
+        label = only.locator("li.flag.trust[data-code=round-trip]").inner_text()
+        assert "lost in the round trip" in label
 
 
 def test_comments_and_diffs(site, watched, project):
