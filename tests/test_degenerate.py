@@ -99,8 +99,9 @@ def test_check_values_are_validated_with_messages():
         DegenerateCheck(repetition_penalty=0.5)
     with pytest.raises(ValueError, match="kind must be one of"):
         Problem("looping", "x")
-    assert DEFAULT_CHECK.signature() == "1.3/3+doubled"
-    assert DegenerateCheck(redecode=False, doubled_words=False).signature() == "flag"
+    assert DEFAULT_CHECK.signature() == "1.3/3+doubled+echoes"
+    assert DegenerateCheck(redecode=False, doubled_words=False).signature() == "flag+echoes"
+    assert DegenerateCheck(doubled_words=False, figure_echoes=False).signature() == "1.3/3"
 
 
 def test_doubled_words_count_unless_the_source_doubles_one_or_the_check_is_off():
@@ -194,8 +195,8 @@ def test_a_loop_is_redecoded_with_repetition_control_and_the_cure_kept():
             "persists": False,
         }
     ]
-    assert record["decode"]["degenerate"] == "1.3/3+doubled"
-    assert "degen:1.3/3+doubled" in record["signature"]
+    assert record["decode"]["degenerate"] == "1.3/3+doubled+echoes"
+    assert "degen:1.3/3+doubled+echoes" in record["signature"]
 
 
 def test_a_loop_that_persists_is_kept_and_flagged_never_silently():
@@ -246,7 +247,7 @@ def test_the_check_can_flag_without_redecoding_or_be_turned_off():
     ).translate_document(DOC)
     assert len(backend.calls) == 1
     assert doc.segments[1].degenerate and not doc.segments[1].redecoded
-    assert doc.info.signature().count("degen:flag+doubled") == 1
+    assert doc.info.signature().count("degen:flag+doubled+echoes") == 1
     backend.calls.clear()
     off = Translator(backend, glossary=None, degenerate=None).translate_document(DOC)
     assert len(backend.calls) == 1 and all(s.flags == () for s in off.segments)
@@ -309,3 +310,38 @@ def test_a_doubled_word_never_drops_a_required_rendering(text, required, expecte
     out = drop_doubled_words("Mawaziri walikutana.", text, keep)
     assert out == expected
     assert required is None or required in out
+
+
+class EchoingBackend(StubBackend):
+    """Writes ``english`` for every source: a model that stutters on a figure."""
+
+    def __init__(self, english: str) -> None:
+        self.english = english
+
+    def translate_batch(self, texts, options, prefixes=None):
+        return [[Hypothesis(self.english, -0.5)] for _ in texts]
+
+
+def test_a_figures_echo_is_written_once_and_said_so():
+    source = "Alama hiyo ilitumiwa mara 319,200 na kuwafikia watu 42,210."
+    backend = EchoingBackend("The tag was used 319,200,200 times and reached 42 42,210 people.")
+    seg = Translator(backend, glossary=None).translate_document(source).segments[0]
+    assert seg.translation == "The tag was used 319,200 times and reached 42,210 people."
+    assert seg.flags[0] == Flag(
+        "repetition",
+        "figure echo written once: 319,200,200 → 319,200; 42 beside 42,210",
+        False,
+        False,
+    )
+    assert not seg.degenerate and not seg.redecoded
+    assert "invented-figure" not in {f.kind for f in seg.trust_flags}
+    # The decode's score no longer describes the English (a back end that scores rescores it).
+    assert seg.confidence is None
+
+    kept = (
+        Translator(backend, glossary=None, degenerate=DegenerateCheck(figure_echoes=False))
+        .translate_document(source)
+        .segments[0]
+    )
+    assert kept.translation == backend.english
+    assert {f.kind for f in kept.trust_flags} == {"invented-figure"}

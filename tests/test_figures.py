@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from translate.figures import english_figures, invented_figures
+from translate.figures import drop_figure_echoes, english_figures, invented_figures
 
 SEED_SW = (
     "Kulingana na Wizara ya Mambo ya Nje ya Kazakhstan, mauzo ya biashara kati ya Kazakhstan na "
@@ -78,3 +78,35 @@ def test_english_figures_carry_their_scale():
         (Decimal("2.37E+7"), "23.7 million"),
         (Decimal("1500"), "1,500"),
     ]
+
+
+ECHOES = [
+    # The last group written twice, with or without a scale word after it.
+    ("Ilitumiwa mara 319,200.", "It was used 319,200,200 times.", "It was used 319,200 times."),
+    ("Mauzo ya nje - $ 220.7 milioni.", "Exports - $220.7.7 million.", "Exports - $220.7 million."),
+    # A fragment of the figure beside it, before or after.
+    ("Nyumba 42,210 zilibomoka.", "42 42,210 houses collapsed.", "42,210 houses collapsed."),
+    ("Mifugo 5,482 ilikufa.", "582 5,482 livestock died.", "5,482 livestock died."),
+    ("Mifugo 5,482 ilikufa.", "5,482 482 livestock died.", "5,482 livestock died."),
+]
+NOT_ECHOES = [
+    # Two real figures side by side, a year, a range cut short, a figure far from its echo.
+    ("Watu 400 na 4,000.", "400 4,000 people."),
+    ("Mwaka 2022 walikuwa 2,022.", "In 2022 2,022 were there."),
+    ("Mei 18-22.", "May 18-2."),
+    ("Nyumba 42,210 zilibomoka.", "42 houses and 42,210 collapsed."),
+    ("Nyumba 42,210 zilibomoka.", "4 42,210 houses collapsed."),  # one digit: too little to tell
+    ("Hakuna tarakimu.", "No 1,1 2 figure."),  # nothing real to echo
+]
+
+
+@pytest.mark.parametrize(("source", "english", "expected"), ECHOES)
+def test_an_echo_of_a_real_figure_is_dropped(source, english, expected):
+    fixed, notes = drop_figure_echoes(source, english)
+    assert fixed == expected and len(notes) == 1
+    assert invented_figures(source, english) and not invented_figures(source, fixed)
+
+
+@pytest.mark.parametrize(("source", "english"), NOT_ECHOES)
+def test_what_is_no_echo_of_a_real_figure_is_left_to_the_flag(source, english):
+    assert drop_figure_echoes(source, english) == (english, [])

@@ -97,6 +97,9 @@ class DegenerateCheck:
         min_word_ratio: output words over source words below this is too short.
         ratio_min_words: the length tests apply to sources of at least this many words.
         redecode: re-decode flagged pieces with the two settings below.
+        figure_echoes: write a figure's echo once: "319,200,200" for 319,200, "42 42,210" for
+            42,210 (:func:`translate.figures.drop_figure_echoes`; a ``repetition`` flag that
+            no longer persists says so).
         repetition_penalty: the re-decode's repetition penalty (the first decode's, if higher).
         no_repeat_ngram_size: the re-decode's ban on repeated n-grams (the first decode's, if
             set).
@@ -113,6 +116,7 @@ class DegenerateCheck:
     min_word_ratio: float = 0.25
     ratio_min_words: int = 5
     redecode: bool = True
+    figure_echoes: bool = True
     repetition_penalty: float = 1.3
     no_repeat_ngram_size: int = 3
 
@@ -141,12 +145,14 @@ class DegenerateCheck:
     def signature(self) -> str:
         """A short form for run signatures: ``"1.3/3+doubled"``, ``"flag"`` (no re-decode).
 
-        ``+doubled`` when :attr:`doubled_words` is on (it changes which pieces are re-decoded).
+        ``+doubled`` when :attr:`doubled_words` is on (it changes which pieces are re-decoded),
+        ``+echoes`` when :attr:`figure_echoes` is.
         """
         base = (
             f"{self.repetition_penalty:g}/{self.no_repeat_ngram_size}" if self.redecode else "flag"
         )
-        return f"{base}+doubled" if self.doubled_words else base
+        base = f"{base}+doubled" if self.doubled_words else base
+        return f"{base}+echoes" if self.figure_echoes else base
 
 
 #: The thresholds the pipeline uses unless told otherwise.

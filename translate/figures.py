@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from translate.protect import FIGURE_KINDS, ProtectedSpan, find_spans
 from translate.protect_tables import ORDINAL_STEMS, SCALES
 
-__all__ = ["english_figures", "invented_figures", "source_values"]
+__all__ = ["drop_figure_echoes", "english_figures", "invented_figures", "source_values"]
 
 _SCALES = {
     "thousand": Decimal(10) ** 3,
@@ -187,3 +187,84 @@ def invented_figures(
             else:
                 invented.append(match.group(0).strip())
     return invented
+
+
+# A number with two separators, or two numbers side by side: where an echo can be.
+_MAYBE_ECHO = re.compile(r"\d[.,]\d+[.,]\d|\d\s+\d")
+_SCALE_AFTER = re.compile(r"[\s-]*(thousand|million|billion|trillion|bn|mn|m)\b", re.IGNORECASE)
+
+
+def _supported(literal: str, supported: set[Decimal], english: str = "", end: int = 0) -> bool:
+    """Whether the source has the value of ``literal`` (with the scale word after it, if
+    any, in ``english`` at ``end``)."""
+    readings = _literal_values(literal)
+    scale = _SCALE_AFTER.match(english, end) if english else None
+    if scale:
+        readings = {(v * _SCALES[scale.group(1).lower()]).normalize() for v in readings}
+    return bool(readings & supported)
+
+
+def _digits_only(literal: str) -> str:
+    return re.sub(r"\D", "", literal)
+
+
+def _within(small: str, big: str) -> bool:
+    """``small`` is ``big`` with some digits left out ("582" in 5482, "42" in 42210)."""
+    rest = iter(big)
+    return all(digit in rest for digit in small)
+
+
+def drop_figure_echoes(
+    source: str, english: str, spans: Iterable[ProtectedSpan] | None = None
+) -> tuple[str, list[str]]:
+    """``english`` with the model's echoes of a real figure removed, and what was removed.
+
+    Two stutters a small model makes around a figure it copied right, seen on MAFAND-MT:
+    the figure's last group written twice ("319,200,200" for 319,200; "$220.7.7 million"),
+    and a fragment of the figure, digits left out, written beside it ("42 42,210", "582
+    5,482"). Only a number
+    the source does not support is touched, and only when it is part of a supported figure
+    it stands against; anything else stays for the ``invented-figure`` flag.
+    """
+    if not _MAYBE_ECHO.search(english):
+        return english, []  # the usual case, found without reading the source's figures
+    supported = source_values(source, spans)
+    notes: list[str] = []
+
+    def stutter(match: re.Match[str]) -> str:
+        literal, end = match.group(0), match.end()
+        if _supported(literal, supported, english, end) or _YEAR.fullmatch(literal):
+            return literal
+        for cut in (m.start() for m in re.finditer(r"[.,]", literal)):
+            head, tail = literal[:cut], literal[cut:]
+            if head.endswith(tail) and _supported(head, supported, english, end):
+                notes.append(f"{literal} → {head}")
+                return head
+        return literal
+
+    english = _DIGITS.sub(stutter, english)
+    tokens = list(re.finditer(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]\d)", english))
+    drop: list[tuple[int, int]] = []
+    for token, after in zip(tokens, tokens[1:], strict=False):
+        gap = english[token.end() : after.start()]
+        if gap.strip() or not gap:
+            continue  # only a number directly beside another, with spaces between
+        for echo, real, cut in (
+            (token, after, (token.start(), after.start())),
+            (after, token, (token.end(), after.end())),
+        ):
+            small, big = _digits_only(echo.group(0)), _digits_only(real.group(0))
+            if (
+                len(small) >= 2
+                and len(small) < len(big)
+                and _within(small, big)
+                and not _supported(echo.group(0), supported, english, echo.end())
+                and not _YEAR.fullmatch(echo.group(0))
+                and _supported(real.group(0), supported, english, real.end())
+            ):
+                drop.append(cut)
+                notes.append(f"{echo.group(0)} beside {real.group(0)}")
+                break
+    for start, end in sorted(drop, reverse=True):
+        english = english[:start] + english[end:]
+    return english, notes

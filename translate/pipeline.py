@@ -32,6 +32,7 @@ from translate.degenerate import (
     find_problems,
     flags_for,
 )
+from translate.figures import drop_figure_echoes
 from translate.hooks import DecoderHook, SpanOutcome
 from translate.longsplit import join_pieces, split_long
 from translate.markup import Markup, markdown_segments, parse, phrases_to_translate, restore
@@ -238,6 +239,15 @@ def _drop_doubled(
         find_problems(source, text, check),
         True,
     )
+
+
+def _drop_echoes(source: str, piece: _Piece) -> _Piece:
+    """The piece with a figure's echo beside it written once (see drop_figure_echoes)."""
+    text, notes = drop_figure_echoes(source, piece.text)
+    if not notes:
+        return piece
+    flag = Flag("repetition", f"figure echo written once: {'; '.join(notes)}", False, False)
+    return dataclasses.replace(piece, text=text, score=None, flags=(*piece.flags, flag))
 
 
 def _occurrences(text: str, part: str) -> list[int]:
@@ -494,6 +504,8 @@ class Translator:
         pieces = [r for r in results if r is not None]
         if self.degenerate is not None:
             pieces = self._check_degenerate(work, work_len, pieces, options, hook)
+            if self.degenerate.figure_echoes:
+                pieces = [_drop_echoes(src, p) for (_, src), p in zip(work, pieces, strict=True)]
         scores = self._confidence(work, pieces, options)
         by_text: list[list[_Piece]] = [[] for _ in texts]
         scores_by: list[list[float | None]] = [[] for _ in texts]
