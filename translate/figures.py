@@ -38,9 +38,10 @@ _SCALES = {
 # A number in digits (1,234.5 or 1.234,5 are both seen in news), with an optional scale word.
 # Minutes after a colon are part of a time, which protection checks ("13:00"); digits in a
 # hashtag or handle ("#15M") are a name.
+_SCALE_WORD = r"[\s-]*(thousand|million|billion|trillion|bn|mn|m)\b"
 _EN_FIGURE = re.compile(
     r"(?<![\w.,:#@])(\d{1,3}(?:[,\u00a0\u202f]\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?)"
-    r"(?:[\s-]*(thousand|million|billion|trillion|bn|mn|m)\b)?",
+    rf"(?:{_SCALE_WORD})?",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -79,6 +80,15 @@ def _literal_values(literal: str) -> set[Decimal]:
         if value is not None:
             values.add(value.normalize())
     return values
+
+
+def _readings(literal: str, scale: str | None) -> set[Decimal]:
+    """What a digit string with its scale word may mean: "20 billion" is a value as a whole
+    (20 million does not support it)."""
+    readings = _literal_values(literal)
+    if scale:
+        readings = {(v * _SCALES[scale.lower()]).normalize() for v in readings}
+    return readings
 
 
 def _english_value(literal: str) -> Decimal | None:
@@ -176,11 +186,7 @@ def invented_figures(
             # A year the Swahili does not write is context a translator adds ("mwaka jana" →
             # "in 2018"); the model did not invent one on MAFAND-MT dev.
             continue
-        readings = _literal_values(literal)
-        if scale:
-            # "20 billion" must be a source value as a whole: 20 million does not support it.
-            readings = {(v * _SCALES[scale.lower()]).normalize() for v in readings}
-        if not readings & supported:
+        if not _readings(literal, scale) & supported:
             if whole and whole.end() > match.end(1):
                 # A malformed number ("$220.7.7 million"): show all of it, not a real figure.
                 invented.append(whole.group(0))
@@ -191,17 +197,16 @@ def invented_figures(
 
 # A number with two separators, or two numbers side by side: where an echo can be.
 _MAYBE_ECHO = re.compile(r"\d[.,]\d+[.,]\d|\d\s+\d")
-_SCALE_AFTER = re.compile(r"[\s-]*(thousand|million|billion|trillion|bn|mn|m)\b", re.IGNORECASE)
+_SCALE_AFTER = re.compile(_SCALE_WORD, re.IGNORECASE)
+# A whole number as written, not part of a longer one.
+_NUMBER_TOKEN = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]\d)")
 
 
-def _supported(literal: str, supported: set[Decimal], english: str = "", end: int = 0) -> bool:
-    """Whether the source has the value of ``literal`` (with the scale word after it, if
-    any, in ``english`` at ``end``)."""
-    readings = _literal_values(literal)
-    scale = _SCALE_AFTER.match(english, end) if english else None
-    if scale:
-        readings = {(v * _SCALES[scale.group(1).lower()]).normalize() for v in readings}
-    return bool(readings & supported)
+def _supported(literal: str, supported: set[Decimal], english: str, end: int) -> bool:
+    """Whether the source has the value of ``literal``, with the scale word after it in
+    ``english`` (at ``end``), if any."""
+    scale = _SCALE_AFTER.match(english, end)
+    return bool(_readings(literal, scale.group(1) if scale else None) & supported)
 
 
 def _digits_only(literal: str) -> str:
@@ -222,9 +227,9 @@ def drop_figure_echoes(
     Two stutters a small model makes around a figure it copied right, seen on MAFAND-MT:
     the figure's last group written twice ("319,200,200" for 319,200; "$220.7.7 million"),
     and a fragment of the figure, digits left out, written beside it ("42 42,210", "582
-    5,482"). Only a number
-    the source does not support is touched, and only when it is part of a supported figure
-    it stands against; anything else stays for the ``invented-figure`` flag.
+    5,482"). Only a number the source does not support is touched, and only when it is part
+    of a supported figure it stands against; anything else stays for the ``invented-figure``
+    flag.
     """
     if not _MAYBE_ECHO.search(english):
         return english, []  # the usual case, found without reading the source's figures
@@ -243,12 +248,11 @@ def drop_figure_echoes(
         return literal
 
     english = _DIGITS.sub(stutter, english)
-    tokens = list(re.finditer(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w.,]\d)", english))
+    tokens = list(_NUMBER_TOKEN.finditer(english))
     drop: list[tuple[int, int]] = []
     for token, after in zip(tokens, tokens[1:], strict=False):
-        gap = english[token.end() : after.start()]
-        if gap.strip() or not gap:
-            continue  # only a number directly beside another, with spaces between
+        if english[token.end() : after.start()].strip():
+            continue  # only a number directly beside another, spaces between
         for echo, real, cut in (
             (token, after, (token.start(), after.start())),
             (after, token, (token.end(), after.end())),
