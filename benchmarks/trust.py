@@ -40,10 +40,12 @@ import sacrebleu
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from translate.figures import english_figures, invented_figures  # noqa: E402
 from translate.flags import TRUST_KINDS  # noqa: E402
 from translate.pipeline import Translator  # noqa: E402
 from translate.polarity import polarity, polarity_flag  # noqa: E402
 from translate.trust import TrustCheck, trust_flags  # noqa: E402
+from translate.unsupported import strong_words, unsupported_words  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "lafand-mt-en-sw"
 
@@ -102,20 +104,57 @@ def reference_agrees(kind: str, details: list[str], source: str, reference: str)
     """
     ref = reference.casefold()
     items = [i.strip() for d in details for i in _DETAIL_ITEMS.sub("", d, count=1).split(",")]
+    items = [i for i in items if i]
     if kind == "name":
-        return all(re.search(rf"(?<!\w){re.escape(i.casefold())}", ref) for i in items if i)
+        return all(re.search(rf"(?<!\w){re.escape(i.casefold())}", ref) for i in items)
     if kind == "invented-figure":
-        return not any(
-            re.search(rf"(?<![\w.,]){re.escape(i)}(?!\w|[.,]\d)", ref) for i in items if i
-        )
+        return not any(_has_figure(reference, i) for i in items)
     if kind == "unsupported":
-        # By its stem: "arrest" in the reference backs "arrested".
-        stems = [i.casefold()[: max(4, len(i) - 3)] for i in items if i]
-        return not any(re.search(rf"\b{re.escape(stem)}", ref) for stem in stems)
+        return not any(_has_word(ref, i) for i in items)
     if kind == "polarity":
         negates = bool(polarity(source, reference).english)
         return all(negates == d.startswith("negation lost") for d in details)
     return None
+
+
+def _has_figure(reference: str, literal: str) -> bool:
+    return re.search(rf"(?<![\w.,]){re.escape(literal)}(?!\w|[.,]\d)", reference) is not None
+
+
+def _has_word(reference: str, word: str) -> bool:
+    # By its stem: "arrest" in the reference backs "arrested".
+    stem = word.casefold()[: max(4, len(word) - 3)]
+    return re.search(rf"\b{re.escape(stem)}", reference.casefold()) is not None
+
+
+def word_level(src: list[str], english: list[str], ref: list[str]) -> list[str]:
+    """The flagged words and figures against the rest of their kind, one by one: the share
+    the reference lacks. A sentence with one wrong word keeps most of its chrF, so this is
+    where ``unsupported`` and ``invented-figure`` show whether they point at the wrong part.
+    Every flagged item counts, whatever other flag its line has."""
+    words = {True: [0, 0], False: [0, 0]}  # flagged?: [items, absent from the reference]
+    figures = {True: [0, 0], False: [0, 0]}
+    for s, e, r in zip(src, english, ref, strict=True):
+        flagged = set(unsupported_words(s, e))
+        for _, written in strong_words(e):
+            tally = words[written in flagged]
+            tally[0] += 1
+            tally[1] += not _has_word(r, written)
+        invented = invented_figures(s, e)
+        for _, written in english_figures(e):
+            tally = figures[any(written in i or i in written for i in invented)]
+            tally[0] += 1
+            tally[1] += not _has_figure(r, written)
+
+    def share(tally: list[int]) -> str:
+        return f"{tally[1]}/{tally[0]} ({tally[1] / max(tally[0], 1):.0%})"
+
+    return [
+        f"high-stakes words the reference lacks: flagged unsupported {share(words[True])}, "
+        f"the rest (the source supports them) {share(words[False])}",
+        f"figures the reference lacks: flagged invented {share(figures[True])}, "
+        f"the rest (the source has them) {share(figures[False])}",
+    ]
 
 
 #: The kinds whose false alarms on human English the target (3%) counts; omission is shown too.
@@ -228,6 +267,8 @@ def report(limit: int | None, aligned: bool = False) -> None:
     print(
         f"{'none':<16} {len(clean):>6} {len(clean) / len(src):>7.1%} {statistics.fmean(clean):>13.1f}"
     )
+    for line in word_level(src, english, ref):
+        print(line)
 
     dev_src, dev_ref = _read("dev.sw", limit), _read("dev.en", limit)
     print(false_alarms("the human English of dev", dev_src, dev_ref))

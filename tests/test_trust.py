@@ -18,7 +18,7 @@ from translate.hooks import HookResult
 from translate.pipeline import MARKS, Translator
 from translate.records import parse_record
 from translate.trust import TrustCheck, trust_flags
-from translate.unsupported import omitted_words, unsupported_words
+from translate.unsupported import omitted_words, strong_words, unsupported_words
 
 # (Swahili, the model's English, the flag kind that must be raised)
 NEWCOMER = [
@@ -124,6 +124,16 @@ def test_unsupported_and_omitted_words_are_reported_as_written():
     assert omitted_words("Jeshi limeuwa wanachama 15.", "The army had 15 members.") == ["limeuwa"]
     # "upasuaji" (surgery) ends like "mauaji" but reports no killing.
     assert omitted_words("Alifanyiwa upasuaji.", "He had an operation.") == []
+
+
+def test_strong_words_are_every_high_stakes_word_flagged_or_not():
+    english = "He was arrested after the attack, which left no heart attack victims."
+    written = [w for _, w in strong_words(english)]
+    assert "arrested" in written and "attack" in written
+    # An idiom says nothing of its family: one "attack" only.
+    assert written.count("attack") == 1
+    # The source supports the arrest, not the attack: only the attack is unsupported.
+    assert unsupported_words("Alikamatwa jana.", english) == ["attack"]
 
 
 def test_low_confidence_is_flagged_below_the_threshold_only():

@@ -26,7 +26,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["FAMILIES", "KIN", "OMISSIONS", "Family", "omitted_words", "unsupported_words"]
+__all__ = [
+    "FAMILIES",
+    "KIN",
+    "OMISSIONS",
+    "Family",
+    "omitted_words",
+    "strong_words",
+    "unsupported_words",
+]
 
 
 @dataclass(frozen=True)
@@ -196,21 +204,23 @@ def _supports(name: str, words: list[str], learned: dict[str, frozenset[str]]) -
     )
 
 
+def strong_words(english: str) -> list[tuple[str, str]]:
+    """The high-stakes words of ``english``: (family, the first of that family as written)."""
+    english = _IDIOMS.sub(" ", english)
+    found = ((name, pattern.search(english)) for name, pattern in _ENGLISH.items())
+    return [(name, match.group(0)) for name, match in found if match is not None]
+
+
 def unsupported_words(source: str, english: str) -> list[str]:
     """High-stakes words of ``english`` whose family has no stem (or learned word) in
     ``source``, as written."""
     words = [w.casefold() for w in _WORD.findall(source)]
     learned = learned_words()
-    found: list[str] = []
-    english = _IDIOMS.sub(" ", english)
-    for name, pattern in _ENGLISH.items():
-        match = pattern.search(english)
-        if match is None:
-            continue
-        if any(_supports(kin, words, learned) for kin in KIN.get(name, (name,))):
-            continue
-        found.append(match.group(0))
-    return found
+    return [
+        written
+        for name, written in strong_words(english)
+        if not any(_supports(kin, words, learned) for kin in KIN.get(name, (name,)))
+    ]
 
 
 _OMISSION_STEMS = {name: tuple(f.swahili) for name, f in OMISSIONS.items()}
