@@ -40,7 +40,7 @@ import sacrebleu
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from translate.figures import english_figures, invented_figures  # noqa: E402
+from translate.figures import judged_figures  # noqa: E402
 from translate.flags import TRUST_KINDS  # noqa: E402
 from translate.pipeline import Translator  # noqa: E402
 from translate.polarity import polarity, polarity_flag  # noqa: E402
@@ -102,15 +102,15 @@ def reference_agrees(kind: str, details: list[str], source: str, reference: str)
     reference itself: a ``name`` the English lacks is in the reference; an ``unsupported``
     word or an ``invented-figure`` is not; a lost negation is there, an invented one is not.
     """
-    ref = reference.casefold()
     items = [i.strip() for d in details for i in _DETAIL_ITEMS.sub("", d, count=1).split(",")]
     items = [i for i in items if i]
     if kind == "name":
+        ref = reference.casefold()
         return all(re.search(rf"(?<!\w){re.escape(i.casefold())}", ref) for i in items)
     if kind == "invented-figure":
         return not any(_has_figure(reference, i) for i in items)
     if kind == "unsupported":
-        return not any(_has_word(ref, i) for i in items)
+        return not any(_has_word(reference, i) for i in items)
     if kind == "polarity":
         negates = bool(polarity(source, reference).english)
         return all(negates == d.startswith("negation lost") for d in details)
@@ -118,7 +118,8 @@ def reference_agrees(kind: str, details: list[str], source: str, reference: str)
 
 
 def _has_figure(reference: str, literal: str) -> bool:
-    return re.search(rf"(?<![\w.,]){re.escape(literal)}(?!\w|[.,]\d)", reference) is not None
+    pattern = rf"(?<![\w.,]){re.escape(literal)}(?!\w|[.,]\d)"
+    return re.search(pattern, reference, re.IGNORECASE) is not None
 
 
 def _has_word(reference: str, word: str) -> bool:
@@ -140,9 +141,8 @@ def word_level(src: list[str], english: list[str], ref: list[str]) -> list[str]:
             tally = words[written in flagged]
             tally[0] += 1
             tally[1] += not _has_word(r, written)
-        invented = invented_figures(s, e)
-        for _, written in english_figures(e):
-            tally = figures[any(written in i or i in written for i in invented)]
+        for written, invented in judged_figures(s, e):
+            tally = figures[invented]
             tally[0] += 1
             tally[1] += not _has_figure(r, written)
 
@@ -153,7 +153,7 @@ def word_level(src: list[str], english: list[str], ref: list[str]) -> list[str]:
         f"high-stakes words the reference lacks: flagged unsupported {share(words[True])}, "
         f"the rest (the source supports them) {share(words[False])}",
         f"figures the reference lacks: flagged invented {share(figures[True])}, "
-        f"the rest (the source has them) {share(figures[False])}",
+        f"the rest (the source has them, or a year) {share(figures[False])}",
     ]
 
 

@@ -6,7 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from translate.figures import drop_figure_echoes, english_figures, invented_figures
+from translate.figures import (
+    drop_figure_echoes,
+    english_figures,
+    invented_figures,
+    judged_figures,
+)
 
 SEED_SW = (
     "Kulingana na Wizara ya Mambo ya Nje ya Kazakhstan, mauzo ya biashara kati ya Kazakhstan na "
@@ -23,6 +28,16 @@ SEED_EN = (
 
 def test_the_seed_articles_invented_figures_are_found_and_no_real_one_is():
     assert invented_figures(SEED_SW, SEED_EN) == ["23.7 million", "14 million"]
+
+
+def test_every_figure_is_judged_real_or_invented_in_the_order_written():
+    judged = dict(judged_figures(SEED_SW, SEED_EN))
+    assert [w for w, invented in judged_figures(SEED_SW, SEED_EN) if invented] == [
+        "23.7 million",
+        "14 million",
+    ]
+    assert judged["523.7 million"] is False and judged["2023"] is False
+    assert judged["514.9 million"] is False and judged["23.7 million"] is True
 
 
 SUPPORTED = [

@@ -24,7 +24,13 @@ from decimal import Decimal, InvalidOperation
 from translate.protect import FIGURE_KINDS, ProtectedSpan, find_spans
 from translate.protect_tables import ORDINAL_STEMS, SCALES
 
-__all__ = ["drop_figure_echoes", "english_figures", "invented_figures", "source_values"]
+__all__ = [
+    "drop_figure_echoes",
+    "english_figures",
+    "invented_figures",
+    "judged_figures",
+    "source_values",
+]
 
 _SCALES = {
     "thousand": Decimal(10) ** 3,
@@ -161,10 +167,11 @@ def english_figures(english: str) -> list[tuple[Decimal, str]]:
     return figures
 
 
-def invented_figures(
+def judged_figures(
     source: str, english: str, spans: Iterable[ProtectedSpan] | None = None
-) -> list[str]:
-    """The figures of ``english`` that match none of ``source``'s, as written in the English.
+) -> list[tuple[str, bool]]:
+    """Every figure of ``english`` as written, and whether it matches none of ``source``'s
+    (invented).
 
     Args:
         source: the Swahili text.
@@ -174,25 +181,35 @@ def invented_figures(
     supported = source_values(source, spans)
     # Numbers the source has verbatim: dotted dates, codes, version numbers ("20.04.2019", "2.0").
     verbatim = {d for d in _DIGITS.findall(source) if re.search(r"\d[.,]\d", d)}
-    invented: list[str] = []
+    judged: list[tuple[str, bool]] = []
     # A licence's version is boilerplate, not a figure: "(CC BY-SA 2.0)".
     english = _LICENCE.sub(lambda m: " " * len(m.group(0)), english)
     for match in _EN_FIGURE.finditer(english):
         literal, scale = match.group(1), match.group(2)
+        written = match.group(0).strip()
         whole = _DIGITS.match(english, match.start())
         if not scale and whole and whole.group(0) in verbatim:
-            continue
-        if not scale and _YEAR.fullmatch(literal):
+            judged.append((written, False))
+        elif not scale and _YEAR.fullmatch(literal):
             # A year the Swahili does not write is context a translator adds ("mwaka jana" →
             # "in 2018"); the model did not invent one on MAFAND-MT dev.
-            continue
-        if not _readings(literal, scale) & supported:
-            if whole and whole.end() > match.end(1):
-                # A malformed number ("$220.7.7 million"): show all of it, not a real figure.
-                invented.append(whole.group(0))
-            else:
-                invented.append(match.group(0).strip())
-    return invented
+            judged.append((written, False))
+        elif _readings(literal, scale) & supported:
+            judged.append((written, False))
+        elif whole and whole.end() > match.end(1):
+            # A malformed number ("$220.7.7 million"): show all of it, not a real figure.
+            judged.append((whole.group(0), True))
+        else:
+            judged.append((written, True))
+    return judged
+
+
+def invented_figures(
+    source: str, english: str, spans: Iterable[ProtectedSpan] | None = None
+) -> list[str]:
+    """The figures of ``english`` that match none of ``source``'s, as written in the English
+    (:func:`judged_figures`, the invented ones)."""
+    return [written for written, invented in judged_figures(source, english, spans) if invented]
 
 
 # A number with two separators, or two numbers side by side: where an echo can be.
