@@ -188,19 +188,17 @@ def judged_figures(
         literal, scale = match.group(1), match.group(2)
         written = match.group(0).strip()
         whole = _DIGITS.match(english, match.start())
-        if not scale and whole and whole.group(0) in verbatim:
-            judged.append((written, False))
-        elif not scale and _YEAR.fullmatch(literal):
+        real = (
+            (not scale and whole is not None and whole.group(0) in verbatim)
             # A year the Swahili does not write is context a translator adds ("mwaka jana" →
             # "in 2018"); the model did not invent one on MAFAND-MT dev.
-            judged.append((written, False))
-        elif _readings(literal, scale) & supported:
-            judged.append((written, False))
-        elif whole and whole.end() > match.end(1):
+            or (not scale and _YEAR.fullmatch(literal) is not None)
+            or bool(_readings(literal, scale) & supported)
+        )
+        if not real and whole and whole.end() > match.end(1):
             # A malformed number ("$220.7.7 million"): show all of it, not a real figure.
-            judged.append((whole.group(0), True))
-        else:
-            judged.append((written, True))
+            written = whole.group(0)
+        judged.append((written, not real))
     return judged
 
 
