@@ -1,4 +1,4 @@
-"""`tafsiri train` and `tafsiri model list|info|add|remove|average|convert|import`."""
+"""`tafsiri train` and `tafsiri model list|info|add|remove|average|grow|convert|import`."""
 
 from __future__ import annotations
 
@@ -356,6 +356,38 @@ def average_command(
     except InputError as err:
         _fail(str(err))
     typer.echo(f"averaged {len(checkpoints)} checkpoints → {out}")
+
+
+@model_app.command("grow")
+def grow_command(
+    name: Annotated[
+        str, typer.Argument(help="A model name from `tafsiri model list`, a folder or a hub id.")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Model folder to write.")],
+    encoder_ffn: Annotated[
+        int | None,
+        typer.Option("--encoder-ffn", help="New hidden size of the encoder's feed-forward layers."),
+    ] = None,
+    decoder_ffn: Annotated[
+        int | None,
+        typer.Option("--decoder-ffn", help="New hidden size of the decoder's feed-forward layers."),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seeds the new units' weights.")] = 1234,
+) -> None:
+    """Widen a model's feed-forward layers; it translates as before until trained (--init)."""
+    from translate.growing import widen_feed_forward
+
+    try:
+        out = widen_feed_forward(
+            resolve_cli_model(name),
+            output,
+            encoder_ffn_dim=encoder_ffn,
+            decoder_ffn_dim=decoder_ffn,
+            seed=seed,
+        )
+    except InputError as err:
+        _fail(str(err))
+    typer.echo(f"grew {name} → {out}")
 
 
 @model_app.command("convert")

@@ -1,0 +1,111 @@
+"""Growing a model: wider feed-forward layers that translate as before until trained."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from translate.cli import app
+from translate.growing import widen_feed_forward
+from translate.textio import InputError
+
+runner = CliRunner()
+
+SENTENCES = ["Wizara ya Mambo ya Nje imesema leo.", "Watu 15 waliuawa mjini Goma."]
+
+
+def _load(folder):
+    from transformers import MarianMTModel, MarianTokenizer
+
+    return MarianTokenizer.from_pretrained(folder), MarianMTModel.from_pretrained(folder).eval()
+
+
+def test_the_grown_model_scores_every_token_as_the_old_one(tiny_model_dir, tmp_path):
+    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
+    tokenizer, old = _load(tiny_model_dir)
+    _, new = _load(out)
+    batch = tokenizer(SENTENCES, return_tensors="pt", padding=True)
+    with torch.no_grad():
+        hyp = old.generate(**batch, num_beams=2, max_length=20)
+        assert torch.equal(new.generate(**batch, num_beams=2, max_length=20), hyp)
+        old_logits = old(**batch, decoder_input_ids=hyp).logits
+        new_logits = new(**batch, decoder_input_ids=hyp).logits
+    torch.testing.assert_close(new_logits, old_logits, atol=1e-5, rtol=0)
+
+
+def test_only_the_named_side_grows_and_the_folder_says_how(tiny_model_dir, tmp_path):
+    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", decoder_ffn_dim=96, seed=7)
+    config = json.loads((out / "config.json").read_text())
+    assert (config["encoder_ffn_dim"], config["decoder_ffn_dim"]) == (64, 96)
+    _, model = _load(out)
+    assert model.model.decoder.layers[0].fc1.out_features == 96
+    assert model.model.encoder.layers[0].fc1.out_features == 64
+    grown = json.loads((out / "training.json").read_text())["grown"]
+    assert (grown["decoder_ffn_dim"], grown["seed"]) == (96, 7)
+    for name in ("source.spm", "target.spm", "vocab.json", "generation_config.json"):
+        assert (out / name).read_bytes() == (tiny_model_dir / name).read_bytes()
+
+
+def test_the_new_units_learn(tiny_model_dir, tmp_path):
+    """Zero output weights would be useless if no gradient reached them."""
+    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
+    tokenizer, model = _load(out)
+    model.train()
+    batch = tokenizer(
+        SENTENCES,
+        text_target=["The ministry said.", "15 people died."],
+        return_tensors="pt",
+        padding=True,
+    )
+    model(**batch).loss.backward()
+    fc2 = model.model.encoder.layers[0].fc2
+    assert fc2.weight[:, 64:].abs().sum() == 0
+    assert fc2.weight.grad[:, 64:].abs().sum() > 0
+
+
+def test_the_same_seed_grows_the_same_weights(tiny_model_dir, tmp_path):
+    a = widen_feed_forward(tiny_model_dir, tmp_path / "a", encoder_ffn_dim=80, seed=3)
+    b = widen_feed_forward(tiny_model_dir, tmp_path / "b", encoder_ffn_dim=80, seed=3)
+    assert (a / "model.safetensors").read_bytes() == (b / "model.safetensors").read_bytes()
+
+
+def test_the_grown_model_converts_for_ctranslate2(tiny_model_dir, tmp_path):
+    from translate.ct2 import convert_model
+
+    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
+    conversion = convert_model(out, "int8", tmp_path / "cache", force=True)
+    assert (conversion.path / "model.bin").is_file()
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ({"encoder_ffn_dim": 64}, "does not grow 64"),
+        ({"decoder_ffn_dim": 32}, "does not grow 64"),
+        ({}, "give a new encoder or decoder"),
+    ],
+)
+def test_sizes_that_do_not_grow_are_refused(tiny_model_dir, tmp_path, sizes, message):
+    with pytest.raises(InputError, match=message):
+        widen_feed_forward(tiny_model_dir, tmp_path / "grown", **sizes)
+    assert not (tmp_path / "grown").exists()
+
+
+def test_the_cli_grows_a_folder_and_refuses_a_non_model_in_one_line(tiny_model_dir, tmp_path):
+    result = runner.invoke(
+        app,
+        ["model", "grow", str(tiny_model_dir), "-o", str(tmp_path / "g"), "--encoder-ffn", "96"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "g" / "config.json").read_text())["encoder_ffn_dim"] == 96
+
+    result = runner.invoke(
+        app, ["model", "grow", str(tmp_path), "-o", str(tmp_path / "h"), "--encoder-ffn", "96"]
+    )
+    assert result.exit_code == 1
+    assert "not a model folder" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "h").exists()

@@ -1,0 +1,113 @@
+"""Growing a trained model: wider feed-forward layers that start out translating exactly as before.
+
+A model sized for less data can be given more capacity without training from scratch, which on
+a CPU costs days: each feed-forward layer gets more hidden units, the new units' input weights
+random (as a fresh model's) and their output weights zero. Zero output weights mean the new
+units add nothing until training moves them, so the grown model's first translation is the old
+model's (a test holds it to the same logits), and training starts from the old quality rather
+than from noise (Chen et al. 2016, "Net2Net", make the same function-preserving argument; they
+split units instead, which needs noise added to break symmetry).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+from translate.textio import InputError, replace_folder
+from translate.train import read_training_record
+
+__all__ = ["widen_feed_forward"]
+
+WEIGHTS = "model.safetensors"
+
+
+def widen_feed_forward(
+    folder: str | Path,
+    output: str | Path,
+    *,
+    encoder_ffn_dim: int | None = None,
+    decoder_ffn_dim: int | None = None,
+    seed: int = 1234,
+) -> Path:
+    """Write a copy of a Marian model folder whose feed-forward layers are wider.
+
+    Args:
+        folder: a MarianMT model folder (config.json and model.safetensors).
+        output: the folder to write (replaced atomically); tokenizer files are copied.
+        encoder_ffn_dim: the new hidden size of every encoder feed-forward layer (None: keep).
+        decoder_ffn_dim: the same for the decoder.
+        seed: seeds the new units' input weights, so a growth can be repeated exactly.
+
+    Raises:
+        InputError: not a model folder, the output is the input, or a size that does not
+            grow its layers.
+    """
+    src, out = Path(folder), Path(output)
+    if not (src / WEIGHTS).is_file() or not (src / "config.json").is_file():
+        raise InputError(f"{src}: not a model folder (needs config.json and {WEIGHTS})")
+    if out.resolve() == src.resolve():
+        raise InputError(f"{out}: the output folder must not be the model being grown")
+    try:
+        config = json.loads((src / "config.json").read_text(encoding="utf-8"))
+    except ValueError as err:
+        raise InputError(f"{src / 'config.json'}: not valid JSON ({err})") from None
+    targets = {"encoder": encoder_ffn_dim, "decoder": decoder_ffn_dim}
+    if all(size is None for size in targets.values()):
+        raise InputError("give a new encoder or decoder feed-forward size")
+    for side, size in targets.items():
+        current = config.get(f"{side}_ffn_dim")
+        if size is not None and (current is None or size <= current):
+            raise InputError(f"{src}: {side} feed-forward size {size} does not grow {current}")
+
+    weights = load_file(src / WEIGHTS)
+    generator = torch.Generator().manual_seed(seed)
+    std = float(config.get("init_std", 0.02))
+    for name in sorted(weights):
+        # model.encoder.layers.N.fc1.weight and the like
+        parts = name.split(".")
+        size = targets.get(parts[1]) if len(parts) > 1 and parts[0] == "model" else None
+        if size is None or ".fc1." not in name and ".fc2." not in name:
+            continue
+        tensor = weights[name]
+        if ".fc1.weight" in name:  # (ffn, d_model): new rows read the input
+            extra = torch.randn(size - tensor.shape[0], tensor.shape[1], generator=generator)
+            weights[name] = torch.cat([tensor, (extra * std).to(tensor.dtype)])
+        elif ".fc1.bias" in name:
+            weights[name] = torch.cat([tensor, tensor.new_zeros(size - tensor.shape[0])])
+        elif ".fc2.weight" in name:  # (d_model, ffn): new columns write nothing yet
+            extra = tensor.new_zeros(tensor.shape[0], size - tensor.shape[1])
+            weights[name] = torch.cat([tensor, extra], dim=1)
+    for side, size in targets.items():
+        if size is not None:
+            config[f"{side}_ffn_dim"] = size
+
+    record = read_training_record(src) or {}
+    record["grown"] = {
+        "from": str(src),
+        "encoder_ffn_dim": encoder_ffn_dim,
+        "decoder_ffn_dim": decoder_ffn_dim,
+        "seed": seed,
+        "how": "tafsiri model grow: new feed-forward units, input weights random, output "
+        "weights zero (the same translations until trained)",
+    }
+
+    def write(tmp: Path) -> None:
+        for item in src.iterdir():
+            if item.is_file() and item.name not in {WEIGHTS, "config.json", "training.json"}:
+                shutil.copy2(item, tmp / item.name)
+        save_file(
+            {k: v.contiguous() for k, v in weights.items()},
+            str(tmp / WEIGHTS),
+            metadata={"format": "pt"},
+        )
+        (tmp / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        (tmp / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    replace_folder(out, write)
+    return out
