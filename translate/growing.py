@@ -18,12 +18,11 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from translate.averaging import WEIGHTS
 from translate.textio import InputError, replace_folder
 from translate.train import read_training_record
 
 __all__ = ["widen_feed_forward"]
-
-WEIGHTS = "model.safetensors"
 
 
 def widen_feed_forward(
@@ -68,18 +67,17 @@ def widen_feed_forward(
     generator = torch.Generator().manual_seed(seed)
     std = float(config.get("init_std", 0.02))
     for name in sorted(weights):
-        # model.encoder.layers.N.fc1.weight and the like
-        parts = name.split(".")
-        size = targets.get(parts[1]) if len(parts) > 1 and parts[0] == "model" else None
-        if size is None or ".fc1." not in name and ".fc2." not in name:
+        parts = name.split(".")  # model.encoder.layers.N.fc1.weight and the like
+        size = targets.get(parts[1]) if parts[0] == "model" and len(parts) > 2 else None
+        if size is None:
             continue
-        tensor = weights[name]
-        if ".fc1.weight" in name:  # (ffn, d_model): new rows read the input
+        tensor, kind = weights[name], ".".join(parts[-2:])
+        if kind == "fc1.weight":  # (ffn, d_model): new rows read the input
             extra = torch.randn(size - tensor.shape[0], tensor.shape[1], generator=generator)
             weights[name] = torch.cat([tensor, (extra * std).to(tensor.dtype)])
-        elif ".fc1.bias" in name:
+        elif kind == "fc1.bias":
             weights[name] = torch.cat([tensor, tensor.new_zeros(size - tensor.shape[0])])
-        elif ".fc2.weight" in name:  # (d_model, ffn): new columns write nothing yet
+        elif kind == "fc2.weight":  # (d_model, ffn): new columns write nothing yet
             extra = tensor.new_zeros(tensor.shape[0], size - tensor.shape[1])
             weights[name] = torch.cat([tensor, extra], dim=1)
     for side, size in targets.items():
@@ -100,11 +98,7 @@ def widen_feed_forward(
         for item in src.iterdir():
             if item.is_file() and item.name not in {WEIGHTS, "config.json", "training.json"}:
                 shutil.copy2(item, tmp / item.name)
-        save_file(
-            {k: v.contiguous() for k, v in weights.items()},
-            str(tmp / WEIGHTS),
-            metadata={"format": "pt"},
-        )
+        save_file(weights, str(tmp / WEIGHTS), metadata={"format": "pt"})
         (tmp / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
         (tmp / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
