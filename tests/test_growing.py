@@ -109,3 +109,12 @@ def test_the_cli_grows_a_folder_and_refuses_a_non_model_in_one_line(tiny_model_d
     assert "not a model folder" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "h").exists()
+
+
+def test_model_info_shows_both_widths_when_only_the_encoder_grew(tiny_model_dir, tmp_path):
+    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
+    result = runner.invoke(app, ["model", "info", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "ffn 128 encoder / 64 decoder" in result.output
+    plain = runner.invoke(app, ["model", "info", str(tiny_model_dir)])
+    assert plain.exit_code == 0 and "heads, ffn 64\n" in plain.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,9 @@ from translate.cli_support import cache_dir, registry_path, tafsiri_home
 from translate.cli_support import fail as _fail
 from translate.textio import InputError
 from translate.train import TrainConfig
+
+if TYPE_CHECKING:
+    from translate.model_catalog import ModelDetails
 
 # The recipe's defaults live in TrainConfig alone; the options below show them.
 _RECIPE = TrainConfig()
@@ -224,6 +227,13 @@ def train_command(
     )
 
 
+def _ffn(details: ModelDetails) -> str:
+    """ "1024", or "2048 encoder / 1024 decoder" for a model grown on one side."""
+    if details.decoder_ffn_dim and details.decoder_ffn_dim != details.ffn_dim:
+        return f"{details.ffn_dim} encoder / {details.decoder_ffn_dim} decoder"
+    return str(details.ffn_dim)
+
+
 def _human(size: int) -> str:
     value = float(size)
     for unit in ("B", "KB", "MB"):
@@ -287,7 +297,7 @@ def info_command(
     typer.echo(
         f"architecture: {details.model_type}, d_model {details.d_model}, "
         f"{details.encoder_layers} encoder + {details.decoder_layers} decoder layers, "
-        f"{details.attention_heads} heads, ffn {details.ffn_dim}"
+        f"{details.attention_heads} heads, ffn {_ffn(details)}"
     )
     typer.echo(f"vocabulary:   {details.vocab_size}")
     typer.echo(f"parameters:   {details.parameters / 1e6:.2f}M")

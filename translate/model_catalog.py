@@ -135,6 +135,8 @@ class ModelDetails:
     size_bytes: int
     card: str | None
     training: dict | None
+    # A grown model's decoder may keep the narrower feed-forward layers (0: not known).
+    decoder_ffn_dim: int = 0
 
 
 def fingerprint(folder: Path) -> str:
@@ -313,6 +315,7 @@ def model_details(folder: Path) -> ModelDetails:
         _folder_size(folder),
         card,
         training,
+        config.get("decoder_ffn_dim", ffn),
     )
 
 
