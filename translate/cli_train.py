@@ -228,7 +228,7 @@ def train_command(
 
 
 def _ffn(details: ModelDetails) -> str:
-    """ "1024", or "2048 encoder / 1024 decoder" for a model grown on one side."""
+    """The feed-forward width, or both ("2048 encoder / 1024 decoder") where they differ."""
     if details.decoder_ffn_dim and details.decoder_ffn_dim != details.ffn_dim:
         return f"{details.ffn_dim} encoder / {details.decoder_ffn_dim} decoder"
     return str(details.ffn_dim)
