@@ -10,8 +10,8 @@ For each flag kind, on the shipped model's output (defaults: glossary, protectio
 of lines flagged and their mean sentence chrF (sacreBLEU) against the unflagged lines', with a
 95% bootstrap interval of the gap (1,000 resamples of the lines), the gap to the lines no
 flag of any kind marks (those an editor would pass over), and the gap to the lines its check
-examined and passed (lines with a name to carry, a high-stakes word, a figure, a negation). Then the false alarms: the
-share of lines whose *human* English is flagged by the polarity, name, unsupported and
+examined and passed (lines with a name to carry, a high-stakes word, a figure, a negation).
+Then the false alarms: the share of lines whose *human* English is flagged by the polarity, name, unsupported and
 invented-figure checks — on dev, and on 10,000 train lines that no rule was written from
 (``--aligned``: and on dev without the lines whose English belongs to a neighbour). Then the cost: the same test run with ``Translator(trust=None)``, which neither scores
 nor checks.
