@@ -1,4 +1,5 @@
-"""Growing a model: wider feed-forward layers that translate as before until trained."""
+"""Growing a model: wider feed-forward layers or a deeper encoder that translate as before until
+trained."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import torch
 from typer.testing import CliRunner
 
 from translate.cli import app
-from translate.growing import widen_feed_forward
+from translate.growing import grow_model
 from translate.textio import InputError
 
 runner = CliRunner()
@@ -23,8 +24,13 @@ def _load(folder):
     return MarianTokenizer.from_pretrained(folder), MarianMTModel.from_pretrained(folder).eval()
 
 
-def test_the_grown_model_scores_every_token_as_the_old_one(tiny_model_dir, tmp_path):
-    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
+@pytest.mark.parametrize(
+    "growth",
+    [{"encoder_ffn_dim": 128}, {"encoder_layers": 4}, {"encoder_ffn_dim": 96, "encoder_layers": 3}],
+    ids=["wider", "deeper", "both"],
+)
+def test_the_grown_model_scores_every_token_as_the_old_one(tiny_model_dir, tmp_path, growth):
+    out = grow_model(tiny_model_dir, tmp_path / "grown", **growth)
     tokenizer, old = _load(tiny_model_dir)
     _, new = _load(out)
     batch = tokenizer(SENTENCES, return_tensors="pt", padding=True)
@@ -37,7 +43,7 @@ def test_the_grown_model_scores_every_token_as_the_old_one(tiny_model_dir, tmp_p
 
 
 def test_only_the_named_side_grows_and_the_folder_says_how(tiny_model_dir, tmp_path):
-    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", decoder_ffn_dim=96, seed=7)
+    out = grow_model(tiny_model_dir, tmp_path / "grown", decoder_ffn_dim=96, seed=7)
     config = json.loads((out / "config.json").read_text())
     assert (config["encoder_ffn_dim"], config["decoder_ffn_dim"]) == (64, 96)
     _, model = _load(out)
@@ -51,7 +57,7 @@ def test_only_the_named_side_grows_and_the_folder_says_how(tiny_model_dir, tmp_p
 
 def test_the_new_units_learn(tiny_model_dir, tmp_path):
     """Zero output weights would be useless if no gradient reached them."""
-    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
+    out = grow_model(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
     tokenizer, model = _load(out)
     model.train()
     batch = tokenizer(
@@ -66,16 +72,40 @@ def test_the_new_units_learn(tiny_model_dir, tmp_path):
     assert fc2.weight.grad[:, 64:].abs().sum() > 0
 
 
+def test_new_encoder_layers_go_on_top_and_learn(tiny_model_dir, tmp_path):
+    out = grow_model(tiny_model_dir, tmp_path / "grown", encoder_layers=4, seed=5)
+    config = json.loads((out / "config.json").read_text())
+    assert (config["encoder_layers"], config["decoder_layers"]) == (4, 1)
+    assert json.loads((out / "training.json").read_text())["grown"]["encoder_layers"] == 4
+    tokenizer, model = _load(out)
+    _, old = _load(tiny_model_dir)
+    assert torch.equal(
+        model.model.encoder.layers[0].fc1.weight, old.model.encoder.layers[0].fc1.weight
+    )
+    model.train()
+    batch = tokenizer(
+        SENTENCES,
+        text_target=["The ministry said.", "15 people died."],
+        return_tensors="pt",
+        padding=True,
+    )
+    model(**batch).loss.backward()
+    for layer in model.model.encoder.layers[1:]:
+        assert layer.fc2.weight.abs().sum() == 0
+        assert layer.fc2.weight.grad.abs().sum() > 0
+        assert layer.self_attn.out_proj.weight.grad.abs().sum() > 0
+
+
 def test_the_same_seed_grows_the_same_weights(tiny_model_dir, tmp_path):
-    a = widen_feed_forward(tiny_model_dir, tmp_path / "a", encoder_ffn_dim=80, seed=3)
-    b = widen_feed_forward(tiny_model_dir, tmp_path / "b", encoder_ffn_dim=80, seed=3)
+    a = grow_model(tiny_model_dir, tmp_path / "a", encoder_ffn_dim=80, seed=3)
+    b = grow_model(tiny_model_dir, tmp_path / "b", encoder_ffn_dim=80, seed=3)
     assert (a / "model.safetensors").read_bytes() == (b / "model.safetensors").read_bytes()
 
 
 def test_the_grown_model_converts_for_ctranslate2(tiny_model_dir, tmp_path):
     from translate.ct2 import convert_model
 
-    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
+    out = grow_model(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
     conversion = convert_model(out, "int8", tmp_path / "cache", force=True)
     assert (conversion.path / "model.bin").is_file()
 
@@ -85,22 +115,25 @@ def test_the_grown_model_converts_for_ctranslate2(tiny_model_dir, tmp_path):
     [
         ({"encoder_ffn_dim": 64}, "does not grow 64"),
         ({"decoder_ffn_dim": 32}, "does not grow 64"),
+        ({"encoder_layers": 1}, "encoder depth 1 does not grow 1"),
         ({}, "give a new encoder or decoder"),
     ],
 )
 def test_sizes_that_do_not_grow_are_refused(tiny_model_dir, tmp_path, sizes, message):
     with pytest.raises(InputError, match=message):
-        widen_feed_forward(tiny_model_dir, tmp_path / "grown", **sizes)
+        grow_model(tiny_model_dir, tmp_path / "grown", **sizes)
     assert not (tmp_path / "grown").exists()
 
 
 def test_the_cli_grows_a_folder_and_refuses_a_non_model_in_one_line(tiny_model_dir, tmp_path):
     result = runner.invoke(
         app,
-        ["model", "grow", str(tiny_model_dir), "-o", str(tmp_path / "g"), "--encoder-ffn", "96"],
+        ["model", "grow", str(tiny_model_dir), "-o", str(tmp_path / "g")]
+        + ["--encoder-ffn", "96", "--encoder-layers", "2"],
     )
     assert result.exit_code == 0, result.output
-    assert json.loads((tmp_path / "g" / "config.json").read_text())["encoder_ffn_dim"] == 96
+    config = json.loads((tmp_path / "g" / "config.json").read_text())
+    assert (config["encoder_ffn_dim"], config["encoder_layers"]) == (96, 2)
 
     result = runner.invoke(
         app, ["model", "grow", str(tmp_path), "-o", str(tmp_path / "h"), "--encoder-ffn", "96"]
@@ -112,7 +145,7 @@ def test_the_cli_grows_a_folder_and_refuses_a_non_model_in_one_line(tiny_model_d
 
 
 def test_model_info_shows_both_widths_when_only_the_encoder_grew(tiny_model_dir, tmp_path):
-    out = widen_feed_forward(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
+    out = grow_model(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
     result = runner.invoke(app, ["model", "info", str(out)])
     assert result.exit_code == 0, result.output
     assert "ffn 128 encoder / 64 decoder" in result.output

@@ -382,17 +382,23 @@ def grow_command(
         int | None,
         typer.Option("--decoder-ffn", help="New hidden size of the decoder's feed-forward layers."),
     ] = None,
+    encoder_layers: Annotated[
+        int | None,
+        typer.Option("--encoder-layers", help="New number of encoder layers (added on top)."),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seeds the new units' weights.")] = 1234,
 ) -> None:
-    """Widen a model's feed-forward layers; it translates as before until trained (--init)."""
-    from translate.growing import widen_feed_forward
+    """Widen a model's feed-forward layers or deepen its encoder; it translates as before until
+    trained (--init)."""
+    from translate.growing import grow_model
 
     try:
-        out = widen_feed_forward(
+        out = grow_model(
             resolve_cli_model(name),
             output,
             encoder_ffn_dim=encoder_ffn,
             decoder_ffn_dim=decoder_ffn,
+            encoder_layers=encoder_layers,
             seed=seed,
         )
     except InputError as err:
