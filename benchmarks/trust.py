@@ -158,28 +158,32 @@ def word_level(src: list[str], english: list[str], ref: list[str]) -> list[str]:
     """The flagged words and figures against the rest of their kind, one by one: the share
     the reference lacks. A sentence with one wrong word keeps most of its chrF, so this is
     where ``unsupported`` and ``invented-figure`` show whether they point at the wrong part.
-    Every flagged item counts, whatever other flag its line has."""
-    words = {True: [0, 0], False: [0, 0]}  # flagged?: [items, absent from the reference]
-    figures = {True: [0, 0], False: [0, 0]}
+    Every flagged item counts, whatever other flag its line has; the gap (with a bootstrap
+    interval over items) is the flagged share less the rest's."""
+    # flagged?: one entry per item, True where the reference lacks it
+    words: dict[bool, list[float]] = {True: [], False: []}
+    figures: dict[bool, list[float]] = {True: [], False: []}
     for s, e, r in zip(src, english, ref, strict=True):
         flagged = set(unsupported_words(s, e))
         for _, written in strong_words(e):
-            tally = words[written in flagged]
-            tally[0] += 1
-            tally[1] += not _has_word(r, written)
+            words[written in flagged].append(not _has_word(r, written))
         for written, invented in judged_figures(s, e):
-            tally = figures[invented]
-            tally[0] += 1
-            tally[1] += not _has_figure(r, written)
+            figures[invented].append(not _has_figure(r, written))
 
-    def share(tally: list[int]) -> str:
-        return f"{tally[1]}/{tally[0]} ({tally[1] / max(tally[0], 1):.0%})"
+    def share(items: list[float]) -> str:
+        return f"{int(sum(items))}/{len(items)} ({sum(items) / max(len(items), 1):.0%})"
+
+    def gap(kind: dict[bool, list[float]]) -> str:
+        if not kind[True] or not kind[False]:
+            return "-"
+        low, high = _bootstrap_gap(kind[False], kind[True])
+        return f"{statistics.fmean(kind[True]) - statistics.fmean(kind[False]):.0%} [{low:.0%}, {high:.0%}]"
 
     return [
         f"high-stakes words the reference lacks: flagged unsupported {share(words[True])}, "
-        f"the rest (the source supports them) {share(words[False])}",
+        f"the rest (the source supports them) {share(words[False])}; gap {gap(words)}",
         f"figures the reference lacks: flagged invented {share(figures[True])}, "
-        f"the rest (the source has them, or a year) {share(figures[False])}",
+        f"the rest (the source has them, or a year) {share(figures[False])}; gap {gap(figures)}",
     ]
 
 
