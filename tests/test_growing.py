@@ -24,6 +24,17 @@ def _load(folder):
     return MarianTokenizer.from_pretrained(folder), MarianMTModel.from_pretrained(folder).eval()
 
 
+def _backward_once(tokenizer, model) -> None:
+    model.train()
+    batch = tokenizer(
+        SENTENCES,
+        text_target=["The ministry said.", "15 people died."],
+        return_tensors="pt",
+        padding=True,
+    )
+    model(**batch).loss.backward()
+
+
 @pytest.mark.parametrize(
     "growth",
     [{"encoder_ffn_dim": 128}, {"encoder_layers": 4}, {"encoder_ffn_dim": 96, "encoder_layers": 3}],
@@ -59,14 +70,7 @@ def test_the_new_units_learn(tiny_model_dir, tmp_path):
     """Zero output weights would be useless if no gradient reached them."""
     out = grow_model(tiny_model_dir, tmp_path / "grown", encoder_ffn_dim=128)
     tokenizer, model = _load(out)
-    model.train()
-    batch = tokenizer(
-        SENTENCES,
-        text_target=["The ministry said.", "15 people died."],
-        return_tensors="pt",
-        padding=True,
-    )
-    model(**batch).loss.backward()
+    _backward_once(tokenizer, model)
     fc2 = model.model.encoder.layers[0].fc2
     assert fc2.weight[:, 64:].abs().sum() == 0
     assert fc2.weight.grad[:, 64:].abs().sum() > 0
@@ -82,14 +86,7 @@ def test_new_encoder_layers_go_on_top_and_learn(tiny_model_dir, tmp_path):
     assert torch.equal(
         model.model.encoder.layers[0].fc1.weight, old.model.encoder.layers[0].fc1.weight
     )
-    model.train()
-    batch = tokenizer(
-        SENTENCES,
-        text_target=["The ministry said.", "15 people died."],
-        return_tensors="pt",
-        padding=True,
-    )
-    model(**batch).loss.backward()
+    _backward_once(tokenizer, model)
     for layer in model.model.encoder.layers[1:]:
         assert layer.fc2.weight.abs().sum() == 0
         assert layer.fc2.weight.grad.abs().sum() > 0
