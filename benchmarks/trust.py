@@ -177,7 +177,8 @@ def word_level(src: list[str], english: list[str], ref: list[str]) -> list[str]:
         if not kind[True] or not kind[False]:
             return "-"
         low, high = _bootstrap_gap(kind[False], kind[True])
-        return f"{statistics.fmean(kind[True]) - statistics.fmean(kind[False]):.0%} [{low:.0%}, {high:.0%}]"
+        difference = statistics.fmean(kind[True]) - statistics.fmean(kind[False])
+        return f"{difference:.0%} [{low:.0%}, {high:.0%}]"
 
     return [
         f"high-stakes words the reference lacks: flagged unsupported {share(words[True])}, "
