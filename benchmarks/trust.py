@@ -11,10 +11,11 @@ of lines flagged and their mean sentence chrF (sacreBLEU) against the unflagged 
 95% bootstrap interval of the gap (1,000 resamples of the lines), the gap to the lines no
 flag of any kind marks (those an editor would pass over), and the gap to the lines its check
 examined and passed (lines with a name to carry, a high-stakes word, a figure, a negation).
-Then the false alarms: the share of lines whose *human* English is flagged by the polarity, name, unsupported and
-invented-figure checks — on dev, and on 10,000 train lines that no rule was written from
-(``--aligned``: and on dev without the lines whose English belongs to a neighbour). Then the cost: the same test run with ``Translator(trust=None)``, which neither scores
-nor checks.
+Then the false alarms: the share of lines whose *human* English is flagged by the polarity,
+name, unsupported and invented-figure checks — on dev, and on 10,000 train lines that no rule
+was written from (``--aligned``: and on dev without the lines whose English belongs to a
+neighbour). Then the cost: the same test run with ``Translator(trust=None)``, which neither
+scores nor checks.
 
 ``--cost`` times the two parts the flags add inside one translation — the checks, and the
 scoring pass for English changed after the decode (the rest takes the decode's own score) —
