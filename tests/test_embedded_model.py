@@ -19,7 +19,7 @@ EMBEDDED = EMBEDDED_DIR / "sw-en-compact"
 def test_the_embedded_model_is_the_default_and_fits_the_size_budget():
     assert default_model() == EMBEDDED
     details = model_details(EMBEDDED)
-    assert details.size_bytes <= 40 * 1024 * 1024
+    assert details.size_bytes <= 64_000_000  # issue 24's budget for the shipped folder
     assert details.card and "CC BY-NC 4.0" in details.card
     # Trained on the Bibles too: an adaptation under CC BY-SA 4.0 that credits both versions.
     for credit in ("CC BY-SA 4.0", "Unlocked Literal Bible", "Neno"):
