@@ -40,7 +40,7 @@ __all__ = ["DEFAULT_TRUST", "LOW_CONFIDENCE", "TRUST_KINDS", "TrustCheck", "trus
 #: Mean log-probability per token below which a segment is flagged ``low-confidence``: the
 #: tenth percentile of the shipped model's output on MAFAND-MT dev (1,791 segments, CT2 int8,
 #: shipped decoding; ``python benchmarks/trust.py --calibrate`` measures it again).
-LOW_CONFIDENCE = -0.90
+LOW_CONFIDENCE = -0.88
 
 
 @dataclass(frozen=True)
