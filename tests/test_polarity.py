@@ -164,3 +164,19 @@ def test_a_weak_swahili_negation_still_licenses_an_english_not():
 def test_not_before_a_verb_in_un_is_a_negation():
     assert polarity_flag("Sielewi kwa nini.", "I do not understand why.") is None
     assert polarity_flag("Sielewi kwa nini.", "I understand why.") is not None
+
+
+def test_si_lazima_is_a_negation_though_the_copula_alone_is_not():
+    # The seed article's disclaimer, as model v6 translated it, and as a translator would.
+    sw = "Nafasi zilizochukuliwa katika makala haya si lazima ziwe za Mtangazaji wa Umoja wa Ulaya."
+    assert "negation lost" in polarity_flag(
+        sw, "Responsed in this post must be the European Union's Breakers."
+    )
+    assert (
+        polarity_flag(sw, "The positions taken in this article are not necessarily EU Reporter's.")
+        is None
+    )
+    assert (
+        polarity_flag("Wenzake huona kuwa sio sawa.", "A colleague thought it was inappropriate.")
+        is None
+    )

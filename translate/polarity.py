@@ -64,6 +64,7 @@ STRONG_SWAHILI_WORDS = frozenset({"hapana", "hakuna", "hamna", "kamwe"})
 # maarufu" → infamous) and "haijalishi" (no matter, regardless) are as often a negative word
 # as a "not". They still count as a sign of negation for "invented".
 WEAK_SWAHILI_WORDS = frozenset({"bila", "wala", "si", "sio", "siyo", "haijalishi"})
+_COPULA = frozenset({"si", "sio", "siyo"})
 # "bila shaka", "sina shaka": "without doubt", "I have no doubt", i.e. "certainly" — on both
 # sides a negation that asserts.
 _CERTAINLY = re.compile(
@@ -169,7 +170,12 @@ def _swahili_cues(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         recent = (recent + [folded])[-3:]
         if folded in NOT_NEGATIONS or (word[0].isupper() and _mid_sentence(text, match.start())):
             continue  # a name in mid-sentence ("Hassani", "Haiti") is never a verb
-        if folded in WEAK_SWAHILI_WORDS:
+        previous = recent[-2] if len(recent) > 1 else ""
+        if folded == "lazima" and previous in _COPULA and weak and weak[-1].casefold() == previous:
+            # "si lazima" (not necessarily, need not) is a "not" whenever English says it: all
+            # seven in MAFAND-MT train's English negate.
+            strong.append(f"{weak.pop()} {word}")
+        elif folded in WEAK_SWAHILI_WORDS:
             weak.append(word)
         elif folded in STRONG_SWAHILI_WORDS or _STRONG_SW.fullmatch(folded):
             (weak if asserting else strong).append(word)
