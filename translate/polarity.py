@@ -64,7 +64,6 @@ STRONG_SWAHILI_WORDS = frozenset({"hapana", "hakuna", "hamna", "kamwe"})
 # maarufu" → infamous) and "haijalishi" (no matter, regardless) are as often a negative word
 # as a "not". They still count as a sign of negation for "invented".
 WEAK_SWAHILI_WORDS = frozenset({"bila", "wala", "si", "sio", "siyo", "haijalishi"})
-_COPULA = frozenset({"si", "sio", "siyo"})
 # "bila shaka", "sina shaka": "without doubt", "I have no doubt", i.e. "certainly" — on both
 # sides a negation that asserts.
 _CERTAINLY = re.compile(
@@ -73,6 +72,9 @@ _CERTAINLY = re.compile(
     r"|\b(?:hakuna|sina|huna|hana|hatuna|hamna|hawana)\s+budi\b",
     re.IGNORECASE,
 )
+# Phrases whose copula is a clear negation: "si lazima" (not necessarily, need not) is a
+# "not" in all seven of MAFAND-MT train's English.
+_NEGATING_PHRASES = re.compile(r"\bsi(?:o|yo)? lazima\b", re.IGNORECASE)
 _CERTAINLY_EN = re.compile(
     r"\b(?:(?:there is |there's |i have |we have |has |have )?no doubt|without (?:a )?doubt"
     r"|undoubtedly|doubtless|no matter"
@@ -170,12 +172,7 @@ def _swahili_cues(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         recent = (recent + [folded])[-3:]
         if folded in NOT_NEGATIONS or (word[0].isupper() and _mid_sentence(text, match.start())):
             continue  # a name in mid-sentence ("Hassani", "Haiti") is never a verb
-        previous = recent[-2] if len(recent) > 1 else ""
-        if folded == "lazima" and previous in _COPULA and weak and weak[-1].casefold() == previous:
-            # "si lazima" (not necessarily, need not) is a "not" whenever English says it: all
-            # seven in MAFAND-MT train's English negate.
-            strong.append(f"{weak.pop()} {word}")
-        elif folded in WEAK_SWAHILI_WORDS:
+        if folded in WEAK_SWAHILI_WORDS:
             weak.append(word)
         elif folded in STRONG_SWAHILI_WORDS or _STRONG_SW.fullmatch(folded):
             (weak if asserting else strong).append(word)
@@ -186,11 +183,13 @@ def _swahili_cues(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def polarity(source: str, english: str) -> Polarity:
     """The negation cues of ``source`` (Swahili) and ``english``."""
-    strong, weak = _swahili_cues(_CERTAINLY.sub(" ", source))
+    source_cues = _CERTAINLY.sub(" ", source)
+    phrases = tuple(m.group(0) for m in _NEGATING_PHRASES.finditer(source_cues))
+    strong, weak = _swahili_cues(_NEGATING_PHRASES.sub(" ", source_cues))
     # A cue the source has verbatim is quoted or code-switched text ("no" in Portuguese).
     words = {w.casefold() for w in _SW_WORD.findall(source)}
     return Polarity(
-        swahili=strong,
+        swahili=phrases + strong,
         english=tuple(
             m.group(0)
             for m in _STRONG_EN.finditer(_CERTAINLY_EN.sub(" ", english))
