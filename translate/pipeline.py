@@ -37,6 +37,7 @@ from translate.hooks import DecoderHook, SpanOutcome
 from translate.longsplit import join_pieces, split_long
 from translate.markup import Markup, markdown_segments, parse, phrases_to_translate, restore
 from translate.records import RECORD_SCHEMA, SegmentRecord, record_dict, to_jsonl
+from translate.rerank import RerankedBackend, Reranker, declared_reranker
 from translate.roundtrip import round_trip_flags
 from translate.segment import Segment, rebuild, segment_document
 from translate.settings import OutputSettings, model_name, tafsiri_version
@@ -106,6 +107,8 @@ class TranslationInfo:
         trust: whether the meaning-level checks ran (``Translator(trust=None)``: not).
         round_trip: the round-trip check's English→Swahili model (``name:fingerprint``), or
             None when it did not run.
+        rerank: the noisy-channel reranker (``name:fingerprint:weightxcandidates``,
+            :mod:`translate.rerank`), or None when the beam's own ranking was kept.
     """
 
     model: str
@@ -120,6 +123,7 @@ class TranslationInfo:
     compute_type: str = "default"
     trust: bool = True
     round_trip: str | None = None
+    rerank: str | None = None
 
     @property
     def settings(self) -> OutputSettings:
@@ -135,6 +139,7 @@ class TranslationInfo:
             degenerate=self.degenerate.signature() if self.degenerate else None,
             trust=self.trust,
             round_trip=self.round_trip,
+            rerank=self.rerank,
         )
 
     def decode_settings(self) -> dict[str, Any]:
@@ -319,6 +324,11 @@ class Translator:
             English back with; segments whose round trip keeps too little of the source are
             flagged ``round-trip`` (:mod:`translate.roundtrip`; about 50% more time). Needs
             ``trust``.
+        rerank: the noisy-channel reranker (:class:`translate.rerank.Reranker`): the beam's
+            candidates rescored by an English→Swahili model. :data:`DEFAULT_HOOK` (the
+            default) uses the one the model folder declares in its ``rerank.json`` (the
+            embedded model declares the embedded ``en-sw-compact``; a ready back end declares
+            none); ``None`` keeps the beam's own ranking.
 
     Raises:
         InputError: the model is missing or unreadable.
@@ -345,6 +355,7 @@ class Translator:
         degenerate: DegenerateCheck | None = DEFAULT_CHECK,
         trust: TrustCheck | None = DEFAULT_TRUST,
         round_trip: str | Path | Backend | None = None,
+        rerank: Reranker | None | _Default = DEFAULT_HOOK,
     ) -> None:
         if max_segment_tokens < 8:
             raise ValueError(f"max_segment_tokens must be at least 8, got {max_segment_tokens}")
@@ -364,6 +375,7 @@ class Translator:
         self.options = options if options is not None else DecodeOptions()
         self.glossary = glossary
         self.max_segment_tokens = max_segment_tokens
+        folder: Path | None = None
         if isinstance(model, (str, Path)) or model is None:
             from translate.model_catalog import resolve_model
 
@@ -384,6 +396,13 @@ class Translator:
                 f"device, fingerprint, max_input_tokens, description, compute_type, count_tokens and "
                 f"translate_batch), got {type(model).__name__}"
             )
+        if isinstance(rerank, _Default):
+            rerank = declared_reranker(folder) if folder is not None else None
+        self.rerank_label: str | None = None
+        if rerank is not None:
+            self.backend, self.rerank_label = self._reranked(
+                rerank, registry, device, threads, cache_dir
+            )
         self.max_tokens = min(self.backend.max_input_tokens, max_segment_tokens)
         self.round_trip: Translator | None = None
         if round_trip is not None:
@@ -402,6 +421,29 @@ class Translator:
                 trust=None,
             )
         self.info = self._info(self.options, glossary)
+
+    def _reranked(
+        self,
+        reranker: Reranker,
+        registry: Path | None,
+        device: str,
+        threads: int,
+        cache_dir: Path | None,
+    ) -> tuple[Backend, str]:
+        """The back end wrapped by ``reranker``'s channel model, and its signature."""
+        from translate.model_catalog import resolve_model
+
+        if not isinstance(reranker, Reranker):
+            raise ValueError(f"rerank must be a Reranker or None, got {type(reranker).__name__}")
+        folder = resolve_model(reranker.model, registry)
+        # The channel runs as CTranslate2 when it converts, whatever the forward back end: it
+        # only scores, and the embedded one ships as an int8 conversion alone.
+        channel = load_backend("auto", folder, device=device, threads=threads, cache_dir=cache_dir)
+        label = reranker.signature(model_name(folder), channel.fingerprint)
+        wrapped = RerankedBackend(
+            self.backend, channel, reranker.weight, reranker.candidates, model_name(folder)
+        )
+        return wrapped, label
 
     def _info(self, options: DecodeOptions, hook: DecoderHook | None) -> TranslationInfo:
         backend = self.backend
@@ -422,6 +464,7 @@ class Translator:
                 if self.round_trip is not None
                 else None
             ),
+            rerank=self.rerank_label,
         )
 
     def _resolve(

@@ -74,6 +74,8 @@ class OutputSettings:
             confidence in the records); off for a source that is not Swahili.
         round_trip: the English→Swahili model of the round-trip check, as
             ``name:fingerprint`` (:mod:`translate.roundtrip`), or None when it did not run.
+        rerank: the noisy-channel reranker, as ``name:fingerprint:weightxcandidates``
+            (:mod:`translate.rerank`), or None when the beam's own ranking was kept.
     """
 
     model: str
@@ -86,6 +88,7 @@ class OutputSettings:
     degenerate: str | None = None
     trust: bool = True
     round_trip: str | None = None
+    rerank: str | None = None
 
     def signature(self) -> str:
         """A sacreBLEU-style signature: every field, in one line.
@@ -115,6 +118,8 @@ class OutputSettings:
             parts.append("trust:off")
         if self.round_trip:
             parts.append(f"rt:{self.round_trip}")
+        if self.rerank:
+            parts.append(f"rr:{self.rerank}")
         return "|".join(parts)
 
     def key(self, fmt: str, markdown: bool = False, mark: bool = False) -> str:
@@ -139,6 +144,8 @@ class OutputSettings:
             del settings["trust"]
         if self.round_trip is None:
             del settings["round_trip"]
+        if self.rerank is None:
+            del settings["rerank"]
         if fmt == "jsonl":
             settings["records"] = "trust/1"
         if mark:
