@@ -17,9 +17,10 @@ protected spans on) on:
   that it generalises.
 
 ``--test`` adds MAFAND-MT test; choose between models on dev, and read test once, at the end.
-Each model is reranked as its folder declares (``rerank.json``: the embedded model by the
-embedded ``en-sw-compact``); ``--no-rerank`` keeps every beam's own ranking and
-``--rerank-with MODEL`` reranks every model by MODEL (``--rerank-weight``).
+Each model decodes as ``tafsiri translate`` does by default (the embedded model: no
+reranking); ``--rerank`` reranks each with the reranker its folder declares (``rerank.json``:
+the embedded model, by the embedded ``en-sw-compact``), ``--rerank-with MODEL`` reranks every
+model by MODEL (``--rerank-weight``).
 Prints a markdown table, one row per model and data set.
 """
 
@@ -40,9 +41,10 @@ from decoding_dev import numbers_copied  # noqa: E402
 
 from translate.constraints import default_hook  # noqa: E402
 from translate.corpus import read_tmx_pairs  # noqa: E402
+from translate.model_catalog import resolve_model  # noqa: E402
 from translate.pipeline import Translator  # noqa: E402
 from translate.polarity import polarity  # noqa: E402
-from translate.rerank import DEFAULT_WEIGHT, Reranker  # noqa: E402
+from translate.rerank import choose_reranker  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
 NEWS = SHARED / "lafand-mt-en-sw"
@@ -87,15 +89,20 @@ def negations_kept(sources: list[str], references: list[str], hyps: list[str]) -
     return kept, total
 
 
-def score(model: str, sets, threads: int, rerank) -> list[dict]:
-    kwargs = {} if rerank == "declared" else {"rerank": rerank}
+def score(model: str, sets, threads: int, args: argparse.Namespace) -> list[dict]:
+    rerank = choose_reranker(
+        resolve_model(model),
+        on=True if args.rerank else None,
+        model=args.rerank_with,
+        weight=args.rerank_weight,
+    )
     translator = Translator(
         model,
         backend="ct2",
         threads=threads,
         glossary=default_hook(glossary=False),
         trust=None,
-        **kwargs,
+        rerank=rerank,
     )
     label = Path(model).name + (" + rerank" if translator.info.rerank else "")
     rows = []
@@ -128,24 +135,15 @@ def main() -> None:
     parser.add_argument("models", nargs="+", help="model folders or names (sw-en-compact)")
     parser.add_argument("--test", action="store_true", help="add MAFAND-MT test")
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--no-rerank", action="store_true", help="keep the beam's own ranking")
+    parser.add_argument("--rerank", action="store_true", help="the declared reranker, on")
     parser.add_argument("--rerank-with", metavar="MODEL", help="rerank every model by MODEL")
-    parser.add_argument("--rerank-weight", type=float, default=DEFAULT_WEIGHT)
+    parser.add_argument("--rerank-weight", type=float, help="the channel model's weight")
     args = parser.parse_args()
-    if args.no_rerank and args.rerank_with:
-        parser.error("--no-rerank and --rerank-with cannot be used together")
-    rerank = (
-        None
-        if args.no_rerank
-        else Reranker(args.rerank_with, args.rerank_weight)
-        if args.rerank_with
-        else "declared"
-    )
     sets = data_sets(args.test)
     print("| model | set | lines | BLEU | chrF2 | numbers copied | negations kept | seconds |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for model in args.models:
-        for row in score(model, sets, args.threads, rerank):
+        for row in score(model, sets, args.threads, args):
             print(
                 f"| {row['model']} | {row['set']} | {row['lines']} | {row['bleu']:.2f} "
                 f"| {row['chrf']:.2f} | {row['numbers']} | {row['negations']} "

@@ -120,12 +120,22 @@ def test_a_translator_over_a_ready_back_end_declares_no_reranker():
     assert tr.translate_texts([SOURCE])[0] == BEAM[0].text
 
 
-def test_the_embedded_model_declares_the_embedded_channel_model():
+def test_the_embedded_model_declares_the_embedded_channel_model_off_by_default():
     declared = declared_reranker(EMBEDDED_MODEL)
-    assert declared is not None and declared.model == "en-sw-compact"
+    assert declared == (Reranker("en-sw-compact", 0.4, 3), False)
     assert (EMBEDDED_DIR / "en-sw-compact" / "model.bin").is_file()
-    assert choose_reranker(EMBEDDED_MODEL, off=True) is None
+    assert choose_reranker(EMBEDDED_MODEL) is None
+    assert choose_reranker(EMBEDDED_MODEL, on=False) is None
+    assert choose_reranker(EMBEDDED_MODEL, on=True) == Reranker("en-sw-compact", 0.4, 3)
     assert choose_reranker(EMBEDDED_MODEL, weight=0.9) == Reranker("en-sw-compact", 0.9, 3)
+    assert Translator(glossary=None, trust=None).info.rerank is None
+
+
+def test_rerank_on_for_a_model_that_declares_none_says_what_to_do(tiny_model_dir):
+    with pytest.raises(InputError, match="declares no reranker.*--rerank-with"):
+        choose_reranker(tiny_model_dir, on=True)
+    assert choose_reranker(tiny_model_dir) is None
+    assert choose_reranker(tiny_model_dir, model="en-sw-compact") == Reranker("en-sw-compact")
 
 
 def test_the_declaration_is_not_part_of_the_models_fingerprint(tmp_path, tiny_model_dir):
@@ -134,12 +144,18 @@ def test_the_declaration_is_not_part_of_the_models_fingerprint(tmp_path, tiny_mo
     before = fingerprint(folder)
     (folder / RERANK_FILE).write_text(json.dumps({"model": "en-sw-compact"}), encoding="utf-8")
     assert fingerprint(folder) == before  # a shipped conversion stays current
-    assert declared_reranker(folder) == Reranker("en-sw-compact")
+    assert declared_reranker(folder) == (Reranker("en-sw-compact"), True)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["{", '{"weight": 0.4}', '{"model": "en-sw-compact", "weight": -1}', '["en-sw-compact"]'],
+    [
+        "{",
+        '{"weight": 0.4}',
+        '{"model": "en-sw-compact", "weight": -1}',
+        '{"model": "en-sw-compact", "by_default": "no"}',
+        '["en-sw-compact"]',
+    ],
 )
 def test_a_broken_declaration_is_a_one_line_error_naming_the_file(tmp_path, text):
     (tmp_path / RERANK_FILE).write_text(text, encoding="utf-8")
@@ -163,12 +179,12 @@ def test_a_model_with_a_declared_reranker_translates_reranked(tmp_path, tiny_mod
     assert plain.info.rerank is None and "|rr:" not in plain.info.signature()
 
 
-def test_cli_no_rerank_and_a_reranker_are_told_apart_in_the_signature(tmp_path):
+def test_cli_rerank_is_off_by_default_and_named_in_the_signature_when_on(tmp_path):
     source = tmp_path / "in.sw"
     source.write_text("Tutashinda.\n", encoding="utf-8")
     runner = CliRunner()
     signatures = {}
-    for name, flags in (("on", []), ("off", ["--no-rerank"])):
+    for name, flags in (("default", []), ("on", ["--rerank"]), ("off", ["--no-rerank"])):
         out = tmp_path / name
         result = runner.invoke(
             app, ["translate", str(source), "-o", str(out), "--format", "jsonl", "-q", *flags]
@@ -176,15 +192,32 @@ def test_cli_no_rerank_and_a_reranker_are_told_apart_in_the_signature(tmp_path):
         assert result.exit_code == 0, result.output
         record = json.loads((out / "in.jsonl").read_text(encoding="utf-8").splitlines()[0])
         signatures[name] = record["signature"]
-    assert "|rr:en-sw-compact:" in signatures["on"]
-    assert "|rr:" not in signatures["off"]
+    assert "|rr:en-sw-compact:" in signatures["on"] and signatures["on"].endswith(":0.4x3")
+    assert "|rr:" not in signatures["default"] and signatures["off"] == signatures["default"]
 
 
-def test_cli_no_rerank_with_a_weight_is_a_one_line_error(tmp_path):
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--no-rerank", "--rerank-weight", "0.5"], "--no-rerank cannot be used with"),
+        (["--rerank-with", "no-such-model"], "'no-such-model' is not a folder"),
+        (["--rerank-weight", "-1"], "the rerank weight must be a positive number"),
+    ],
+)
+def test_cli_rerank_mistakes_are_one_line_errors(tmp_path, flags, message):
+    source = tmp_path / "in.sw"
+    source.write_text("Tutashinda.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["translate", str(source), "-o", str(tmp_path / "o"), *flags])
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_rerank_for_a_model_that_declares_none_is_a_one_line_error(tmp_path, tiny_model_dir):
     source = tmp_path / "in.sw"
     source.write_text("Tutashinda.\n", encoding="utf-8")
     result = CliRunner().invoke(
-        app, ["translate", str(source), "--no-rerank", "--rerank-weight", "0.5"]
+        app, ["translate", str(source), "--model", str(tiny_model_dir), "--rerank"]
     )
     assert result.exit_code != 0
-    assert "--no-rerank cannot be used with" in result.output
+    assert "declares no reranker" in result.output

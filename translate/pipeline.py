@@ -326,9 +326,10 @@ class Translator:
             ``trust``.
         rerank: the noisy-channel reranker (:class:`translate.rerank.Reranker`): the beam's
             candidates rescored by an English→Swahili model. :data:`DEFAULT_HOOK` (the
-            default) uses the one the model folder declares in its ``rerank.json`` (the
-            embedded model declares the embedded ``en-sw-compact``; a ready back end declares
-            none); ``None`` keeps the beam's own ranking.
+            default) uses the one the model folder declares in its ``rerank.json`` if it
+            runs by default (the embedded model declares the embedded ``en-sw-compact``, off
+            by default: pass ``Reranker("en-sw-compact")``, whose defaults are its settings; a
+            ready back end declares none); ``None`` keeps the beam's own ranking.
 
     Raises:
         InputError: the model is missing or unreadable.
@@ -397,7 +398,8 @@ class Translator:
                 f"translate_batch), got {type(model).__name__}"
             )
         if isinstance(rerank, _Default):
-            rerank = declared_reranker(folder) if folder is not None else None
+            declared = declared_reranker(folder) if folder is not None else None
+            rerank = declared[0] if declared is not None and declared[1] else None
         self.rerank_label: str | None = None
         if rerank is not None:
             self.backend, self.rerank_label = self._reranked(

@@ -14,12 +14,12 @@ mean loses nothing). The candidates are the beam's own n-best, so this costs one
 teacher-forced pass of the small reverse model per candidate, no extra search.
 
 A model folder declares its reranker in a ``rerank.json`` (``{"model": "en-sw-compact",
-"weight": 0.4, "candidates": 3}``): the weight belongs to the forward model's score scale, so
-it lives beside its weights. The embedded ``sw-en-compact`` declares the embedded
-``en-sw-compact``; ``tafsiri translate --no-rerank`` (``Translator(rerank=None)``) turns it off.
-With the embedded model on MAFAND-MT dev (protected spans on) it gains +0.18 BLEU / +0.28
-chrF2 over the beam's own ranking (paired bootstrap p = 0.006 / 0.001) for about a third more
-time: see ``benchmarks/rerank_dev.py`` and the model card.
+"weight": 0.4, "candidates": 3, "by_default": false}``): the weight belongs to the forward
+model's score scale, so it lives beside its weights. The embedded ``sw-en-compact`` declares
+the embedded ``en-sw-compact``, off by default: ``tafsiri translate --rerank`` turns it on.
+With it, the English gets longer: MAFAND-MT test gains +0.21 chrF2 (paired bootstrap p =
+0.001) and loses 0.08 BLEU (p = 0.16) for about a third more time, so speed wins the default;
+see ``docs/rerank.md``.
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ class Reranker:
         return f"{name}:{fingerprint}:{self.weight:g}x{self.candidates}"
 
 
-def declared_reranker(folder: Path) -> Reranker | None:
-    """The reranker ``folder``'s ``rerank.json`` declares, or None where it has none.
+def declared_reranker(folder: Path) -> tuple[Reranker, bool] | None:
+    """The reranker ``folder``'s ``rerank.json`` declares, and whether it runs by default
+    (its ``"by_default"``, true where left out); None where the folder declares none.
 
     Raises:
         InputError: the file is there but is not a valid declaration.
@@ -91,13 +92,17 @@ def declared_reranker(folder: Path) -> Reranker | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("model"), str):
             raise ValueError('it needs a "model" name')
-        return Reranker(
+        by_default = data.get("by_default", True)
+        if not isinstance(by_default, bool):
+            raise ValueError('"by_default" must be true or false')
+        reranker = Reranker(
             data["model"],
             float(data.get("weight", DEFAULT_WEIGHT)),
             int(data.get("candidates", DEFAULT_CANDIDATES)),
         )
     except (OSError, UnicodeDecodeError, ValueError, TypeError) as err:
         raise InputError(f"{path}: not a valid reranker declaration ({err})") from None
+    return reranker, by_default
 
 
 def rerank(
@@ -213,25 +218,39 @@ class RerankedBackend:
 
 
 def choose_reranker(
-    folder: Path, *, off: bool = False, model: str | None = None, weight: float | None = None
+    folder: Path,
+    *,
+    on: bool | None = None,
+    model: str | None = None,
+    weight: float | None = None,
 ) -> Reranker | None:
-    """The reranker a run uses: none with ``off``; ``model`` when one is named; else what
-    ``folder`` declares. ``weight`` overrides the weight of either.
+    """The reranker a run uses (``tafsiri translate --rerank/--no-rerank``).
+
+    ``on=False``: none. ``model`` named: that one. ``on=True``: the one ``folder`` declares.
+    ``on=None``: the declared one if it runs by default. ``weight`` overrides the weight.
 
     Raises:
-        InputError: ``folder``'s declaration is not valid.
-        ValueError: a bad weight, or ``off`` together with a model or a weight.
+        InputError: ``folder``'s declaration is not valid, or ``on=True`` and it has none.
+        ValueError: a bad weight, or ``on=False`` together with a model or a weight.
     """
-    if off:
+    if on is False:
         if model is not None or weight is not None:
             raise ValueError("--no-rerank cannot be used with --rerank-with or --rerank-weight")
         return None
     if model is not None:
         return Reranker(model, DEFAULT_WEIGHT if weight is None else weight)
     declared = declared_reranker(folder)
-    if declared is not None and weight is not None:
-        return replace(declared, weight=weight)
-    return declared
+    if declared is None:
+        if on or weight is not None:
+            raise InputError(
+                f"{Path(folder).name} declares no reranker ({RERANK_FILE}): name an "
+                "English→Swahili model with --rerank-with"
+            )
+        return None
+    reranker, by_default = declared
+    if not (on or by_default or weight is not None):
+        return None
+    return reranker if weight is None else replace(reranker, weight=weight)
 
 
 def reranker_label(reranker: Reranker, registry: Path | None = None) -> str:

@@ -3,7 +3,7 @@ survives (``tafsiri translate --round-trip MODEL``).
 
 English that lost or garbled the meaning rarely translates back into anything like its source.
 On MAFAND-MT dev (model v3), the tenth of lines whose round trip (through
-``data/models/en-sw-v2``) keeps least of the Swahili by sentence chrF were 10.9 chrF worse
+``data/models/en-sw-v2``, embedded as ``en-sw-compact``) keeps least of the Swahili by sentence chrF were 10.9 chrF worse
 against the human English than the rest (95% CI 8.1 to 13.4), against 7.4 for
 ``low-confidence``, and 9.3 worse among the lines no other flag marks: it finds bad English the
 other checks miss (``benchmarks/round_trip.py``). It costs a second translation (about half the
@@ -22,7 +22,8 @@ __all__ = ["MIN_WORDS", "ROUND_TRIP_CHRF", "round_trip_flags", "round_trip_score
 
 #: Sentence chrF of the round trip against the Swahili below which a segment is flagged
 #: ``round-trip``: the tenth percentile on MAFAND-MT dev, shipped sw→en model (v6) and decoding,
-#: back through ``data/models/en-sw-v2`` (``python benchmarks/round_trip.py`` measures it).
+#: back through ``en-sw-compact`` (the embedded ``data/models/en-sw-v2``; ``python
+#: benchmarks/round_trip.py`` measures it).
 ROUND_TRIP_CHRF = 45.4
 #: Segments of fewer Swahili words are not judged: a name or a dateline comes back as itself
 #: ("Ubelgiji" → "Belgium" → "Belgium"), and chrF on a word or two is noise.
