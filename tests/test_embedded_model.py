@@ -37,6 +37,16 @@ def test_model_list_shows_the_embedded_model(tmp_path, monkeypatch):
     assert result.exit_code == 0 and "sw-en-compact" in result.output
 
 
+def test_the_embedded_english_to_swahili_model_is_small_and_says_where_it_came_from():
+    channel = EMBEDDED_DIR / "en-sw-compact"
+    details = model_details(channel)
+    assert details.size_bytes <= 10_000_000  # the reranker's channel: an int8 conversion alone
+    assert details.card and "CC BY-SA 4.0" in details.card and "non-commercial" in details.card
+    result = runner.invoke(app, ["model", "info", "en-sw-compact"])
+    assert result.exit_code == 0, result.output
+    assert "origin:       converted from en-sw-v2" in result.output
+
+
 def test_model_info_prints_architecture_and_card():
     result = runner.invoke(app, ["model", "info", "sw-en-compact"])
     assert result.exit_code == 0, result.output

@@ -288,7 +288,7 @@ def info_command(
     if details.model_type.startswith("ctranslate2"):
         origin = details.training or {}
         typer.echo(f"format:       {details.model_type} (runs with --backend ct2)")
-        typer.echo(f"imported:     {origin.get('origin', '?')} from {origin.get('source', '?')}")
+        typer.echo(f"origin:       {origin.get('origin', '?')} from {origin.get('source', '?')}")
         typer.echo(f"size:         {_human(details.size_bytes)}")
         if details.card:
             typer.echo("")
