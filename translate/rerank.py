@@ -149,7 +149,7 @@ class RerankedBackend:
 
     It is the forward back end to everything else (its name, fingerprint, token counts,
     scores and alignments), so enforcement, the degenerate check and the confidence work on
-    it unchanged: they simply see a better first candidate. Greedy decodes (beam 1, such as the
+    it unchanged: they simply see the reranked list. Greedy decodes (beam 1, such as the
     forced repairs' continuations) have nothing to rerank and pass straight through.
     """
 
