@@ -89,7 +89,7 @@ def negations_kept(sources: list[str], references: list[str], hyps: list[str]) -
     return kept, total
 
 
-def score(model: str, sets, threads: int, args: argparse.Namespace) -> list[dict]:
+def score(model: str, sets, args: argparse.Namespace) -> list[dict]:
     rerank = choose_reranker(
         resolve_model(model),
         on=True if args.rerank else None,
@@ -99,7 +99,7 @@ def score(model: str, sets, threads: int, args: argparse.Namespace) -> list[dict
     translator = Translator(
         model,
         backend="ct2",
-        threads=threads,
+        threads=args.threads,
         glossary=default_hook(glossary=False),
         trust=None,
         rerank=rerank,
@@ -143,7 +143,7 @@ def main() -> None:
     print("| model | set | lines | BLEU | chrF2 | numbers copied | negations kept | seconds |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for model in args.models:
-        for row in score(model, sets, args.threads, args):
+        for row in score(model, sets, args):
             print(
                 f"| {row['model']} | {row['set']} | {row['lines']} | {row['bleu']:.2f} "
                 f"| {row['chrf']:.2f} | {row['numbers']} | {row['negations']} "

@@ -9,8 +9,8 @@ English→Swahili model's mean log-probability of the Swahili given the English)
 BLEU / chrF2 (sacreBLEU) of each setting's choice, over all of dev and over its odd and even
 lines apart: a weight chosen on one half should hold on the other. ``candidates 1`` is the
 beam's own ranking. The settings a model ships go into its folder's ``rerank.json``; the run as
-shipped (protected spans on) is compared with ``python benchmarks/model_dev.py MODEL`` and
-``--no-rerank``.
+shipped (protected spans on) is compared with ``python benchmarks/model_dev.py MODEL
+[--rerank]``.
 """
 
 from __future__ import annotations
@@ -42,6 +42,25 @@ def scores(hyps: list[str], refs: list[str]) -> str:
     )
 
 
+class _Memo:
+    """A channel model that scores each (English, Swahili) pair once, for every setting tried."""
+
+    def __init__(self, channel) -> None:
+        self.channel, self.model_id = channel, channel.model_id
+        self.table: dict[tuple[str, str], float | None] = {}
+        self.seconds = 0.0
+
+    def score_batch(self, english: list[str], swahili: list[str]) -> list[float | None]:
+        pairs = list(zip(english, swahili, strict=True))
+        todo = sorted(set(pairs) - self.table.keys())
+        if todo:
+            began = time.perf_counter()
+            values = self.channel.score_batch([p[0] for p in todo], [p[1] for p in todo])
+            self.seconds += time.perf_counter() - began
+            self.table.update(zip(todo, values, strict=True))
+        return [self.table[pair] for pair in pairs]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="sw-en-compact")
@@ -51,39 +70,21 @@ def main() -> None:
     sources = (NEWS / "dev.sw").read_text(encoding="utf-8").splitlines()
     refs = (NEWS / "dev.en").read_text(encoding="utf-8").splitlines()
     forward = load_backend("ct2", resolve_model(args.model), threads=args.threads)
-    channel = load_backend("auto", resolve_model(args.channel), threads=args.threads)
+    channel = _Memo(load_backend("auto", resolve_model(args.channel), threads=args.threads))
     began = time.perf_counter()
     nbest = forward.translate_batch(sources, DecodeOptions(beam=BEAM, nbest=BEAM))
     decoded = time.perf_counter() - began
-
-    class _Cached:
-        """The channel's scores, computed once for every candidate of every setting."""
-
-        model_id = args.channel
-
-        def __init__(self) -> None:
-            pairs = sorted(
-                {(h.text, s) for s, hs in zip(sources, nbest, strict=True) for h in hs if h.text}
-            )
-            began = time.perf_counter()
-            values = channel.score_batch([p[0] for p in pairs], [p[1] for p in pairs])
-            self.seconds = time.perf_counter() - began
-            self.table = dict(zip(pairs, values, strict=True))
-
-        def score_batch(self, english: list[str], swahili: list[str]) -> list[float | None]:
-            return [self.table.get(pair) for pair in zip(english, swahili, strict=True)]
-
-    cached = _Cached()
+    rerank(sources, nbest, channel, 1.0)  # every candidate scored once, and timed
     print(
         f"{len(sources)} dev lines; beam {BEAM} decode {decoded:.1f} s, channel scores of "
-        f"every candidate {cached.seconds:.1f} s ({forward.description})\n"
+        f"every candidate {channel.seconds:.1f} s ({forward.description})\n"
     )
     print("| candidates | weight | BLEU | chrF2 | BLEU, even lines | BLEU, odd lines |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| 1 | – | {scores([h[0].text for h in nbest], refs)} |", flush=True)
     for candidates in (2, 3, 4):
         for weight in WEIGHTS:
-            ranked = rerank(sources, nbest, cached, weight, candidates)
+            ranked = rerank(sources, nbest, channel, weight, candidates)
             print(
                 f"| {candidates} | {weight:g} | {scores([h[0].text for h in ranked], refs)} |",
                 flush=True,

@@ -119,29 +119,35 @@ def rerank(
     the channel cannot score (empty, or too long for it) goes after the scored ones, in its
     beam order. Ties keep the beam's order.
     """
-    if candidates is not None:
-        heads = rerank(sources, [h[:candidates] for h in nbest], channel, weight)
-        return [head + hyps[candidates:] for head, hyps in zip(heads, nbest, strict=True)]
     score_batch = getattr(channel, "score_batch", None)
     if score_batch is None:
         raise ValueError(f"the reranking model ({channel.model_id}) cannot score translations")
+    heads = [hyps if candidates is None else hyps[:candidates] for hyps in nbest]
     # One channel pass over the distinct (English, Swahili) pairs of the whole batch.
     pairs = sorted(
-        {(h.text, src) for src, hyps in zip(sources, nbest, strict=True) for h in hyps if h.text}
+        {(h.text, src) for src, head in zip(sources, heads, strict=True) for h in head if h.text}
     )
     scores = score_batch([p[0] for p in pairs], [p[1] for p in pairs])
     scored = dict(zip(pairs, scores, strict=True))
-    out = []
-    for src, hyps in zip(sources, nbest, strict=True):
+    return [
+        _by_combined_score(head, [scored.get((h.text, src)) for h in head], weight)
+        + hyps[len(head) :]
+        for src, head, hyps in zip(sources, heads, nbest, strict=True)
+    ]
 
-        def key(k: int, src: str = src, hyps: list[Hypothesis] = hyps) -> tuple[bool, float, int]:
-            channel_score = scored.get((hyps[k].text, src))
-            if channel_score is None:
-                return (True, 0.0, k)
-            return (False, -(hyps[k].score + weight * channel_score), k)
 
-        out.append([hyps[k] for k in sorted(range(len(hyps)), key=key)])
-    return out
+def _by_combined_score(
+    hyps: list[Hypothesis], channel_scores: list[float | None], weight: float
+) -> list[Hypothesis]:
+    """``hyps`` best first by forward + ``weight`` × channel score; the unscored last."""
+
+    def key(k: int) -> tuple[bool, float, int]:
+        channel_score = channel_scores[k]
+        if channel_score is None:
+            return (True, 0.0, k)
+        return (False, -(hyps[k].score + weight * channel_score), k)
+
+    return [hyps[k] for k in sorted(range(len(hyps)), key=key)]
 
 
 class RerankedBackend:
