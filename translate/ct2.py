@@ -189,6 +189,7 @@ def convert_model(
             shutil.copy2(folder / name, tmp / name)
         manifest = {
             **wanted,
+            "origin": "converted",
             "source": folder.name,
             "versions": versions,
             "suppress": ["<pad>"],

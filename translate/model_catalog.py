@@ -288,11 +288,7 @@ def model_details(folder: Path) -> ModelDetails:
         manifest_path = folder / "tafsiri-ct2.json"
         manifest = json.loads(read_text(manifest_path)) if manifest_path.exists() else {}
         kind = f"ctranslate2 {manifest.get('quantization', '?')}"
-        # `tafsiri model convert` writes no origin: the conversion of a Marian checkpoint.
-        origin = {
-            "origin": manifest.get("origin", "converted" if manifest else "?"),
-            "source": manifest.get("source", "?"),
-        }
+        origin = {"origin": manifest.get("origin", "?"), "source": manifest.get("source", "?")}
         readme = read_text(folder / "README.md") if (folder / "README.md").exists() else None
         return ModelDetails(folder, kind, 0, 0, 0, 0, 0, 0, 0, _folder_size(folder), readme, origin)
     d, enc, dec = (
