@@ -15,23 +15,16 @@ import argparse
 import sys
 from pathlib import Path
 
-import sacrebleu
 from sacrebleu.metrics import CHRF
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "data" / "kd"))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
+from rerank_dev import scores  # noqa: E402
 from teacher import consensus, each_model  # noqa: E402
 
 NEWS = REPO.parent / "shared" / "data" / "lafand-mt-en-sw"
-
-
-def scores(hyps: list[str], refs: list[str]) -> str:
-    halves = [sacrebleu.corpus_bleu(hyps[k::2], [refs[k::2]]).score for k in (0, 1)]
-    return (
-        f"{sacrebleu.corpus_bleu(hyps, [refs]).score:.2f} | "
-        f"{sacrebleu.corpus_chrf(hyps, [refs]).score:.2f} | {halves[0]:.2f} | {halves[1]:.2f}"
-    )
 
 
 def main() -> None:
