@@ -197,6 +197,7 @@ def test_a_missing_dev_set_is_an_error(tmp_path):
         ("dropout", 1.5, "dropout"),
         ("vocab_size", 0, "vocab_size"),
         ("device", "tpu", "device must be"),
+        ("precision", "fp16", "precision must be one of fp32, bf16"),
     ],
 )
 def test_recipe_values_are_checked(field, value, message):
@@ -280,6 +281,45 @@ def test_a_model_stored_in_float16_fine_tunes_and_translates_in_float32(tiny_mod
     ) == "torch.float32"
     backend = MarianBackend(str(half))
     assert {str(p.dtype) for p in backend.model.parameters()} == {"torch.float32"}
+
+
+def test_bf16_training_learns_and_keeps_float32_weights(tiny_model_dir, tmp_path):
+    # bf16 is meant for GPUs; autocast works the same way on the CPU, which is what CI has.
+    from transformers import MarianMTModel
+
+    out = tmp_path / "bf16"
+    result = runner.invoke(
+        app,
+        _args(
+            out,
+            "--init",
+            str(tiny_model_dir),
+            "--precision",
+            "bf16",
+            "--max-steps",
+            "150",
+            "--dev-size",
+            "5",
+        ),
+    )
+    assert result.exit_code == 0, result.output
+    losses = [
+        float(line.split(" loss ")[1].split()[0])
+        for line in result.output.splitlines()
+        if " loss " in line
+    ]
+    assert len(losses) == 3 and losses[-1] < losses[0]  # a line every 50 updates
+    record = json.loads((out / "training.json").read_text())
+    assert record["config"]["precision"] == "bf16"
+    tuned = MarianMTModel.from_pretrained(out)
+    assert {str(p.dtype) for p in tuned.parameters()} == {"torch.float32"}
+
+
+def test_an_unknown_precision_is_one_clear_error(tmp_path):
+    result = runner.invoke(app, _args(tmp_path / "m", "--precision", "fp8", "--max-steps", "3"))
+    assert result.exit_code == 1
+    assert "precision must be one of fp32, bf16, got 'fp8'" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_fine_tuned_model_keeps_the_record_of_the_model_it_started_from(tiny_model_dir, tmp_path):
