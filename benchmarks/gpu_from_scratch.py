@@ -134,6 +134,9 @@ def restore() -> None:
                 raise SystemExit(f"error: {rel} exists in both the repository and {ASIDE}")
             shutil.move(ASIDE / rel, REPO / rel)
         _git("reset", "-q", "--", rel)
+        if not (REPO / rel).exists():
+            # The folder set aside went with its machine: the committed files are in git.
+            _git("checkout", "HEAD", "--", rel)
     left = _git("status", "--porcelain", "--", *HEAVY)
     if left.strip():
         raise SystemExit(f"error: not restored as committed:\n{left}")
@@ -280,7 +283,7 @@ def train_there(args: argparse.Namespace) -> None:
             peak_lr=args.lr,
             warmup_steps=args.warmup,
             minutes=left * 0.78,
-            eval_every_minutes=left * 0.78 / 8,
+            eval_every_minutes=left * 0.78 / 5,
         )
         train(corpus_a, dev, work / "a", a_cfg, progress=say)
         a_avg = _average_last(work / "a", work / "a-avg", say)
@@ -359,7 +362,8 @@ def main() -> None:
     p_train.add_argument("--lr", type=float, default=8e-4)
     p_train.add_argument("--warmup", type=int, default=800)
     p_train.add_argument("--dev", nargs=2, type=Path, default=[DEV / "dev.sw", DEV / "dev.en"])
-    p_train.add_argument("--dev-size", type=int, default=500)
+    # Greedy dev decoding is the one slow part on a GPU; stage selection needs no more.
+    p_train.add_argument("--dev-size", type=int, default=200)
     p_train.add_argument("--device", default="cuda")
     p_train.add_argument("--precision", default="bf16")
     p_unpack = sub.add_parser("unpack", help="here: join the parts into a model folder")
