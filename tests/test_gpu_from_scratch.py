@@ -131,3 +131,18 @@ def test_every_file_the_v7_specs_name_is_there_to_pack():
         assert files
         missing = [f for f in files if not f.exists() and "data/bible" not in f.as_posix()]
         assert not missing, missing
+
+
+def test_the_training_path_imports_nothing_the_device_image_lacks():
+    # The device image has torch, transformers, sentencepiece, sacrebleu, lxml, jinja2 and
+    # typer, and nothing can be installed there: CTranslate2 and sentencex must stay out.
+    code = (
+        "import sys; sys.path.insert(0, 'benchmarks'); import gpu_from_scratch; "
+        "import translate.corpus, translate.train, translate.averaging, translate.model_catalog; "
+        "print(sorted(m for m in ('ctranslate2', 'sentencex', 'starlette', 'uvicorn') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
