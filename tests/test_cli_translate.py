@@ -76,6 +76,44 @@ def test_single_file_without_output_goes_to_stdout(base):
     assert result.stderr == ""
 
 
+def _stdout_of(args: list[str], terminal: bool) -> bytes:
+    """What `tafsiri translate ARGS` writes to a pipe, or to a pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from translate.cli import app; app()", "translate", *args]
+    if not terminal:
+        return subprocess.run(command, capture_output=True, check=True, timeout=300).stdout
+    leader, follower = pty.openpty()
+    try:
+        subprocess.run(command, stdout=follower, stderr=subprocess.DEVNULL, check=True, timeout=300)
+    finally:
+        os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the terminal's other end is closed and everything was read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks)
+
+
+def test_a_terminal_gets_a_final_newline_a_pipe_gets_the_sources_ending(base, tmp_path):
+    # Otherwise the summary line (stderr) is glued to the last line of English on the screen.
+    source = tmp_path / "no-final-newline.txt"
+    source.write_text("Habari za leo.\n\nAsante sana.", encoding="utf-8")
+    piped = _stdout_of([str(source), "-q", *base], terminal=False)
+    shown = _stdout_of([str(source), "-q", *base], terminal=True)
+    assert piped and not piped.endswith(b"\n")
+    assert shown.replace(b"\r\n", b"\n") == piped + b"\n"
+
+
 def test_stdin_to_stdout(base):
     result = run(["-", "-q", *base], input="Habari za leo.\n\nAsante sana.\n")
     assert result.exit_code == 0, result.output

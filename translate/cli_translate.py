@@ -673,6 +673,10 @@ class _Run:
     def _write(self, job: Job, checksum: str, result: DocumentTranslation) -> None:
         body = result.to_jsonl(job.document) if job.fmt == "jsonl" else result.text
         if job.target is None or self.manifest is None:
+            if not body.endswith("\n") and sys.stdout.isatty():
+                # A source without a final newline would leave the summary line glued to the
+                # last line of English on the screen; piped output stays as the source ends.
+                body += "\n"
             sys.stdout.write(body)
             sys.stdout.flush()
             return
