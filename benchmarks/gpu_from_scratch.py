@@ -69,13 +69,18 @@ def _git(*args: str) -> str:
     ).stdout
 
 
-def _spec_files(spec: Path) -> list[Path]:
-    """The files a corpus spec names (resolved), in order."""
-    files = []
+def _spec_rows(spec: Path) -> list[tuple[str, str, list[Path]]]:
+    """A corpus spec's rows: weight, tag and files (resolved); ``translate.corpus`` reads them."""
+    rows = []
     for line in spec.read_text(encoding="utf-8").splitlines():
         fields = line.split("#", 1)[0].split()
-        files += [(spec.parent / name).resolve() for name in fields[2:]]
-    return files
+        if fields:
+            rows.append((fields[0], fields[1], [(spec.parent / f).resolve() for f in fields[2:]]))
+    return rows
+
+
+def _spec_files(spec: Path) -> list[Path]:
+    return [path for *_, files in _spec_rows(spec) for path in files]
 
 
 def travelling_bytes() -> int:
@@ -88,6 +93,8 @@ def travelling_bytes() -> int:
 
 def pack(shared: Path, specs: list[Path]) -> None:
     """Compress the data the specs and dev need into .device/ and move the heavy files aside."""
+    if ASIDE.exists() and any(ASIDE.iterdir()):
+        raise SystemExit(f"error: {ASIDE} is not empty: run restore first")
     shared = shared.resolve()
     needed = {shared / "data/lafand-mt-en-sw/dev.sw", shared / "data/lafand-mt-en-sw/dev.en"}
     for spec in specs:
@@ -112,8 +119,6 @@ def pack(shared: Path, specs: list[Path]) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         with lzma.open(dest, "wb", preset=6) as out:
             out.write(path.read_bytes())
-    if ASIDE.exists() and any(ASIDE.iterdir()):
-        raise SystemExit(f"error: {ASIDE} is not empty: run restore first")
     for rel in HEAVY:
         if (REPO / rel).exists():
             _git("rm", "-r", "-q", "--cached", rel)
@@ -168,12 +173,10 @@ def _here(path: Path) -> Path:
 
 def _spec_here(spec: Path, folder: Path) -> Path:
     """A copy of ``spec`` whose files are absolute paths through :func:`_here`."""
-    lines = []
-    for line in spec.read_text(encoding="utf-8").splitlines():
-        fields = line.split("#", 1)[0].split()
-        if fields:
-            files = [str(_here(spec.parent / name)) for name in fields[2:]]
-            lines.append("  ".join([*fields[:2], *files]))
+    lines = [
+        "  ".join([weight, tag, *(str(_here(f)) for f in files)])
+        for weight, tag, files in _spec_rows(spec)
+    ]
     copy = folder / spec.name
     copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return copy
