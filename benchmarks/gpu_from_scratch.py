@@ -69,18 +69,11 @@ def _git(*args: str) -> str:
     ).stdout
 
 
-def _spec_rows(spec: Path) -> list[tuple[str, str, list[Path]]]:
-    """A corpus spec's rows: weight, tag and files (resolved); ``translate.corpus`` reads them."""
-    rows = []
-    for line in spec.read_text(encoding="utf-8").splitlines():
-        fields = line.split("#", 1)[0].split()
-        if fields:
-            rows.append((fields[0], fields[1], [(spec.parent / f).resolve() for f in fields[2:]]))
-    return rows
-
-
 def _spec_files(spec: Path) -> list[Path]:
-    return [path for *_, files in _spec_rows(spec) for path in files]
+    """The files a corpus spec names, resolved."""
+    from translate.corpus import spec_parts
+
+    return [path.resolve() for part in spec_parts(spec) for path in part.files]
 
 
 def travelling_bytes() -> int:
@@ -173,9 +166,11 @@ def _here(path: Path) -> Path:
 
 def _spec_here(spec: Path, folder: Path) -> Path:
     """A copy of ``spec`` whose files are absolute paths through :func:`_here`."""
+    from translate.corpus import spec_parts
+
     lines = [
-        "  ".join([weight, tag, *(str(_here(f)) for f in files)])
-        for weight, tag, files in _spec_rows(spec)
+        "  ".join([str(part.weight), part.tag or "-", *(str(_here(f)) for f in part.files)])
+        for part in spec_parts(spec)
     ]
     copy = folder / spec.name
     copy.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -205,13 +200,10 @@ def new_model(folder: Path, shape: dict, tokenizer_from: Path) -> None:
     MarianMTModel(build_marian_config(cfg, vocab)).save_pretrained(folder)
 
 
-def _encoding_minutes(corpus, tokenizer_folder: Path, sample: int = 3000) -> float:
+def _encoding_minutes(corpus, tokenizer, sample: int = 3000) -> float:
     """How long ``train`` will take to encode ``corpus``, from the time a sample takes."""
-    from transformers import MarianTokenizer
-
     from translate.train import _encode
 
-    tokenizer = MarianTokenizer.from_pretrained(tokenizer_folder)
     # A random sample: a spec's corpora differ in sentence length (verses are long).
     picked = random.Random(0).sample(range(len(corpus)), min(sample, len(corpus)))
     began = time.monotonic()
@@ -253,7 +245,7 @@ def train_there(args: argparse.Namespace) -> None:
         if DEVICE.exists():
             unpack_data()
         import torch
-        from transformers import MarianMTModel
+        from transformers import MarianMTModel, MarianTokenizer
 
         from translate.corpus import read_corpus_spec, read_parallel
         from translate.train import TrainConfig, train
@@ -277,7 +269,8 @@ def train_there(args: argparse.Namespace) -> None:
         )
         # A stage's budget counts updates only: its encoding (a minute for stage A on one core)
         # comes off first, estimated from a sample.
-        encode_a, encode_b = (_encoding_minutes(c, args.tokenizer) for c in (corpus_a, corpus_b))
+        tokenizer = MarianTokenizer.from_pretrained(args.tokenizer)
+        encode_a, encode_b = (_encoding_minutes(c, tokenizer) for c in (corpus_a, corpus_b))
         say(f"encoding estimated at {encode_a:.2f} + {encode_b:.2f} min")
         left = args.deadline - spent() - args.reserve - encode_a - encode_b
         a_cfg = replace(

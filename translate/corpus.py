@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -183,6 +183,28 @@ class CorpusPart:
     dropped: int = 0
 
 
+def spec_parts(path: str | os.PathLike[str]) -> list[CorpusPart]:
+    """A corpus spec's lines (format: :func:`read_corpus_spec`), its files not yet read.
+
+    Raises:
+        InputError: a malformed line, naming the spec and the line.
+    """
+    spec = Path(path)
+    parts = []
+    for lineno, line in enumerate(read_lines(spec), start=1):
+        fields = line.split("#", 1)[0].split()
+        if not fields:
+            continue
+        if len(fields) < 3 or not fields[0].isdigit() or int(fields[0]) < 1:
+            raise InputError(
+                f"{spec}: line {lineno}: expected 'WEIGHT TAG FILE [FILE]' with a weight ≥ 1, "
+                f"got {line.strip()!r}"
+            )
+        tag = "" if fields[1] == "-" else fields[1]
+        parts.append(CorpusPart(int(fields[0]), tag, tuple(spec.parent / f for f in fields[2:])))
+    return parts
+
+
 def read_corpus_spec(
     path: str | os.PathLike[str], reverse: bool = False
 ) -> tuple[ParallelCorpus, list[CorpusPart]]:
@@ -212,26 +234,16 @@ def read_corpus_spec(
     sources: list[str] = []
     targets: list[str] = []
     parts: list[CorpusPart] = []
-    for lineno, line in enumerate(read_lines(spec), start=1):
-        fields = line.split("#", 1)[0].split()
-        if not fields:
-            continue
-        if len(fields) < 3 or not fields[0].isdigit() or int(fields[0]) < 1:
-            raise InputError(
-                f"{spec}: line {lineno}: expected 'WEIGHT TAG FILE [FILE]' with a weight ≥ 1, "
-                f"got {line.strip()!r}"
-            )
-        weight, tag = int(fields[0]), "" if fields[1] == "-" else fields[1]
-        files = tuple(spec.parent / f for f in fields[2:])
-        corpus = read_parallel(list(files), allow_empty=True)
+    for part in spec_parts(spec):
+        corpus = read_parallel(list(part.files), allow_empty=True)
         pairs = zip(corpus.sources, corpus.targets, strict=True)
         kept = [(s.strip(), t.strip()) for s, t in pairs if s.strip() and t.strip()]
         if reverse:
             kept = [(t, s) for s, t in kept]
-        for _ in range(weight):
-            sources.extend(f"{tag} {s}" if tag else s for s, _ in kept)
+        for _ in range(part.weight):
+            sources.extend(f"{part.tag} {s}" if part.tag else s for s, _ in kept)
             targets.extend(t for _, t in kept)
-        parts.append(CorpusPart(weight, tag, files, len(kept), len(corpus.sources) - len(kept)))
+        parts.append(replace(part, pairs=len(kept), dropped=len(corpus.sources) - len(kept)))
     if not sources:
         raise InputError(f"{spec}: the spec names no corpus with pairs")
     return ParallelCorpus(tuple(sources), tuple(targets), str(spec)), parts
