@@ -33,6 +33,7 @@ See ``docs/protect.md`` for what is protected, what is left to the model and why
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -1093,24 +1094,32 @@ def _extent(result: ProtectedSpan | _Mask, match: re.Match[str]) -> tuple[int, i
 _ENGLISH_FOLD = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "’": "'", "‘": "'"})
 
 
-def _rendering_regex(span: ProtectedSpan) -> re.Pattern[str]:
+# A figure's renderings are asked for once per check of each segment it is in (enforcement
+# checks again after every forced decode), and the same figures recur through an article.
+@functools.lru_cache(maxsize=4096)
+def _rendering_regex(expected: tuple[str, ...], verbatim: bool) -> re.Pattern[str]:
     alternatives = []
-    for form in sorted(set(span.expected), key=len, reverse=True):
+    for form in sorted(set(expected), key=len, reverse=True):
         body = re.escape(form.translate(_ENGLISH_FOLD))
         if form[0].isalnum():
             body = r"(?<![\w])(?<!\d[.,])" + body
         if form[-1].isalnum():
             body += r"(?![\w])(?![.,]\d)"
         alternatives.append(body)
-    flags = 0 if span.kind in VERBATIM_KINDS else re.IGNORECASE
-    return re.compile("|".join(alternatives), flags)
+    return re.compile("|".join(alternatives), 0 if verbatim else re.IGNORECASE)
 
 
-def _hits(span: ProtectedSpan, english: str) -> Iterable[Hit]:
+@functools.lru_cache(maxsize=64)
+def _fold_english(english: str) -> str:
     folded = unicodedata.normalize("NFC", english).translate(_ENGLISH_FOLD)
     if len(folded) != len(english):  # NFC changed the length: offsets must follow the input
         folded = english.translate(_ENGLISH_FOLD)
-    for match in _rendering_regex(span).finditer(folded):
+    return folded
+
+
+def _hits(span: ProtectedSpan, english: str) -> Iterable[Hit]:
+    folded = _fold_english(english)
+    for match in _rendering_regex(span.expected, span.kind in VERBATIM_KINDS).finditer(folded):
         yield match.start(), match.end(), english[match.start() : match.end()]
 
 
