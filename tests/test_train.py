@@ -18,7 +18,7 @@ runner = CliRunner()
 
 TRAIN = [str(DATA / "lafand-train-500.sw"), str(DATA / "lafand-train-500.en")]
 DEV = [str(DATA / "lafand-dev-40.sw"), str(DATA / "lafand-dev-40.en")]
-# Small enough that two minutes on a CI core make hundreds of updates.
+# Small enough that a minute on a CI core makes hundreds of updates.
 TINY = [
     "--vocab-size",
     "800",
@@ -53,18 +53,18 @@ def _args(out: Path, *extra: str, train=TRAIN, dev=DEV) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def two_minute_run(tmp_path_factory) -> tuple[Path, object]:
+def one_minute_run(tmp_path_factory) -> tuple[Path, object]:
     out = tmp_path_factory.mktemp("train") / "model"
     result = runner.invoke(
-        app, _args(out, "--minutes", "2", "--eval-every", "0.5", "--keep-snapshots", "2")
+        app, _args(out, "--minutes", "1", "--eval-every", "0.25", "--keep-snapshots", "2")
     )
     return out, result
 
 
-def test_a_two_minute_run_writes_a_folder_that_loads_and_translates(two_minute_run):
+def test_a_one_minute_run_writes_a_folder_that_loads_and_translates(one_minute_run):
     from transformers import MarianMTModel, MarianTokenizer
 
-    out, result = two_minute_run
+    out, result = one_minute_run
     assert result.exit_code == 0, result.output
     assert "best dev BLEU" in result.output
     tokenizer = MarianTokenizer.from_pretrained(out)
@@ -81,10 +81,10 @@ def test_a_two_minute_run_writes_a_folder_that_loads_and_translates(two_minute_r
     assert (out / "checkpoint" / "state.pt").exists()
 
 
-def test_snapshots_keep_the_last_evaluations_for_averaging(two_minute_run, tmp_path):
-    out, result = two_minute_run
+def test_snapshots_keep_the_last_evaluations_for_averaging(one_minute_run, tmp_path):
+    out, result = one_minute_run
     assert result.exit_code == 0, result.output
-    # An evaluation every half minute plus the final one: more than two happened (even on a
+    # An evaluation every quarter minute plus the final one: more than two happened (even on a
     # loaded machine, where updates are slow but the clock is not), two are kept.
     snapshots = sorted((out / "snapshots").glob("step-*"))
     assert len(snapshots) == 2
@@ -105,8 +105,8 @@ def test_snapshots_keep_the_last_evaluations_for_averaging(two_minute_run, tmp_p
     assert translated.exit_code == 0, translated.output
 
 
-def test_resume_continues_from_the_checkpoint(two_minute_run):
-    out, first = two_minute_run
+def test_resume_continues_from_the_checkpoint(one_minute_run):
+    out, first = one_minute_run
     assert first.exit_code == 0, first.output
     import torch
 
@@ -120,8 +120,8 @@ def test_resume_continues_from_the_checkpoint(two_minute_run):
     assert after["minutes"] > before["minutes"]
 
 
-def test_a_second_run_into_a_trained_folder_needs_resume(two_minute_run):
-    out, _ = two_minute_run
+def test_a_second_run_into_a_trained_folder_needs_resume(one_minute_run):
+    out, _ = one_minute_run
     result = runner.invoke(app, _args(out, "--minutes", "0.1"))
     assert result.exit_code == 1
     assert "--resume" in result.output
@@ -370,8 +370,8 @@ def test_fine_tuning_uses_the_runs_dropout_not_the_checkpoints(tiny_model_dir, t
     assert json.loads((out / "config.json").read_text())["dropout"] == 0.3
 
 
-def test_a_model_trained_from_scratch_has_no_previous_record(two_minute_run):
-    out, result = two_minute_run
+def test_a_model_trained_from_scratch_has_no_previous_record(one_minute_run):
+    out, result = one_minute_run
     assert result.exit_code == 0, result.output
     assert "previous" not in json.loads((out / "training.json").read_text())
 
