@@ -405,6 +405,8 @@ LOCATE_CASES = [
     ("dola milioni 523.7", "Trade reached $323.7 million.", None),  # wrong number
     ("Watu 17", "173 people died.", None),
     ("Watu 17", "17 people died.", "17"),
+    ("Watu 17", "a ratio of 2.17 people", None),  # the left boundary, after a decimal point
+    ("Watu 17", "flight A17 people", None),  # and after a letter
     ("Watu 17", "Seventeen people died.", "Seventeen"),
     ("Oktoba 18", "on 18 October in Brussels", "18 October"),
     ("Oktoba 18", "on OCTOBER 18", "OCTOBER 18"),  # month names ignore case
